@@ -1,0 +1,127 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { PRODUCT_TYPES, type GeoLocation, type ProductType } from '../catalogue.js';
+import type { AosTables } from '../schema.js';
+import type { AuditRecord, ProducedAuditRecord } from './audit-schemas.js';
+
+type Row = Selectable<AosTables['aos_audit_records']>;
+
+export interface AuditFilter {
+  tenantId: string;
+  startMs: number;
+  endMs: number;
+  productTypes: ProductType[];
+  geoLocations: GeoLocation[];
+}
+
+/** A keyset position: the last record of the previous page. */
+export interface AuditCursor {
+  time: number;
+  seq: number;
+}
+
+/** Queries of the aos_audit_records table, and nothing else. */
+export class AuditStore {
+  constructor(private readonly db: Kysely<AosTables>) {}
+
+  /**
+   * One page in (actionTime, seq) order: an index range scan that costs the same on the
+   * first page and the ten-thousandth, however many records the tenant has.
+   */
+  async page(filter: AuditFilter, after: AuditCursor | undefined, size: number): Promise<{ rows: Row[]; more: boolean }> {
+    let query = this.db
+      .selectFrom('aos_audit_records')
+      .selectAll()
+      .where('tenant_id', '=', filter.tenantId)
+      .where('action_time', '>=', after ? Math.max(after.time, filter.startMs) : filter.startMs)
+      .where('action_time', '<=', filter.endMs);
+    if (after) query = query.where((eb) => eb(eb.refTuple('action_time', 'seq'), '>', eb.tuple(after.time, after.seq)));
+    if (filter.productTypes.length > 0) query = query.where('product_type', 'in', filter.productTypes);
+    if (filter.geoLocations.length > 0) {
+      const includePrimary = filter.geoLocations.includes('PrimaryGeoLocation');
+      query = query.where((eb) =>
+        includePrimary
+          ? eb.or([eb('geo_location', 'in', filter.geoLocations), eb('geo_location', 'is', null)])
+          : eb('geo_location', 'in', filter.geoLocations),
+      );
+    }
+    const rows = await query.orderBy('action_time').orderBy('seq').limit(size + 1).execute();
+    const more = rows.length > size;
+    return { rows: more ? rows.slice(0, size) : rows, more };
+  }
+
+  /** Stores new records; a producer id seen before is skipped, so a retried batch changes nothing. */
+  async insert(tenantId: string, records: ProducedAuditRecord[]): Promise<{ stored: number; duplicates: number }> {
+    if (records.length === 0) return { stored: 0, duplicates: 0 };
+    const unique = [...new Map(records.map((record) => [record.id, record])).values()];
+    const values = unique.map((record) => toRow(tenantId, record));
+    const result = await this.db
+      .insertInto('aos_audit_records')
+      .values(values)
+      .onConflict((oc) => oc.columns(['tenant_id', 'record_id']).doNothing())
+      .executeTakeFirst();
+    const stored = Number(result.numInsertedOrUpdatedRows ?? 0);
+    return { stored, duplicates: records.length - stored };
+  }
+
+  async count(tenantId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('aos_audit_records')
+      .select(sql<number>`count(*)`.as('n'))
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}
+
+export function toRow(tenantId: string, record: ProducedAuditRecord) {
+  return {
+    tenant_id: tenantId,
+    record_id: record.id,
+    action_time: Date.parse(record.actionTime),
+    product_type: record.productType,
+    geo_location: record.geoLocation ?? null,
+    action_name: record.actionName ?? null,
+    action_user: record.actionUser ?? null,
+    action_parameters: record.actionParameters ?? null,
+    controller_name: record.controllerName ?? null,
+    previous_value: record.previousValue ?? null,
+    current_value: record.currentValue ?? null,
+    partner_tenant_owner: record.partnerTenantOwner ?? null,
+    status: record.status ?? null,
+    comment: record.comment ?? null,
+    object_type: record.objectType ?? null,
+    operation_type: record.operationType ?? null,
+    module: record.module ?? null,
+    functionality: record.functionality ?? null,
+    object_name: record.objectName ?? null,
+    action: record.action ?? null,
+    client_ip: record.clientIP ?? null,
+    additional_details: record.additionalDetails ? JSON.stringify(record.additionalDetails) : null,
+  };
+}
+
+/** A stored row as the documented UserActivityAuditLogItemModel. */
+export function toAuditRecord(row: Row): AuditRecord {
+  return {
+    actionName: row.action_name,
+    actionUser: row.action_user,
+    actionParameters: row.action_parameters,
+    actionTime: new Date(row.action_time).toISOString().replace('.000Z', 'Z'),
+    controllerName: row.controller_name,
+    product: PRODUCT_TYPES[row.product_type as ProductType] ?? row.product_type,
+    geoLocation: row.geo_location,
+    previousValue: row.previous_value,
+    currentValue: row.current_value,
+    partnerTenantOwner: row.partner_tenant_owner,
+    status: row.status,
+    comment: row.comment,
+    objectType: row.object_type,
+    operationType: row.operation_type,
+    module: row.module,
+    functionality: row.functionality,
+    objectName: row.object_name,
+    action: row.action,
+    clientIP: row.client_ip,
+    additionalDetails: row.additional_details ? (JSON.parse(row.additional_details) as Record<string, unknown>) : {},
+  };
+}

@@ -1,0 +1,201 @@
+import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { findDataCenter } from '../topology/data-centers.js';
+import { httpProducerClient, seedTenant } from '../simulator/seed.js';
+import { AdminClient, CliError } from './admin-client.js';
+import { startCommand } from './start.js';
+
+const program = new Command();
+program.name('meridian').description('Meridian, an open implementation of the AvePoint Graph API').showHelpAfterError();
+
+const output = (json: boolean | undefined, value: unknown, text: () => string) => {
+  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
+};
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+program
+  .command('start')
+  .description('Run Meridian (the embedded default: identity, global endpoint and every region in one process)')
+  .action(startCommand);
+
+const tenant = program.command('tenant').description('Tenants');
+tenant
+  .command('create')
+  .requiredOption('--name <name>', 'tenant name (unique in its environment)')
+  .requiredOption('--region <dc>', 'home data center, e.g. us, we, gcp-us')
+  .option('--json', 'print JSON')
+  .action(async (options: { name: string; region: string; json?: boolean }) => {
+    const client = new AdminClient();
+    const dc = findDataCenter(options.region);
+    if (!dc) throw new CliError(`Unknown data center '${options.region}'.`);
+    const base = client.endpoints.identities[dc.environment];
+    if (!base) throw new CliError(`This Meridian does not host the ${dc.environment} environment.`);
+    const { body } = await client.call<{ id: string; name: string; homeRegion: string }>(base, 'POST', '/tenants', { name: options.name, region: dc.code });
+    output(options.json, body, () => `Created tenant ${body.name} (${body.id}) in ${body.homeRegion}`);
+  });
+tenant
+  .command('list')
+  .option('--json', 'print JSON')
+  .action(async (options: { json?: boolean }) => {
+    const client = new AdminClient();
+    const tenants: Array<{ id: string; name: string; homeRegion: string; environment: string }> = [];
+    for (const base of client.identityUrls()) tenants.push(...(await client.call<{ value: Array<{ id: string; name: string; homeRegion: string; environment: string }> }>(base, 'GET', '/tenants')).body.value);
+    output(options.json, tenants, () => tenants.map((t) => `${t.id}  ${t.name}  ${t.homeRegion} (${t.environment})`).join('\n'));
+  });
+
+const app = program.command('app').description('App registrations');
+app
+  .command('create')
+  .requiredOption('--tenant <tenant>', 'tenant id or name')
+  .requiredOption('--name <name>', 'app name')
+  .requiredOption('--permission <permission>', 'a permission to grant (repeatable)', collect)
+  .addOption(new Option('--secret-years <years>', 'create a client secret effective 1, 2 or 3 years').argParser((v) => Number(v)))
+  .option('--certificate <file>', 'a certificate file (.cer DER or PEM) to upload')
+  .option('--json', 'print JSON')
+  .action(async (options: { tenant: string; name: string; permission: string[]; secretYears?: number; certificate?: string; json?: boolean }) => {
+    const client = new AdminClient();
+    const { base, tenant: found } = await client.identityOfTenant(options.tenant);
+    const certificate = options.certificate ? readFileSync(options.certificate) : undefined;
+    const body = {
+      name: options.name,
+      permissions: options.permission,
+      ...(options.secretYears === undefined ? {} : { secretYears: options.secretYears }),
+      ...(certificate ? { certificate: certificate.toString('utf8').includes('-----BEGIN') ? certificate.toString('utf8') : certificate.toString('base64') } : {}),
+    };
+    if (options.secretYears === undefined && !certificate) throw new CliError('Give the app a credential: --secret-years 1|2|3 and/or --certificate FILE.');
+    const { body: created } = await client.call<{ clientId: string; clientSecret?: string; app: unknown }>(base, 'POST', `/tenants/${encodeURIComponent(found.id)}/apps`, body);
+    output(options.json, created, () =>
+      [`Client id:     ${created.clientId}`, ...(created.clientSecret ? [`Client secret: ${created.clientSecret}  (shown once; store it now)`] : [])].join('\n'),
+    );
+  });
+app
+  .command('list')
+  .requiredOption('--tenant <tenant>', 'tenant id or name')
+  .option('--json', 'print JSON')
+  .action(async (options: { tenant: string; json?: boolean }) => {
+    const client = new AdminClient();
+    const { base, tenant: found } = await client.identityOfTenant(options.tenant);
+    const { body } = await client.call<{ value: Array<{ clientId: string; name: string; permissions: string[]; secrets: unknown[]; certificates: unknown[] }> }>(base, 'GET', `/tenants/${encodeURIComponent(found.id)}/apps`);
+    output(options.json, body.value, () => body.value.map((a) => `${a.clientId}  ${a.name}  ${a.permissions.length} permissions, ${a.secrets.length} secrets, ${a.certificates.length} certificates`).join('\n'));
+  });
+app
+  .command('delete')
+  .requiredOption('--client-id <id>', 'application (client) id')
+  .action(async (options: { clientId: string }) => {
+    const client = new AdminClient();
+    await client.call(await client.identityOfApp(options.clientId), 'DELETE', `/apps/${encodeURIComponent(options.clientId)}`);
+    process.stdout.write(`Deleted app ${options.clientId}\n`);
+  });
+
+const secret = program.command('secret').description('Client secrets of an app');
+secret
+  .command('add')
+  .requiredOption('--client-id <id>', 'application (client) id')
+  .addOption(new Option('--years <years>', 'effective 1, 2 or 3 years').default(1).argParser((v) => Number(v)))
+  .option('--json', 'print JSON')
+  .action(async (options: { clientId: string; years: number; json?: boolean }) => {
+    const client = new AdminClient();
+    const { body } = await client.call<{ secret: { id: string; expiresAt: string }; clientSecret: string }>(await client.identityOfApp(options.clientId), 'POST', `/apps/${encodeURIComponent(options.clientId)}/secrets`, { years: options.years });
+    output(options.json, body, () => `Secret id: ${body.secret.id}\nClient secret: ${body.clientSecret}  (shown once)\nExpires: ${body.secret.expiresAt}`);
+  });
+secret
+  .command('remove')
+  .requiredOption('--client-id <id>', 'application (client) id')
+  .requiredOption('--secret-id <id>', 'secret id')
+  .action(async (options: { clientId: string; secretId: string }) => {
+    const client = new AdminClient();
+    await client.call(await client.identityOfApp(options.clientId), 'DELETE', `/apps/${encodeURIComponent(options.clientId)}/secrets/${encodeURIComponent(options.secretId)}`);
+    process.stdout.write(`Removed secret ${options.secretId}\n`);
+  });
+
+const certificate = program.command('certificate').description('Certificates of an app');
+certificate
+  .command('add')
+  .requiredOption('--client-id <id>', 'application (client) id')
+  .requiredOption('--file <file>', 'certificate file (.cer DER or PEM)')
+  .option('--json', 'print JSON')
+  .action(async (options: { clientId: string; file: string; json?: boolean }) => {
+    const client = new AdminClient();
+    const raw = readFileSync(options.file);
+    const text = raw.toString('utf8').includes('-----BEGIN') ? raw.toString('utf8') : raw.toString('base64');
+    const { body } = await client.call<{ id: string; thumbprintSha1: string; notAfter: string }>(await client.identityOfApp(options.clientId), 'POST', `/apps/${encodeURIComponent(options.clientId)}/certificates`, { certificate: text });
+    output(options.json, body, () => `Added certificate ${body.thumbprintSha1} (id ${body.id}), valid until ${body.notAfter}`);
+  });
+certificate
+  .command('remove')
+  .requiredOption('--client-id <id>', 'application (client) id')
+  .requiredOption('--certificate <ref>', 'certificate id or thumbprint')
+  .action(async (options: { clientId: string; certificate: string }) => {
+    const client = new AdminClient();
+    await client.call(await client.identityOfApp(options.clientId), 'DELETE', `/apps/${encodeURIComponent(options.clientId)}/certificates/${encodeURIComponent(options.certificate)}`);
+    process.stdout.write(`Removed certificate ${options.certificate}\n`);
+  });
+
+program
+  .command('keys')
+  .description('Access-token signing keys')
+  .command('rotate')
+  .option('--environment <env>', 'commercial, gov, aos2 or fedramp (default: all hosted)')
+  .action(async (options: { environment?: string }) => {
+    const client = new AdminClient();
+    const targets = options.environment ? [client.endpoints.identities[options.environment as 'commercial']] : client.identityUrls();
+    for (const base of targets) {
+      if (!base) throw new CliError(`Environment '${options.environment}' is not hosted here.`);
+      const { body } = await client.call<{ kid: string }>(base, 'POST', '/signing-keys/rotate');
+      process.stdout.write(`${base}: new signing key ${body.kid}\n`);
+    }
+  });
+
+program
+  .command('seed')
+  .description('Create a simulated history for a tenant through the producer API')
+  .requiredOption('--tenant <tenant>', 'tenant id or name')
+  .addOption(new Option('--audit-events <n>', 'audit records to create').argParser((v) => positive('--audit-events', v)))
+  .addOption(new Option('--scan-job-days <n>', 'days of daily scan jobs to create').argParser((v) => positive('--scan-job-days', v)))
+  .addOption(new Option('--days <d>', 'spread over the last D days').default(7).argParser((v) => positive('--days', v)))
+  .option('--seed <text>', 'seed of the deterministic simulator', 'meridian')
+  .option('--json', 'print JSON')
+  .action(async (options: { tenant: string; auditEvents?: number; scanJobDays?: number; days: number; seed: string; json?: boolean }) => {
+    const client = new AdminClient();
+    const { base, tenant: found } = await client.identityOfTenant(options.tenant);
+    const regionUrl = client.endpoints.regions[found.homeRegion];
+    if (!regionUrl) throw new CliError(`Region ${found.homeRegion} is not hosted here.`);
+    let cached: { token: string; until: number } | undefined;
+    const token = async () => {
+      if (!cached || cached.until < Date.now()) {
+        const { body } = await client.call<{ access_token: string; expires_in: number }>(base, 'POST', `/tenants/${encodeURIComponent(found.id)}/producer-token`);
+        cached = { token: body.access_token, until: Date.now() + (body.expires_in - 60) * 1000 };
+      }
+      return cached.token;
+    };
+    const started = Date.now();
+    const report = await seedTenant(httpProducerClient(client.http, regionUrl, token), {
+      tenantId: found.id,
+      tenantName: found.name,
+      days: options.days,
+      endMs: Date.now(),
+      counts: { auditEvents: options.auditEvents, scanJobDays: options.scanJobDays },
+      demo: false,
+      seed: options.seed,
+    });
+    output(options.json, { tenant: found.id, ...report, seconds: (Date.now() - started) / 1000 }, () =>
+      `Seeded ${found.name}: ${Object.entries(report).map(([k, v]) => `${v} ${k}`).join(', ')} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+  });
+
+function positive(flag: string, value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new CliError(`${flag} must be a whole number, not '${value}'.`);
+  return number;
+}
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof CliError) {
+    process.stderr.write(`meridian: ${error.message}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`meridian: ${(error as Error).message}\n`);
+  process.exit(2);
+});

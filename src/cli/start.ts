@@ -1,0 +1,43 @@
+import { configFromEnvironment } from '../runtime/config.js';
+import { Meridian } from '../runtime/meridian.js';
+import { ensureDemoTenant } from '../runtime/demo.js';
+
+/** `meridian start`: runs until SIGINT/SIGTERM, then closes every listener and database. */
+export async function startCommand(): Promise<void> {
+  const config = configFromEnvironment();
+  const meridian = await Meridian.start(config);
+  const demo = config.demo ? await ensureDemoTenant(meridian) : undefined;
+  const endpointsFile = meridian.writeEndpointsFile();
+  const endpoints = meridian.endpoints();
+  const lines = [
+    '',
+    'Meridian is running.',
+    '',
+    `  Identity (token endpoint):  ${endpoints.identity}/connect/token`,
+    ...Object.entries(endpoints.identities).filter(([env]) => env !== 'commercial').map(([env, url]) => `  Identity (${env}):${' '.repeat(Math.max(1, 17 - env.length))}${url}/connect/token`),
+    `  Global endpoint:            ${endpoints.global ?? '(not hosted)'}`,
+    '  Regions:',
+    ...Object.entries(endpoints.regions).map(([code, url]) => `    ${code.padEnd(9)} ${url}`),
+    '',
+    `  API reference:              ${endpoints.regions.us ?? Object.values(endpoints.regions)[0]}/docs  (OpenAPI: /openapi.json)`,
+    `  CA certificate:             ${endpoints.caCertificate ?? '(plain HTTP)'}`,
+    `  Endpoints file:             ${endpointsFile}`,
+  ];
+  if (demo) {
+    lines.push('', `  Demo tenant:   ${demo.tenantName} (${demo.tenantId}), home region us`, `  Client id:     ${demo.clientId}`);
+    lines.push(demo.clientSecret ? `  Client secret: ${demo.clientSecret}  (shown once: store it now)` : '  Client secret: shown on the first start only; add one with `npx meridian secret add --client-id <id>`');
+    if (demo.seeded) lines.push(`  Demo history:  ${Object.entries(demo.seeded).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+  }
+  lines.push('');
+  process.stdout.write(`${lines.join('\n')}\n`);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    meridian.logger.info({ signal }, 'stopping');
+    await meridian.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}

@@ -1,0 +1,166 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { unauthorized } from '../../platform/errors.js';
+import { installErrorHandling, type ErrorEnvelope } from '../../platform/error-handling.js';
+import type { Actor, Directory } from '../directory.js';
+import type { SigningKeys } from '../signing-keys.js';
+import type { AccessTokenIssuer } from '../token/access-tokens.js';
+import { PRODUCER_PERMISSION } from '../../platform/producer.js';
+
+/** Meridian's own admin envelope, shaped like Microsoft Graph's error object. */
+export const adminErrorEnvelope: ErrorEnvelope = (error, request) => ({
+  error: { code: error.code, message: error.message, requestId: request.id },
+});
+
+const TenantRef = Type.Object({ tenant: Type.String({ description: 'Tenant id or name' }) });
+const AppRef = Type.Object({ clientId: Type.String() });
+
+const Tenant = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  homeRegion: Type.String(),
+  environment: Type.String(),
+  createdAt: Type.String(),
+});
+const Secret = Type.Object({ id: Type.String(), hint: Type.String(), createdAt: Type.String(), expiresAt: Type.String() });
+const Certificate = Type.Object({
+  id: Type.String(),
+  subject: Type.String(),
+  thumbprintSha1: Type.String(),
+  thumbprintSha256: Type.String(),
+  notBefore: Type.String(),
+  notAfter: Type.String(),
+  createdAt: Type.String(),
+});
+const App = Type.Object({
+  clientId: Type.String(),
+  tenantId: Type.String(),
+  name: Type.String(),
+  permissions: Type.Array(Type.String()),
+  secrets: Type.Array(Secret),
+  certificates: Type.Array(Certificate),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+const AdminError = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String(), requestId: Type.String() }) });
+const errors = { 400: AdminError, 401: AdminError, 404: AdminError, 409: AdminError };
+
+export interface AdminRoutesOptions {
+  directory: Directory;
+  keys: SigningKeys;
+  issuer: AccessTokenIssuer;
+  adminKey: string;
+}
+
+/**
+ * The operator's API: tenants, app registrations, secrets, certificates, signing keys.
+ * The CLI is a thin client of these routes. Every change is audited by the directory.
+ */
+export async function registerAdminRoutes(app: FastifyInstance, options: AdminRoutesOptions): Promise<void> {
+  await app.register(
+    async (admin) => {
+      installErrorHandling(admin, adminErrorEnvelope);
+      const expected = createHash('sha256').update(options.adminKey).digest();
+      admin.addHook('onRequest', async (request) => {
+        const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+        const given = createHash('sha256').update(match?.[1] ?? '').digest();
+        if (!match || !timingSafeEqual(given, expected)) {
+          throw unauthorized('The admin API needs the admin key as a Bearer token.', 'Bearer realm="meridian-admin"');
+        }
+      });
+      const { directory } = options;
+      const actor = (request: FastifyRequest): Actor => ({ name: 'meridian-admin', clientIP: request.ip });
+      const tags = ['admin'];
+
+      admin.post(
+        '/tenants',
+        { schema: { tags, summary: 'Create a tenant', body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 128 }), region: Type.String({ description: 'Home data center code, e.g. us' }) }), response: { 201: Tenant, ...errors } }, config: { public: true } },
+        async (request, reply) => {
+          const body = request.body as { name: string; region: string };
+          reply.status(201);
+          return directory.createTenant(body, actor(request));
+        },
+      );
+      admin.get('/tenants', { schema: { tags, summary: 'List tenants', response: { 200: Type.Object({ value: Type.Array(Tenant) }) } }, config: { public: true } }, async () => ({
+        value: await directory.listTenants(),
+      }));
+      admin.get('/tenants/:tenant', { schema: { tags, summary: 'Get a tenant', params: TenantRef, response: { 200: Tenant, ...errors } }, config: { public: true } }, async (request) =>
+        directory.tenantView(await directory.requireTenant((request.params as { tenant: string }).tenant)),
+      );
+      admin.post(
+        '/tenants/:tenant/apps',
+        {
+          schema: {
+            tags,
+            summary: 'Register an app',
+            params: TenantRef,
+            body: Type.Object({
+              name: Type.String({ minLength: 1, maxLength: 128 }),
+              permissions: Type.Array(Type.String(), { minItems: 1 }),
+              secretYears: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)])),
+              certificate: Type.Optional(Type.String({ description: 'PEM, or base64 of a DER (.cer) file' })),
+            }),
+            response: { 201: Type.Object({ app: App, clientId: Type.String(), clientSecret: Type.Optional(Type.String()) }), ...errors },
+          },
+          config: { public: true },
+        },
+        async (request, reply) => {
+          const body = request.body as { name: string; permissions: string[]; secretYears?: number; certificate?: string };
+          const created = await directory.createApp((request.params as { tenant: string }).tenant, body, actor(request));
+          reply.status(201);
+          return { clientId: created.app.clientId, ...(created.clientSecret ? { clientSecret: created.clientSecret } : {}), app: created.app };
+        },
+      );
+      admin.get('/tenants/:tenant/apps', { schema: { tags, summary: 'List app registrations', params: TenantRef, response: { 200: Type.Object({ value: Type.Array(App) }), ...errors } }, config: { public: true } }, async (request) => ({
+        value: await directory.listApps((request.params as { tenant: string }).tenant),
+      }));
+      admin.get('/apps/:clientId', { schema: { tags, summary: 'Get an app registration', params: AppRef, response: { 200: App, ...errors } }, config: { public: true } }, async (request) =>
+        directory.requireAppView((request.params as { clientId: string }).clientId),
+      );
+      admin.delete('/apps/:clientId', { schema: { tags, summary: 'Delete an app registration', params: AppRef }, config: { public: true } }, async (request, reply) => {
+        await directory.deleteApp((request.params as { clientId: string }).clientId, actor(request));
+        return reply.status(204).send();
+      });
+      admin.post(
+        '/apps/:clientId/secrets',
+        { schema: { tags, summary: 'Add a client secret', params: AppRef, body: Type.Optional(Type.Object({ years: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)])) })), response: { 201: Type.Object({ secret: Secret, clientSecret: Type.String() }), ...errors } }, config: { public: true } },
+        async (request, reply) => {
+          const body = (request.body ?? {}) as { years?: number };
+          reply.status(201);
+          return directory.addSecret((request.params as { clientId: string }).clientId, body.years, actor(request));
+        },
+      );
+      admin.delete('/apps/:clientId/secrets/:secretId', { schema: { tags, summary: 'Remove a client secret', params: Type.Object({ clientId: Type.String(), secretId: Type.String() }) }, config: { public: true } }, async (request, reply) => {
+        const params = request.params as { clientId: string; secretId: string };
+        await directory.removeSecret(params.clientId, params.secretId, actor(request));
+        return reply.status(204).send();
+      });
+      admin.post(
+        '/apps/:clientId/certificates',
+        { schema: { tags, summary: 'Upload a certificate', params: AppRef, body: Type.Object({ certificate: Type.String({ description: 'PEM, or base64 of a DER (.cer) file' }) }), response: { 201: Certificate, ...errors } }, config: { public: true } },
+        async (request, reply) => {
+          const body = request.body as { certificate: string };
+          reply.status(201);
+          return directory.addCertificate((request.params as { clientId: string }).clientId, body.certificate, actor(request));
+        },
+      );
+      admin.delete('/apps/:clientId/certificates/:certificate', { schema: { tags, summary: 'Remove a certificate (id or thumbprint)', params: Type.Object({ clientId: Type.String(), certificate: Type.String() }) }, config: { public: true } }, async (request, reply) => {
+        const params = request.params as { clientId: string; certificate: string };
+        await directory.removeCertificate(params.clientId, params.certificate, actor(request));
+        return reply.status(204).send();
+      });
+      admin.post('/signing-keys/rotate', { schema: { tags, summary: 'Rotate the access-token signing key', response: { 200: Type.Object({ kid: Type.String() }) } }, config: { public: true } }, async () => options.keys.rotate());
+      admin.post(
+        '/tenants/:tenant/producer-token',
+        { schema: { tags, summary: 'Mint a producer token for a tenant (feeds data in through the producer API)', params: TenantRef }, config: { public: true } },
+        async (request) => {
+          const tenant = await directory.requireTenant((request.params as { tenant: string }).tenant);
+          return options.issuer.issue({ clientId: 'meridian-producer', appName: 'Meridian producer', tenantId: tenant.id, tenantRegion: tenant.home_region, scopes: [PRODUCER_PERMISSION] });
+        },
+      );
+    },
+    { prefix: '/admin' },
+  );
+}
+

@@ -1,0 +1,358 @@
+import type { Kysely, Selectable } from 'kysely';
+import { ApiError, badRequest, conflict, notFound } from '../platform/errors.js';
+import type { Clock } from '../platform/clock.js';
+import { newId } from '../platform/ids.js';
+import { findDataCenter, type EnvironmentId } from '../topology/data-centers.js';
+import { appendAuditEvent, type AdminAuditEvent } from './audit-trail.js';
+import {
+  generateClientSecret,
+  hashClientSecret,
+  isSecretLifetime,
+  secretExpiry,
+  secretHint,
+  SECRET_LIFETIMES_YEARS,
+  type SecretLifetimeYears,
+} from './client-secrets.js';
+import { assertUsableForClientAuth, CertificateRejected, parseCertificate } from './certificates/parse-certificate.js';
+import { findPermission } from './permissions.js';
+import type { IdentityTables } from './schema.js';
+
+export type TenantRow = Selectable<IdentityTables['identity_tenants']>;
+export type AppRow = Selectable<IdentityTables['identity_apps']>;
+export type SecretRow = Selectable<IdentityTables['identity_client_secrets']>;
+export type CertificateRow = Selectable<IdentityTables['identity_certificates']>;
+
+export interface Actor {
+  name: string;
+  clientIP?: string | undefined;
+}
+
+export interface TenantView {
+  id: string;
+  name: string;
+  homeRegion: string;
+  environment: EnvironmentId;
+  createdAt: string;
+}
+
+export interface SecretView {
+  id: string;
+  hint: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface CertificateView {
+  id: string;
+  subject: string;
+  thumbprintSha1: string;
+  thumbprintSha256: string;
+  notBefore: string;
+  notAfter: string;
+  createdAt: string;
+}
+
+export interface AppView {
+  clientId: string;
+  tenantId: string;
+  name: string;
+  permissions: string[];
+  secrets: SecretView[];
+  certificates: CertificateView[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewApp {
+  name: string;
+  permissions: string[];
+  secretYears?: number | undefined;
+  certificate?: string | Buffer | undefined;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Tenants and their app registrations in one cloud environment. Every change is written
+ * with its audit event in one transaction, so the audit log never misses or invents one.
+ */
+export class Directory {
+  constructor(
+    private readonly db: Kysely<IdentityTables>,
+    private readonly clock: Clock,
+    readonly environment: EnvironmentId,
+    private readonly changed: () => void = () => {},
+  ) {}
+
+  async createTenant(input: { name: string; region: string }, actor: Actor): Promise<TenantView> {
+    const name = requireName('name', input.name);
+    const dc = findDataCenter(input.region ?? '');
+    if (!dc) throw badRequest(`Unknown data center '${input.region}'.`, 'invalid_region');
+    if (dc.environment !== this.environment) {
+      throw badRequest(`Data center '${dc.code}' belongs to the ${dc.environment} environment, not ${this.environment}.`, 'invalid_region');
+    }
+    const row: TenantRow = { id: newId(), name, name_key: name.toLowerCase(), home_region: dc.code, created_at: this.clock.nowMs() };
+    await this.db.transaction().execute(async (trx) => {
+      const clash = await trx.selectFrom('identity_tenants').select('id').where('name_key', '=', row.name_key).executeTakeFirst();
+      if (clash) throw conflict(`A tenant named '${name}' already exists.`);
+      await trx.insertInto('identity_tenants').values(row).execute();
+      await appendAuditEvent(trx, this.clock, row, event('Create tenant', 'Create', 'Tenant', name, actor, undefined, { name, homeRegion: row.home_region }));
+    });
+    this.changed();
+    return this.tenantView(row);
+  }
+
+  async listTenants(): Promise<TenantView[]> {
+    const rows = await this.db.selectFrom('identity_tenants').selectAll().orderBy('created_at').orderBy('id').execute();
+    return rows.map((row) => this.tenantView(row));
+  }
+
+  /** A tenant by id or by name (names are unique, compared without case). */
+  async findTenant(ref: string): Promise<TenantRow | undefined> {
+    const text = ref.trim();
+    const query = this.db.selectFrom('identity_tenants').selectAll();
+    return UUID.test(text)
+      ? query.where('id', '=', text.toLowerCase()).executeTakeFirst()
+      : query.where('name_key', '=', text.toLowerCase()).executeTakeFirst();
+  }
+
+  async requireTenant(ref: string): Promise<TenantRow> {
+    const tenant = await this.findTenant(ref);
+    if (!tenant) throw notFound(`No tenant '${ref}' in the ${this.environment} environment.`);
+    return tenant;
+  }
+
+  tenantView(row: TenantRow): TenantView {
+    return { id: row.id, name: row.name, homeRegion: row.home_region, environment: this.environment, createdAt: iso(row.created_at) };
+  }
+
+  async createApp(tenantRef: string, input: NewApp, actor: Actor): Promise<{ app: AppView; clientSecret?: string }> {
+    const tenant = await this.requireTenant(tenantRef);
+    const name = requireName('name', input.name);
+    const permissions = canonicalPermissions(input.permissions);
+    const certificate = input.certificate === undefined ? undefined : this.readCertificate(input.certificate);
+    const years = input.secretYears === undefined ? undefined : requireLifetime(input.secretYears);
+    const now = this.clock.nowMs();
+    const app: AppRow = { client_id: newId(), tenant_id: tenant.id, name, permissions: JSON.stringify(permissions), created_at: now, updated_at: now };
+    let clientSecret: string | undefined;
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('identity_apps').values(app).execute();
+      await appendAuditEvent(trx, this.clock, tenant, event('Create app registration', 'Create', 'App registration', name, actor, undefined, { clientId: app.client_id, permissions }));
+      if (years !== undefined) {
+        clientSecret = generateClientSecret();
+        const secret = this.secretRow(app.client_id, clientSecret, years, now);
+        await trx.insertInto('identity_client_secrets').values(secret).execute();
+        await appendAuditEvent(trx, this.clock, tenant, event('Add client secret', 'Create', 'Client secret', `${name} (${secret.hint})`, actor, undefined, { secretId: secret.id, expiresAt: iso(secret.expires_at) }));
+      }
+      if (certificate) {
+        const row = this.certificateRow(app.client_id, certificate, now);
+        await trx.insertInto('identity_certificates').values(row).execute();
+        await appendAuditEvent(trx, this.clock, tenant, event('Add certificate', 'Create', 'Certificate', `${name} (${row.thumbprint_sha1})`, actor, undefined, { certificateId: row.id, thumbprint: row.thumbprint_sha1 }));
+      }
+    });
+    this.changed();
+    return { app: await this.requireAppView(app.client_id), ...(clientSecret ? { clientSecret } : {}) };
+  }
+
+  async listApps(tenantRef: string): Promise<AppView[]> {
+    const tenant = await this.requireTenant(tenantRef);
+    const apps = await this.db.selectFrom('identity_apps').selectAll().where('tenant_id', '=', tenant.id).orderBy('created_at').orderBy('client_id').execute();
+    return Promise.all(apps.map((app) => this.appView(app)));
+  }
+
+  async findApp(clientId: string): Promise<AppRow | undefined> {
+    if (!UUID.test(clientId)) return undefined;
+    return this.db.selectFrom('identity_apps').selectAll().where('client_id', '=', clientId.toLowerCase()).executeTakeFirst();
+  }
+
+  async requireAppView(clientId: string): Promise<AppView> {
+    const app = await this.findApp(clientId);
+    if (!app) throw notFound(`No app registration with client id '${clientId}'.`);
+    return this.appView(app);
+  }
+
+  async deleteApp(clientId: string, actor: Actor): Promise<void> {
+    const { app, tenant } = await this.requireAppWithTenant(clientId);
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('identity_client_secrets').where('client_id', '=', app.client_id).execute();
+      await trx.deleteFrom('identity_certificates').where('client_id', '=', app.client_id).execute();
+      await trx.deleteFrom('identity_apps').where('client_id', '=', app.client_id).execute();
+      await appendAuditEvent(trx, this.clock, tenant, event('Delete app registration', 'Delete', 'App registration', app.name, actor, { clientId: app.client_id }, undefined));
+    });
+    this.changed();
+  }
+
+  async addSecret(clientId: string, years: number | undefined, actor: Actor): Promise<{ secret: SecretView; clientSecret: string }> {
+    const lifetime = requireLifetime(years ?? 1);
+    const { app, tenant } = await this.requireAppWithTenant(clientId);
+    const clientSecret = generateClientSecret();
+    const row = this.secretRow(app.client_id, clientSecret, lifetime, this.clock.nowMs());
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('identity_client_secrets').values(row).execute();
+      await appendAuditEvent(trx, this.clock, tenant, event('Add client secret', 'Create', 'Client secret', `${app.name} (${row.hint})`, actor, undefined, { secretId: row.id, expiresAt: iso(row.expires_at) }));
+    });
+    this.changed();
+    return { secret: secretView(row), clientSecret };
+  }
+
+  async removeSecret(clientId: string, secretId: string, actor: Actor): Promise<void> {
+    const { app, tenant } = await this.requireAppWithTenant(clientId);
+    await this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('identity_client_secrets').selectAll().where('client_id', '=', app.client_id).where('id', '=', secretId).executeTakeFirst();
+      if (!row) throw notFound(`App '${app.client_id}' has no client secret '${secretId}'.`);
+      await trx.deleteFrom('identity_client_secrets').where('id', '=', row.id).execute();
+      await appendAuditEvent(trx, this.clock, tenant, event('Delete client secret', 'Delete', 'Client secret', `${app.name} (${row.hint})`, actor, { secretId: row.id }, undefined));
+    });
+    this.changed();
+  }
+
+  async addCertificate(clientId: string, input: string | Buffer, actor: Actor): Promise<CertificateView> {
+    const certificate = this.readCertificate(input);
+    const { app, tenant } = await this.requireAppWithTenant(clientId);
+    const row = this.certificateRow(app.client_id, certificate, this.clock.nowMs());
+    await this.db.transaction().execute(async (trx) => {
+      const clash = await trx
+        .selectFrom('identity_certificates')
+        .select('id')
+        .where('client_id', '=', app.client_id)
+        .where('thumbprint_sha256', '=', row.thumbprint_sha256)
+        .executeTakeFirst();
+      if (clash) throw conflict(`App '${app.client_id}' already has the certificate ${row.thumbprint_sha1}.`);
+      await trx.insertInto('identity_certificates').values(row).execute();
+      await appendAuditEvent(trx, this.clock, tenant, event('Add certificate', 'Create', 'Certificate', `${app.name} (${row.thumbprint_sha1})`, actor, undefined, { certificateId: row.id, thumbprint: row.thumbprint_sha1 }));
+    });
+    this.changed();
+    return certificateView(row);
+  }
+
+  /** Removes a certificate named by its id or either thumbprint. */
+  async removeCertificate(clientId: string, ref: string, actor: Actor): Promise<void> {
+    const { app, tenant } = await this.requireAppWithTenant(clientId);
+    const wanted = ref.trim();
+    await this.db.transaction().execute(async (trx) => {
+      const rows = await trx.selectFrom('identity_certificates').selectAll().where('client_id', '=', app.client_id).execute();
+      const row = rows.find((cert) => cert.id === wanted || [cert.thumbprint_sha1, cert.thumbprint_sha256].includes(wanted.toUpperCase()));
+      if (!row) throw notFound(`App '${app.client_id}' has no certificate '${ref}'.`);
+      await trx.deleteFrom('identity_certificates').where('id', '=', row.id).execute();
+      await appendAuditEvent(trx, this.clock, tenant, event('Delete certificate', 'Delete', 'Certificate', `${app.name} (${row.thumbprint_sha1})`, actor, { certificateId: row.id, thumbprint: row.thumbprint_sha1 }, undefined));
+    });
+    this.changed();
+  }
+
+  /** Everything the token endpoint needs about a client, in two indexed reads. */
+  async clientForAuthentication(clientId: string): Promise<{ app: AppRow; tenant: TenantRow } | undefined> {
+    const app = await this.findApp(clientId);
+    if (!app) return undefined;
+    const tenant = await this.db.selectFrom('identity_tenants').selectAll().where('id', '=', app.tenant_id).executeTakeFirst();
+    return tenant ? { app, tenant } : undefined;
+  }
+
+  async liveSecrets(clientId: string, nowMs: number): Promise<SecretRow[]> {
+    return this.db.selectFrom('identity_client_secrets').selectAll().where('client_id', '=', clientId).where('expires_at', '>', nowMs).execute();
+  }
+
+  async liveCertificates(clientId: string, nowMs: number): Promise<CertificateRow[]> {
+    return this.db
+      .selectFrom('identity_certificates')
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .where('not_before', '<=', nowMs)
+      .where('not_after', '>', nowMs)
+      .execute();
+  }
+
+  private async requireAppWithTenant(clientId: string): Promise<{ app: AppRow; tenant: TenantRow }> {
+    const found = await this.clientForAuthentication(clientId);
+    if (!found) throw notFound(`No app registration with client id '${clientId}'.`);
+    return found;
+  }
+
+  private async appView(app: AppRow): Promise<AppView> {
+    const [secrets, certificates] = await Promise.all([
+      this.db.selectFrom('identity_client_secrets').selectAll().where('client_id', '=', app.client_id).orderBy('created_at').execute(),
+      this.db.selectFrom('identity_certificates').selectAll().where('client_id', '=', app.client_id).orderBy('created_at').execute(),
+    ]);
+    return {
+      clientId: app.client_id,
+      tenantId: app.tenant_id,
+      name: app.name,
+      permissions: JSON.parse(app.permissions) as string[],
+      secrets: secrets.map(secretView),
+      certificates: certificates.map(certificateView),
+      createdAt: iso(app.created_at),
+      updatedAt: iso(app.updated_at),
+    };
+  }
+
+  private readCertificate(input: string | Buffer) {
+    try {
+      const certificate = parseCertificate(input);
+      assertUsableForClientAuth(certificate, this.clock.now());
+      return certificate;
+    } catch (error) {
+      if (error instanceof CertificateRejected) throw new ApiError(400, `certificate_${error.reason}`, error.message);
+      throw error;
+    }
+  }
+
+  private secretRow(clientId: string, secret: string, years: SecretLifetimeYears, now: number): SecretRow {
+    return { id: newId(), client_id: clientId, secret_hash: hashClientSecret(secret), hint: secretHint(secret), created_at: now, expires_at: secretExpiry(now, years) };
+  }
+
+  private certificateRow(clientId: string, cert: ReturnType<typeof parseCertificate>, now: number): CertificateRow {
+    return {
+      id: newId(),
+      client_id: clientId,
+      thumbprint_sha1: cert.thumbprintSha1,
+      thumbprint_sha256: cert.thumbprintSha256,
+      subject: cert.subject,
+      not_before: cert.notBefore.getTime(),
+      not_after: cert.notAfter.getTime(),
+      der_base64: cert.der.toString('base64'),
+      created_at: now,
+    };
+  }
+}
+
+function event(actionName: string, operationType: AdminAuditEvent['operationType'], objectType: string, objectName: string, actor: Actor, previousValue: unknown, currentValue: unknown): AdminAuditEvent {
+  return { actionName, operationType, objectType, objectName, actor: actor.name, clientIP: actor.clientIP, previousValue, currentValue };
+}
+
+function requireName(field: string, value: unknown): string {
+  const text = typeof value === 'string' ? value.trim() : '';
+  if (!text) throw badRequest(`The field '${field}' is required.`, 'invalid_parameter');
+  if (text.length > 128) throw badRequest(`The field '${field}' must be at most 128 characters.`, 'invalid_parameter');
+  return text;
+}
+
+function requireLifetime(value: unknown): SecretLifetimeYears {
+  const years = typeof value === 'string' ? Number(value) : value;
+  if (!isSecretLifetime(years)) {
+    throw badRequest(`A client secret is effective for ${SECRET_LIFETIMES_YEARS.join(', ')} years; '${String(value)}' is not one of them.`, 'invalid_secret_lifetime');
+  }
+  return years;
+}
+
+function canonicalPermissions(requested: unknown): string[] {
+  if (!Array.isArray(requested) || requested.length === 0) throw badRequest('At least one permission is required.', 'invalid_permission');
+  const names = new Set<string>();
+  for (const item of requested) {
+    const permission = typeof item === 'string' ? findPermission(item) : undefined;
+    if (!permission) throw badRequest(`Unknown permission '${String(item)}'.`, 'invalid_permission');
+    names.add(permission.name);
+  }
+  return [...names];
+}
+
+const secretView = (row: SecretRow): SecretView => ({ id: row.id, hint: row.hint, createdAt: iso(row.created_at), expiresAt: iso(row.expires_at) });
+
+const certificateView = (row: CertificateRow): CertificateView => ({
+  id: row.id,
+  subject: row.subject,
+  thumbprintSha1: row.thumbprint_sha1,
+  thumbprintSha256: row.thumbprint_sha256,
+  notBefore: iso(row.not_before),
+  notAfter: iso(row.not_after),
+  createdAt: iso(row.created_at),
+});

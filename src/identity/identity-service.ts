@@ -1,0 +1,102 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { createApiServer, type TlsMaterial } from '../platform/http-server.js';
+import type { ErrorEnvelope } from '../platform/error-handling.js';
+import type { Clock } from '../platform/clock.js';
+import { openDatabase, type Database, type StorageLocation } from '../storage/database.js';
+import { migrate } from '../storage/migrations.js';
+import type { CloudEnvironment } from '../topology/data-centers.js';
+import { AuditOutboxDispatcher, type AuditDelivery } from './audit-trail.js';
+import { Directory } from './directory.js';
+import { registerDiscovery } from './discovery.js';
+import { identityMigrations, type IdentityTables } from './schema.js';
+import { SigningKeys } from './signing-keys.js';
+import type { ReplayCache } from './replay-cache.js';
+import { AccessTokenIssuer } from './token/access-tokens.js';
+import { ClientAuthenticator } from './token/client-authentication.js';
+import { registerTokenEndpoint } from './token/token-endpoint.js';
+import { registerAdminRoutes } from './admin/admin-routes.js';
+
+const OAUTH_CODES = new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope']);
+
+/** RFC 6749 §5.2 for everything the identity host answers outside the admin API. */
+export const oauthErrorEnvelope: ErrorEnvelope = (error) => ({
+  error: OAUTH_CODES.has(error.code) ? error.code : error.statusCode >= 500 ? 'server_error' : 'invalid_request',
+  error_description: error.message,
+});
+
+export interface IdentityServiceOptions {
+  environment: CloudEnvironment;
+  storage: StorageLocation;
+  logger: Logger;
+  clock: Clock;
+  tls?: TlsMaterial | undefined;
+  replayCache: ReplayCache;
+  adminKey: string;
+  audit: AuditDelivery;
+}
+
+/** One environment's identity host: token endpoint, discovery, JWKS and the admin API. */
+export class IdentityService {
+  readonly directory: Directory;
+  readonly keys: SigningKeys;
+  readonly issuer: AccessTokenIssuer;
+  readonly outbox: AuditOutboxDispatcher;
+  private publicUrl = '';
+
+  private constructor(
+    readonly options: IdentityServiceOptions,
+    private readonly database: Database<IdentityTables>,
+    readonly app: FastifyInstance,
+  ) {
+    const { clock } = options;
+    this.keys = new SigningKeys(database.db, clock);
+    this.issuer = new AccessTokenIssuer(this.keys, clock, () => this.publicUrl);
+    this.outbox = new AuditOutboxDispatcher(database.db, options.audit, clock, options.logger);
+    this.directory = new Directory(database.db, clock, options.environment.id, () => this.outbox.kick());
+  }
+
+  static async create(options: IdentityServiceOptions): Promise<IdentityService> {
+    const database = await openDatabase<IdentityTables>(options.storage);
+    await migrate(database.db as never, database.engine, identityMigrations);
+    const app = await createApiServer({
+      logger: options.logger,
+      tls: options.tls,
+      bodyLimit: 256 * 1024,
+      errorEnvelope: oauthErrorEnvelope,
+      openapi: {
+        title: `Meridian identity (${options.environment.name})`,
+        description: 'OAuth 2.0 client_credentials token endpoint, discovery, JWKS and the operator admin API.',
+        version: '1.0.0',
+      },
+    });
+    const service = new IdentityService(options, database, app);
+    await service.keys.activeKey();
+    const authenticator = new ClientAuthenticator({
+      directory: service.directory,
+      replayCache: options.replayCache,
+      clock: options.clock,
+      audiences: () => [`${service.publicUrl}/connect/token`, service.publicUrl, `${service.publicUrl}/`],
+      replayKeyPrefix: `${options.environment.id}:`,
+    });
+    await registerTokenEndpoint(app, authenticator, service.issuer);
+    registerDiscovery(app, service.keys, () => service.publicUrl);
+    await registerAdminRoutes(app, { directory: service.directory, keys: service.keys, issuer: service.issuer, adminKey: options.adminKey });
+    return service;
+  }
+
+  get url(): string {
+    return this.publicUrl;
+  }
+
+  /** The issuer is the URL clients reach this host at, known once it listens. */
+  setPublicUrl(url: string): void {
+    this.publicUrl = url.replace(/\/+$/, '');
+  }
+
+  async close(): Promise<void> {
+    await this.outbox.stop();
+    await this.app.close();
+    await this.database.close();
+  }
+}

@@ -1,0 +1,122 @@
+import type { Generated } from 'kysely';
+import { addSequenceColumn, type ModuleMigrations } from '../storage/migrations.js';
+
+/** The identity store: one per cloud environment. Times are epoch milliseconds. */
+export interface IdentityTables {
+  identity_tenants: { id: string; name: string; name_key: string; home_region: string; created_at: number };
+  identity_apps: {
+    client_id: string;
+    tenant_id: string;
+    name: string;
+    permissions: string; // JSON array of permission names
+    created_at: number;
+    updated_at: number;
+  };
+  identity_client_secrets: {
+    id: string;
+    client_id: string;
+    secret_hash: string; // hex SHA-256 of the secret; the secret itself is never stored
+    hint: string;
+    created_at: number;
+    expires_at: number;
+  };
+  identity_certificates: {
+    id: string;
+    client_id: string;
+    thumbprint_sha1: string;
+    thumbprint_sha256: string;
+    subject: string;
+    not_before: number;
+    not_after: number;
+    der_base64: string;
+    created_at: number;
+  };
+  identity_signing_keys: {
+    kid: string;
+    alg: string;
+    private_pem: string;
+    public_jwk: string;
+    created_at: number;
+    retired_at: number | null;
+  };
+  identity_audit_outbox: {
+    seq: Generated<number>;
+    id: string;
+    tenant_id: string;
+    home_region: string;
+    payload: string;
+    created_at: number;
+    delivered_at: number | null;
+    attempts: number;
+  };
+}
+
+export const identityMigrations: ModuleMigrations = {
+  module: 'identity',
+  migrations: {
+    '001_initial': (engine) => ({
+      async up(db) {
+        await db.schema
+          .createTable('identity_tenants')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('name_key', 'text', (c) => c.notNull().unique())
+          .addColumn('home_region', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('identity_apps')
+          .addColumn('client_id', 'text', (c) => c.primaryKey())
+          .addColumn('tenant_id', 'text', (c) => c.notNull().references('identity_tenants.id'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('permissions', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('identity_apps_tenant').on('identity_apps').column('tenant_id').execute();
+        await db.schema
+          .createTable('identity_client_secrets')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('client_id', 'text', (c) => c.notNull().references('identity_apps.client_id').onDelete('cascade'))
+          .addColumn('secret_hash', 'text', (c) => c.notNull())
+          .addColumn('hint', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('identity_client_secrets_client').on('identity_client_secrets').column('client_id').execute();
+        await db.schema
+          .createTable('identity_certificates')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('client_id', 'text', (c) => c.notNull().references('identity_apps.client_id').onDelete('cascade'))
+          .addColumn('thumbprint_sha1', 'text', (c) => c.notNull())
+          .addColumn('thumbprint_sha256', 'text', (c) => c.notNull())
+          .addColumn('subject', 'text', (c) => c.notNull())
+          .addColumn('not_before', 'bigint', (c) => c.notNull())
+          .addColumn('not_after', 'bigint', (c) => c.notNull())
+          .addColumn('der_base64', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addUniqueConstraint('identity_certificates_app_thumbprint', ['client_id', 'thumbprint_sha256'])
+          .execute();
+        await db.schema
+          .createTable('identity_signing_keys')
+          .addColumn('kid', 'text', (c) => c.primaryKey())
+          .addColumn('alg', 'text', (c) => c.notNull())
+          .addColumn('private_pem', 'text', (c) => c.notNull())
+          .addColumn('public_jwk', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('retired_at', 'bigint')
+          .execute();
+        await addSequenceColumn(db.schema.createTable('identity_audit_outbox'), engine, 'seq')
+          .addColumn('id', 'text', (c) => c.notNull().unique())
+          .addColumn('tenant_id', 'text', (c) => c.notNull())
+          .addColumn('home_region', 'text', (c) => c.notNull())
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('delivered_at', 'bigint')
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema.createIndex('identity_audit_outbox_pending').on('identity_audit_outbox').columns(['delivered_at', 'seq']).execute();
+      },
+    }),
+  },
+};

@@ -1,0 +1,93 @@
+import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, type JWK } from 'jose';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../platform/clock.js';
+import { ACCESS_TOKEN_ALG } from '../platform/access-token.js';
+import type { IdentityTables } from './schema.js';
+
+/**
+ * The keys that sign access tokens. The newest key signs; older keys stay published in
+ * the JWKS until every token they signed has expired, so rotation never breaks a token
+ * already issued. Nodes of one environment share the keys through the identity store.
+ */
+
+export interface ActiveKey {
+  kid: string;
+  privateKey: KeyObject;
+}
+
+/** How long a superseded key stays published: longer than any token it signed can live. */
+const RETIRE_AFTER_MS = 2 * 60 * 60 * 1000;
+const CACHE_MS = 30_000;
+
+export class SigningKeys {
+  private active: { key: ActiveKey; loadedAt: number } | undefined;
+  private jwks: { value: { keys: JWK[] }; loadedAt: number } | undefined;
+
+  constructor(
+    private readonly db: Kysely<IdentityTables>,
+    private readonly clock: Clock,
+  ) {}
+
+  async activeKey(): Promise<ActiveKey> {
+    const now = this.clock.nowMs();
+    if (this.active && now - this.active.loadedAt < CACHE_MS) return this.active.key;
+    const row = await this.db
+      .selectFrom('identity_signing_keys')
+      .select(['kid', 'private_pem'])
+      .where('retired_at', 'is', null)
+      .orderBy('created_at', 'desc')
+      .orderBy('kid', 'desc')
+      .executeTakeFirst();
+    if (!row) {
+      await this.rotate();
+      return this.activeKey();
+    }
+    const key = { kid: row.kid, privateKey: createPrivateKey(row.private_pem) };
+    this.active = { key, loadedAt: now };
+    return key;
+  }
+
+  /** Adds a new signing key and retires keys superseded long enough ago. */
+  async rotate(): Promise<{ kid: string }> {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const jwk = await exportJWK(publicKey);
+    const kid = await calculateJwkThumbprint(jwk, 'sha256');
+    const now = this.clock.nowMs();
+    await this.db.transaction().execute(async (trx) => {
+      const superseded = await trx.selectFrom('identity_signing_keys').select(['kid', 'created_at']).where('retired_at', 'is', null).execute();
+      await trx
+        .insertInto('identity_signing_keys')
+        .values({
+          kid,
+          alg: ACCESS_TOKEN_ALG,
+          private_pem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+          public_jwk: JSON.stringify({ ...jwk, kid, alg: ACCESS_TOKEN_ALG, use: 'sig' }),
+          created_at: now,
+          retired_at: null,
+        })
+        .execute();
+      // A superseded key keeps verifying for RETIRE_AFTER_MS; marking it retired later is what unpublishes it.
+      for (const old of superseded) {
+        await trx.updateTable('identity_signing_keys').set({ retired_at: now + RETIRE_AFTER_MS }).where('kid', '=', old.kid).execute();
+      }
+    });
+    this.active = undefined;
+    this.jwks = undefined;
+    return { kid };
+  }
+
+  /** The published key set: the active key and superseded keys that have not yet retired. */
+  async publicKeys(): Promise<{ keys: JWK[] }> {
+    const now = this.clock.nowMs();
+    if (this.jwks && now - this.jwks.loadedAt < CACHE_MS) return this.jwks.value;
+    const rows = await this.db
+      .selectFrom('identity_signing_keys')
+      .select(['public_jwk', 'retired_at'])
+      .orderBy('created_at', 'desc')
+      .execute();
+    const value = { keys: rows.filter((row) => row.retired_at === null || row.retired_at > now).map((row) => JSON.parse(row.public_jwk) as JWK) };
+    this.jwks = { value, loadedAt: now };
+    return value;
+  }
+}

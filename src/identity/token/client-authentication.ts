@@ -1,0 +1,206 @@
+import { createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
+import type { Clock } from '../../platform/clock.js';
+import type { AppRow, CertificateRow, Directory, TenantRow } from '../directory.js';
+import { secretMatches } from '../client-secrets.js';
+import type { ReplayCache } from '../replay-cache.js';
+import { clientAuthenticationFailed, oauthError } from './oauth-error.js';
+
+export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+/** RFC 7523 §3 and RFC 7518: only asymmetric signatures prove possession of a certificate's key. */
+export const ASSERTION_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+export const MAX_ASSERTION_LENGTH = 8 * 1024;
+/** Allowed clock difference for `nbf`, `iat` and `exp`. */
+export const CLOCK_SKEW_SECONDS = 60;
+/**
+ * The documented .NET sample mints assertions valid for one hour; anything meant to live
+ * much longer is refused so that a leaked assertion is useful only briefly.
+ */
+export const MAX_ASSERTION_LIFETIME_SECONDS = 60 * 60 + 5 * 60;
+
+export interface TokenRequestCredentials {
+  clientId?: string | undefined;
+  clientSecret?: string | undefined;
+  clientAssertionType?: string | undefined;
+  clientAssertion?: string | undefined;
+  authorization?: string | undefined;
+}
+
+export interface AuthenticatedClient {
+  app: AppRow;
+  tenant: TenantRow;
+  method: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+}
+
+export interface ClientAuthenticatorOptions {
+  directory: Directory;
+  replayCache: ReplayCache;
+  clock: Clock;
+  /** Accepted `aud` values of an assertion: the token endpoint URL and the issuer. */
+  audiences: () => string[];
+  replayKeyPrefix: string;
+}
+
+/**
+ * Client authentication for the token endpoint: client_secret_basic and _post (RFC 6749
+ * §2.3.1) and private_key_jwt (RFC 7523 §2.2, §3; OIDC Core §9). Exactly one method per request.
+ */
+export class ClientAuthenticator {
+  constructor(private readonly options: ClientAuthenticatorOptions) {}
+
+  async authenticate(request: TokenRequestCredentials): Promise<AuthenticatedClient> {
+    const basic = request.authorization ? parseBasic(request.authorization) : undefined;
+    const methods = [basic ? 1 : 0, request.clientSecret !== undefined ? 1 : 0, request.clientAssertion !== undefined ? 1 : 0];
+    const count = methods.reduce((a, b) => a + b, 0);
+    if (count > 1) throw oauthError('invalid_request', 'Use exactly one client authentication method per request.');
+    if (basic) {
+      if (request.clientId !== undefined && request.clientId !== basic.clientId) {
+        throw oauthError('invalid_request', 'client_id does not match the client of the Authorization header.');
+      }
+      return this.bySecret(basic.clientId, basic.secret, 'client_secret_basic');
+    }
+    if (request.clientSecret !== undefined) {
+      if (!request.clientId) throw oauthError('invalid_request', 'client_id is required with client_secret.');
+      return this.bySecret(request.clientId, request.clientSecret, 'client_secret_post');
+    }
+    if (request.clientAssertion !== undefined || request.clientAssertionType !== undefined) {
+      if (request.clientAssertionType !== JWT_BEARER_ASSERTION) {
+        throw oauthError('invalid_request', `client_assertion_type must be ${JWT_BEARER_ASSERTION}.`);
+      }
+      if (!request.clientAssertion) throw oauthError('invalid_request', 'client_assertion is required with client_assertion_type.');
+      return this.byAssertion(request.clientAssertion, request.clientId);
+    }
+    throw oauthError('invalid_client', 'No client authentication was provided: send client_secret, HTTP Basic credentials or a client_assertion.', 401);
+  }
+
+  private async bySecret(clientId: string, secret: string, method: 'client_secret_basic' | 'client_secret_post'): Promise<AuthenticatedClient> {
+    const usedBasic = method === 'client_secret_basic';
+    const found = await this.options.directory.clientForAuthentication(clientId);
+    if (!found || secret.length === 0 || secret.length > 512) throw clientAuthenticationFailed(usedBasic);
+    const secrets = await this.options.directory.liveSecrets(found.app.client_id, this.options.clock.nowMs());
+    // Compare against every live secret, not stopping at the first match, so timing says nothing about which matched.
+    let matched = false;
+    for (const stored of secrets) matched = secretMatches(secret, stored.secret_hash) || matched;
+    if (!matched) throw clientAuthenticationFailed(usedBasic);
+    return { ...found, method };
+  }
+
+  private async byAssertion(assertion: string, clientIdParameter: string | undefined): Promise<AuthenticatedClient> {
+    if (assertion.length > MAX_ASSERTION_LENGTH) throw oauthError('invalid_client', `client_assertion is larger than ${MAX_ASSERTION_LENGTH} bytes.`, 401);
+    let header: ReturnType<typeof decodeProtectedHeader>;
+    let claims: ReturnType<typeof decodeJwt>;
+    try {
+      header = decodeProtectedHeader(assertion);
+      claims = decodeJwt(assertion);
+    } catch {
+      throw oauthError('invalid_client', 'client_assertion is not a well-formed JWT.', 401);
+    }
+    if (typeof header.alg !== 'string' || !ASSERTION_ALGORITHMS.includes(header.alg)) {
+      throw oauthError('invalid_client', `client_assertion must be signed with an asymmetric algorithm (${ASSERTION_ALGORITHMS.join(', ')}); '${String(header.alg)}' is not accepted.`, 401);
+    }
+    const clientId = claims.iss;
+    if (typeof clientId !== 'string' || claims.sub !== clientId) {
+      throw oauthError('invalid_client', 'client_assertion must carry iss and sub both equal to the client id.', 401);
+    }
+    if (clientIdParameter !== undefined && clientIdParameter !== clientId) {
+      throw oauthError('invalid_client', 'client_id does not match the issuer of client_assertion.', 401);
+    }
+    const now = this.options.clock.nowMs();
+    const found = await this.options.directory.clientForAuthentication(clientId);
+    if (!found) throw clientAuthenticationFailed(false);
+    const certificates = await this.options.directory.liveCertificates(found.app.client_id, now);
+    const candidates = selectCertificates(certificates, header);
+    if (candidates.length === 0) {
+      throw oauthError('invalid_client', 'No valid certificate of this app matches the client_assertion (x5t, x5t#S256 or kid).', 401);
+    }
+    let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'] | undefined;
+    let lastError: unknown;
+    for (const certificate of candidates) {
+      try {
+        ({ payload } = await jwtVerify(assertion, publicKeyOf(certificate), {
+          algorithms: ASSERTION_ALGORITHMS,
+          issuer: clientId,
+          subject: clientId,
+          audience: this.options.audiences(),
+          clockTolerance: CLOCK_SKEW_SECONDS,
+          currentDate: new Date(now),
+          requiredClaims: ['exp', 'jti'],
+        }));
+        break;
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    if (!payload) throw oauthError('invalid_client', describeVerificationFailure(lastError), 401);
+    const nowSeconds = Math.floor(now / 1000);
+    const exp = payload.exp as number;
+    if (exp - nowSeconds > MAX_ASSERTION_LIFETIME_SECONDS) {
+      throw oauthError('invalid_client', `client_assertion expires too far in the future; at most ${MAX_ASSERTION_LIFETIME_SECONDS} seconds are accepted.`, 401);
+    }
+    if (typeof payload.iat === 'number' && payload.iat > nowSeconds + CLOCK_SKEW_SECONDS) {
+      throw oauthError('invalid_client', 'client_assertion was issued in the future (iat).', 401);
+    }
+    if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 256) {
+      throw oauthError('invalid_client', 'client_assertion must carry a jti of at most 256 characters.', 401);
+    }
+    const fresh = await this.options.replayCache.claim(`${this.options.replayKeyPrefix}${clientId}:${payload.jti}`, (exp + CLOCK_SKEW_SECONDS) * 1000);
+    if (!fresh) throw oauthError('invalid_client', 'client_assertion was already used (jti replay).', 401);
+    return { ...found, method: 'private_key_jwt' };
+  }
+}
+
+function parseBasic(header: string): { clientId: string; secret: string } | undefined {
+  const match = /^Basic\s+([A-Za-z0-9+/=._~-]+)\s*$/i.exec(header);
+  if (!match?.[1]) return undefined;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) throw clientAuthenticationFailed(true);
+  try {
+    // RFC 6749 §2.3.1: both parts are form-urlencoded before being joined.
+    return { clientId: decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' ')), secret: decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' ')) };
+  } catch {
+    throw clientAuthenticationFailed(true);
+  }
+}
+
+/** The certificates the assertion names by thumbprint, or all of them when it names none. */
+function selectCertificates(certificates: CertificateRow[], header: Record<string, unknown>): CertificateRow[] {
+  const x5t = typeof header.x5t === 'string' ? header.x5t : undefined;
+  const x5tS256 = typeof header['x5t#S256'] === 'string' ? (header['x5t#S256'] as string) : undefined;
+  const kid = typeof header.kid === 'string' ? header.kid : undefined;
+  if (!x5t && !x5tS256 && !kid) return certificates;
+  return certificates.filter((cert) => {
+    const sha1 = Buffer.from(cert.thumbprint_sha1, 'hex');
+    const sha256 = Buffer.from(cert.thumbprint_sha256, 'hex');
+    if (x5tS256 !== undefined) return x5tS256 === sha256.toString('base64url');
+    if (x5t !== undefined) return x5t === sha1.toString('base64url');
+    const wanted = kid!.toUpperCase();
+    return wanted === cert.thumbprint_sha1 || wanted === cert.thumbprint_sha256 || kid === sha1.toString('base64url') || kid === sha256.toString('base64url');
+  });
+}
+
+const publicKeys = new Map<string, KeyObject>();
+
+function publicKeyOf(certificate: CertificateRow): KeyObject {
+  let key = publicKeys.get(certificate.id);
+  if (!key) {
+    key = createPublicKey(new X509Certificate(Buffer.from(certificate.der_base64, 'base64')).publicKey.export({ type: 'spki', format: 'pem' }));
+    if (publicKeys.size > 10_000) publicKeys.clear();
+    publicKeys.set(certificate.id, key);
+  }
+  return key;
+}
+
+function describeVerificationFailure(error: unknown): string {
+  if (error instanceof joseErrors.JWTExpired) return 'client_assertion has expired.';
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    if (error.claim === 'aud') return 'client_assertion audience (aud) must be the token endpoint URL or the issuer.';
+    if (error.claim === 'nbf') return 'client_assertion is not yet valid (nbf).';
+    if (error.claim === 'jti') return 'client_assertion must carry a jti.';
+    if (error.claim === 'exp') return 'client_assertion must carry an exp.';
+    return `client_assertion claim '${error.claim}' is invalid.`;
+  }
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'client_assertion algorithm is not accepted.';
+  return 'client_assertion signature does not verify against any valid certificate of this app.';
+}

@@ -1,0 +1,91 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from './errors.js';
+
+/** What a module's error body is built from: never a stack, never an internal message. */
+export interface ErrorDetails {
+  statusCode: number;
+  code: string;
+  message: string;
+}
+
+export type ErrorEnvelope = (error: ErrorDetails, request: FastifyRequest) => unknown;
+
+/** The AOS envelope (main/services-and-features/aos/aos.md, ErrorResponse). */
+export const aosErrorEnvelope: ErrorEnvelope = (error, request) => ({
+  traceId: request.traceId,
+  error: error.message,
+  statusCode: error.statusCode,
+});
+
+/**
+ * Turns anything thrown into a 4xx that names what was wrong, or a 500 that names only
+ * the request id. Registered per encapsulation context so each module keeps its envelope.
+ */
+export function installErrorHandling(app: FastifyInstance, envelope: ErrorEnvelope): void {
+  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+    const details = describe(error, request);
+    if (details.statusCode >= 500) request.log.error({ err: error, requestId: request.id }, 'unhandled error');
+    if (error instanceof ApiError) reply.headers(error.headers);
+    return send(reply, details, envelope, request);
+  });
+}
+
+export function installNotFound(app: FastifyInstance, envelope: ErrorEnvelope): void {
+  app.setNotFoundHandler((request, reply) =>
+    send(reply, { statusCode: 404, code: 'not_found', message: `No resource at ${request.method} ${request.url.split('?')[0]}.` }, envelope, request),
+  );
+}
+
+function send(reply: FastifyReply, details: ErrorDetails, envelope: ErrorEnvelope, request: FastifyRequest) {
+  return reply.status(details.statusCode).type('application/json; charset=utf-8').send(envelope(details, request));
+}
+
+function describe(error: FastifyError | ApiError, request: FastifyRequest): ErrorDetails {
+  if (error instanceof ApiError) return { statusCode: error.statusCode, code: error.code, message: error.message };
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    return { statusCode: 400, code: 'invalid_parameter', message: validationMessage(fastifyError) };
+  }
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { statusCode: 413, code: 'payload_too_large', message: 'The request body is larger than this endpoint accepts.' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return {
+        statusCode: 415,
+        code: 'unsupported_media_type',
+        message: `Content-Type '${request.headers['content-type'] ?? ''}' is not supported by this endpoint.`,
+      };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { statusCode: 400, code: 'malformed_body', message: 'The request body is empty; a JSON body is required.' };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { statusCode: 400, code: 'malformed_body', message: 'The request body is not valid JSON.' };
+  }
+  const status = fastifyError.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    const message = error instanceof SyntaxError ? 'The request body is not valid JSON.' : 'The request could not be read.';
+    return { statusCode: status, code: 'bad_request', message };
+  }
+  return {
+    statusCode: 500,
+    code: 'internal_error',
+    message: `An unexpected error occurred. Quote request-id ${request.id} when reporting it.`,
+  };
+}
+
+function validationMessage(error: FastifyError): string {
+  const [first] = error.validation ?? [];
+  if (!first) return 'The request is invalid.';
+  const where = error.validationContext ?? 'request';
+  const params = first.params as Record<string, unknown>;
+  const path = first.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const missing = params.missingProperty as string | undefined;
+  const extra = params.additionalProperty as string | undefined;
+  const subject = where === 'querystring' ? 'parameter' : where === 'params' ? 'path parameter' : where === 'headers' ? 'header' : 'field';
+  if (missing) return `The ${subject} '${path ? `${path}.` : ''}${missing}' is required.`;
+  if (extra) return `The ${subject} '${path ? `${path}.` : ''}${extra}' is not recognised.`;
+  if (!path) return `The ${where === 'body' ? 'request body' : where} ${first.message ?? 'is invalid'}.`;
+  const allowed = params.allowedValues as unknown[] | undefined;
+  const detail = allowed ? `must be one of ${allowed.join(', ')}` : (first.message ?? 'is invalid');
+  return `The ${subject} '${path}' ${detail}.`;
+}

@@ -1,0 +1,58 @@
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Logger } from 'pino';
+import { generateRequestId, registerRequestContext } from './request-context.js';
+import { registerCaseInsensitiveQuery } from './query.js';
+import { installErrorHandling, installNotFound, type ErrorEnvelope } from './error-handling.js';
+
+export interface TlsMaterial {
+  key: string;
+  cert: string;
+}
+
+export interface ApiServerOptions {
+  logger: Logger;
+  /** Absent means plain HTTP, which callers only choose for a listener behind a TLS-terminating proxy. */
+  tls?: TlsMaterial;
+  bodyLimit?: number;
+  errorEnvelope: ErrorEnvelope;
+  openapi: { title: string; description: string; version: string; securitySchemes?: Record<string, unknown> };
+}
+
+/**
+ * Every listener of Meridian is built here so they share the conventions: TLS 1.2+ only,
+ * request ids and trace context, case-insensitive query names, one error envelope per
+ * module, and an OpenAPI 3.1 document generated from the route schemas.
+ */
+export async function createApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
+  const base: FastifyServerOptions = {
+    loggerInstance: options.logger,
+    // Per-request lines would log every call's URL; Meridian logs errors and decisions instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: generateRequestId,
+    requestIdHeader: false,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
+    return503OnClosing: true,
+  };
+  const https = options.tls ? { key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3' } : undefined;
+  const app = Fastify({ ...base, ...(https ? { https } : {}) } as FastifyServerOptions) as unknown as FastifyInstance;
+
+  registerRequestContext(app);
+  registerCaseInsensitiveQuery(app);
+  installErrorHandling(app, options.errorEnvelope);
+  installNotFound(app, options.errorEnvelope);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: options.openapi.title, description: options.openapi.description, version: options.openapi.version },
+      components: { securitySchemes: (options.openapi.securitySchemes ?? {}) as never },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+  app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
+  return app;
+}

@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Engine } from '../storage/database.js';
+import type { ModuleMigrations } from '../storage/migrations.js';
+import type { Clock } from './clock.js';
+import type { PagingTokenCodec } from './paging-token.js';
+
+/** What a region gives each product module: its own database and the kernel's services. */
+export interface RegionContext {
+  dataCenter: string;
+  db: Kysely<unknown>;
+  engine: Engine;
+  clock: Clock;
+  logger: Logger;
+  paging: PagingTokenCodec;
+  /** The URL clients call this region at; nextLinks are built on it. */
+  publicUrl: () => string;
+}
+
+/**
+ * A product module (aos, backup, opus, ...): its tables, and a Fastify plugin with its
+ * routes, its error envelope and its producer routes. Modules depend on the kernel only.
+ */
+export interface ProductModule {
+  name: string;
+  migrations: ModuleMigrations;
+  register(app: FastifyInstance, context: RegionContext): Promise<void>;
+  /** The module's part of the simulator; it writes only through the producer API. */
+  seed?: ModuleSeeder;
+}
+
+/** How a module's part of the simulator reaches the producer API of the tenant's region. */
+export interface ProducerClient {
+  post(path: string, body: unknown): Promise<unknown>;
+}
+
+export interface SeedRequest {
+  tenantId: string;
+  tenantName: string;
+  days: number;
+  endMs: number;
+  /** Sizes asked for on the command line, by option name (e.g. auditEvents, backupJobs). */
+  counts: Record<string, number | undefined>;
+  /** The first-start demo history: a little of everything. */
+  demo: boolean;
+  seed: string;
+}
+
+export type ModuleSeeder = (producer: ProducerClient, request: SeedRequest) => Promise<Record<string, number>>;

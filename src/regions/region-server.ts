@@ -1,0 +1,90 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { createApiServer, type TlsMaterial } from '../platform/http-server.js';
+import { aosErrorEnvelope } from '../platform/error-handling.js';
+import { registerPermissionGuard, requirePermission } from '../platform/permission-guard.js';
+import { createPagingTokenCodec } from '../platform/paging-token.js';
+import type { Clock } from '../platform/clock.js';
+import type { ProductModule, RegionContext } from '../platform/product-module.js';
+import { openDatabase, type Database, type StorageLocation } from '../storage/database.js';
+import { migrate } from '../storage/migrations.js';
+import type { DataCenter } from '../topology/data-centers.js';
+import { isPublicRoute, registerBearerAuth } from './bearer-auth.js';
+
+export interface RegionServerOptions {
+  dataCenter: DataCenter;
+  storage: StorageLocation;
+  modules: readonly ProductModule[];
+  logger: Logger;
+  clock: Clock;
+  tls?: TlsMaterial | undefined;
+  /** Signs this region's paging tokens; every node of the region shares it. */
+  pagingSecret: string;
+  issuer: () => string;
+  fetch: typeof fetch;
+  endpointOf: (dataCenter: string) => string | undefined;
+}
+
+/**
+ * One data center's API: its own database, offline token verification, tenant residency,
+ * the permission guard, and every product module mounted on it.
+ */
+export class RegionServer {
+  private publicUrl = '';
+
+  private constructor(
+    readonly dataCenter: DataCenter,
+    readonly app: FastifyInstance,
+    private readonly database: Database<unknown>,
+    readonly context: RegionContext,
+  ) {}
+
+  static async create(options: RegionServerOptions): Promise<RegionServer> {
+    const database = await openDatabase<unknown>(options.storage);
+    for (const module of options.modules) await migrate(database.db, database.engine, module.migrations);
+    const app = await createApiServer({
+      logger: options.logger,
+      tls: options.tls,
+      bodyLimit: 4 * 1024 * 1024,
+      errorEnvelope: aosErrorEnvelope,
+      openapi: {
+        title: `AvePoint Graph API — ${options.dataCenter.region} (${options.dataCenter.code})`,
+        description: `Regional API of data center '${options.dataCenter.code}', served by Meridian.`,
+        version: '1.0.0',
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+    });
+    let server: RegionServer | undefined;
+    const context: RegionContext = {
+      dataCenter: options.dataCenter.code,
+      db: database.db,
+      engine: database.engine,
+      clock: options.clock,
+      logger: options.logger,
+      paging: createPagingTokenCodec(options.pagingSecret),
+      publicUrl: () => server?.publicUrl ?? '',
+    };
+    server = new RegionServer(options.dataCenter, app, database, context);
+    registerPermissionGuard(app);
+    registerBearerAuth(app, { issuer: options.issuer, fetch: options.fetch, dataCenter: options.dataCenter.code, endpointOf: options.endpointOf });
+    app.addHook('preHandler', async (request) => {
+      if (!isPublicRoute(request)) requirePermission(request);
+    });
+    app.get('/health', { schema: { hide: true }, config: { public: true } }, async () => ({ status: 'ok', dataCenter: options.dataCenter.code }));
+    for (const module of options.modules) await app.register(async (scope) => module.register(scope, context));
+    return server;
+  }
+
+  get url(): string {
+    return this.publicUrl;
+  }
+
+  setPublicUrl(url: string): void {
+    this.publicUrl = url.replace(/\/+$/, '');
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+    await this.database.close();
+  }
+}

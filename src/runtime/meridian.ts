@@ -1,0 +1,185 @@
+import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import pino, { type Logger } from 'pino';
+import { systemClock, type Clock } from '../platform/clock.js';
+import { createHttpClient } from '../platform/http-client.js';
+import type { TlsMaterial } from '../platform/http-server.js';
+import { ensureLocalTls } from '../platform/tls/local-ca.js';
+import { findEnvironment, type EnvironmentId } from '../topology/data-centers.js';
+import type { StorageLocation } from '../storage/database.js';
+import { IdentityService } from '../identity/identity-service.js';
+import { MemoryReplayCache, RedisReplayCache, type ReplayCache } from '../identity/replay-cache.js';
+import { PRODUCER_PERMISSION } from '../platform/producer.js';
+import { RegionServer } from '../regions/region-server.js';
+import { GlobalEndpoint } from '../global/global-endpoint.js';
+import { PRODUCT_MODULES } from './modules.js';
+import { portFor, type MeridianConfig } from './config.js';
+
+export interface Endpoints {
+  identity: string | null;
+  identities: Partial<Record<EnvironmentId, string>>;
+  global: string | null;
+  regions: Record<string, string>;
+  caCertificate: string | null;
+}
+
+/**
+ * A running Meridian: the identity hosts, regions and global endpoint this process was
+ * configured to host, all over real sockets. The embedded default hosts all of them.
+ */
+export class Meridian {
+  readonly identities = new Map<EnvironmentId, IdentityService>();
+  readonly regions = new Map<string, RegionServer>();
+  global: GlobalEndpoint | undefined;
+  readonly fetch: typeof fetch;
+  private redis: Redis | undefined;
+  private replayCache: ReplayCache | undefined;
+
+  private constructor(
+    readonly config: MeridianConfig,
+    readonly logger: Logger,
+    readonly clock: Clock,
+    private readonly tls: TlsMaterial | undefined,
+    readonly caCertificatePath: string | null,
+    private readonly caPem: string | null,
+  ) {
+    this.fetch = createHttpClient(caPem);
+  }
+
+  static async start(config: MeridianConfig, options: { logger?: Logger; clock?: Clock } = {}): Promise<Meridian> {
+    const logger = options.logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', '*.client_secret', '*.clientSecret'] });
+    let tls: TlsMaterial | undefined;
+    let caPath: string | null = null;
+    let caPem: string | null = null;
+    if (!config.plainHttp) {
+      if (config.tlsCertFile && config.tlsKeyFile) {
+        tls = { cert: readFileSync(config.tlsCertFile, 'utf8'), key: readFileSync(config.tlsKeyFile, 'utf8') };
+      } else {
+        const local = await ensureLocalTls(join(config.dataDir, 'tls'), ['localhost', '127.0.0.1', '::1', config.host]);
+        tls = { cert: local.certPem, key: local.keyPem };
+        caPath = local.caCertPath;
+        caPem = local.caPem;
+      }
+    }
+    const meridian = new Meridian(config, logger, options.clock ?? systemClock, tls, caPath, caPem);
+    try {
+      await meridian.boot();
+    } catch (error) {
+      await meridian.close();
+      throw error;
+    }
+    return meridian;
+  }
+
+  private async boot(): Promise<void> {
+    const { config } = this;
+    if (config.redisUrl) {
+      this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+      await this.redis.connect();
+      this.replayCache = new RedisReplayCache(this.redis, `${config.postgresSchemaPrefix}:jti:`, () => this.clock.nowMs());
+    } else {
+      this.replayCache = new MemoryReplayCache(() => this.clock.nowMs());
+    }
+    for (const envId of config.environments) {
+      const environment = findEnvironment(envId)!;
+      const identity = await IdentityService.create({
+        environment,
+        storage: this.storageFor(`identity_${envId}`),
+        logger: this.logger.child({ service: `identity-${envId}` }),
+        clock: this.clock,
+        tls: this.tls,
+        replayCache: this.replayCache,
+        adminKey: config.adminKey,
+        audit: { deliver: (region, tenantId, records) => this.deliverAudit(envId, region, tenantId, records) },
+      });
+      this.identities.set(envId, identity);
+      identity.setPublicUrl(await this.listen(identity.app, portFor(config, { identity: envId })));
+    }
+    for (const dc of config.regions) {
+      const region = await RegionServer.create({
+        dataCenter: dc,
+        storage: this.storageFor(`region_${dc.code.replace(/-/g, '_')}`),
+        modules: PRODUCT_MODULES,
+        logger: this.logger.child({ service: `region-${dc.code}` }),
+        clock: this.clock,
+        tls: this.tls,
+        pagingSecret: `${config.pagingSecret}:${dc.code}`,
+        issuer: () => this.identities.get(dc.environment)?.url ?? findEnvironment(dc.environment)!.identityUrl,
+        fetch: this.fetch,
+        endpointOf: (code) => this.regions.get(code)?.url,
+      });
+      this.regions.set(dc.code, region);
+      region.setPublicUrl(await this.listen(region.app, portFor(config, { region: dc.code })));
+    }
+    if (config.global) {
+      const commercial = this.identities.get('commercial');
+      this.global = await GlobalEndpoint.create({
+        logger: this.logger.child({ service: 'global' }),
+        tls: this.tls,
+        issuer: () => commercial?.url ?? findEnvironment('commercial')!.identityUrl,
+        fetch: this.fetch,
+        regionUrl: (code) => this.regions.get(code)?.url,
+      });
+      this.global.setPublicUrl(await this.listen(this.global.app, portFor(config, { global: true })));
+    }
+    for (const identity of this.identities.values()) identity.outbox.start();
+  }
+
+  private storageFor(name: string): StorageLocation {
+    const { config } = this;
+    if (config.databaseUrl) return { engine: 'postgres', url: config.databaseUrl, schema: `${config.postgresSchemaPrefix}_${name}`, poolSize: 5 };
+    return { engine: 'sqlite', file: join(config.dataDir, `${name.replace(/_/g, '-')}.sqlite`) };
+  }
+
+  private async listen(app: FastifyInstance, port: number): Promise<string> {
+    await app.listen({ host: this.config.host, port });
+    const address = app.server.address();
+    const actualPort = typeof address === 'object' && address ? address.port : port;
+    const host = this.config.host === '127.0.0.1' || this.config.host === '0.0.0.0' ? 'localhost' : this.config.host;
+    return `${this.config.plainHttp ? 'http' : 'https'}://${host}:${actualPort}`;
+  }
+
+  /** Admin audit events go to the tenant's home region through its producer API, like any product's. */
+  private async deliverAudit(envId: EnvironmentId, region: string, tenantId: string, records: unknown[]): Promise<void> {
+    const target = this.regions.get(region)?.url;
+    if (!target) throw new Error(`Region ${region} is not reachable from this process`);
+    const identity = this.identities.get(envId)!;
+    const token = await identity.issuer.issue({ clientId: 'meridian-identity', appName: 'Meridian identity', tenantId, tenantRegion: region, scopes: [PRODUCER_PERMISSION] }, 300);
+    const response = await this.fetch(`${target}/producer/aos/audit-records`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ value: records }),
+    });
+    if (!response.ok) throw new Error(`Region ${region} refused audit records: HTTP ${response.status} ${await response.text()}`);
+  }
+
+  endpoints(): Endpoints {
+    const identities: Partial<Record<EnvironmentId, string>> = {};
+    for (const [id, identity] of this.identities) identities[id] = identity.url;
+    return {
+      identity: this.identities.get('commercial')?.url ?? [...this.identities.values()][0]?.url ?? null,
+      identities,
+      global: this.global?.url ?? null,
+      regions: Object.fromEntries([...this.regions].map(([code, region]) => [code, region.url])),
+      caCertificate: this.caCertificatePath,
+    };
+  }
+
+  writeEndpointsFile(): string {
+    const file = join(this.config.dataDir, 'endpoints.json');
+    writeFileSync(`${file}.tmp`, `${JSON.stringify(this.endpoints(), null, 2)}\n`);
+    renameSync(`${file}.tmp`, file);
+    return file;
+  }
+
+  async close(): Promise<void> {
+    await this.global?.close().catch(() => {});
+    for (const identity of this.identities.values()) await identity.outbox.stop();
+    for (const region of this.regions.values()) await region.close().catch(() => {});
+    for (const identity of this.identities.values()) await identity.close().catch(() => {});
+    await this.replayCache?.close();
+    this.redis?.disconnect();
+  }
+}

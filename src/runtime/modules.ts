@@ -1,0 +1,5 @@
+import type { ProductModule } from '../platform/product-module.js';
+import { aosModule } from '../aos/index.js';
+
+/** The product modules every region serves. A new module is one line here. */
+export const PRODUCT_MODULES: readonly ProductModule[] = [aosModule];

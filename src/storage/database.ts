@@ -1,0 +1,85 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+
+/**
+ * One schema and one set of migrations on two engines: SQLite files for the embedded
+ * default, PostgreSQL for production. Each store (identity, each region) gets its own
+ * database: a file, or a PostgreSQL schema reached through `search_path`.
+ */
+export type StorageLocation =
+  | { engine: 'sqlite'; file: string }
+  | { engine: 'postgres'; url: string; schema: string; poolSize?: number };
+
+export type Engine = StorageLocation['engine'];
+
+export interface Database<DB> {
+  db: Kysely<DB>;
+  engine: Engine;
+  /** Human-readable location for start-up lines (no credentials). */
+  describe: string;
+  close(): Promise<void>;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+// int8 (counts, epoch milliseconds) and numeric arrive as strings by default; every such
+// value Meridian stores fits in a double, so read them as numbers.
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20 || oid === 1700) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+};
+
+export async function openDatabase<DB>(location: StorageLocation): Promise<Database<DB>> {
+  if (location.engine === 'sqlite') {
+    if (location.file !== ':memory:') mkdirSync(dirname(location.file), { recursive: true });
+    const handle = new SQLite(location.file);
+    // WAL lets readers run beside the writer; FULL makes a commit durable before it is acknowledged.
+    handle.pragma('journal_mode = WAL');
+    handle.pragma('synchronous = FULL');
+    handle.pragma('busy_timeout = 5000');
+    handle.pragma('foreign_keys = ON');
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: handle }) });
+    return { db, engine: 'sqlite', describe: `sqlite:${location.file}`, close: () => db.destroy() };
+  }
+  if (!SCHEMA_NAME.test(location.schema)) throw new Error(`Invalid PostgreSQL schema name '${location.schema}'`);
+  const admin = new pg.Client({ connectionString: location.url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE SCHEMA IF NOT EXISTS "${location.schema}"`);
+  } catch (error) {
+    // Two processes creating the same schema at once race on the catalogue; the loser's schema exists.
+    if ((error as { code?: string }).code !== '23505') throw error;
+  } finally {
+    await admin.end();
+  }
+  const pool = new pg.Pool({
+    connectionString: location.url,
+    max: location.poolSize ?? 10,
+    options: `-c search_path=${location.schema}`,
+    types: pgTypes,
+  });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const safeUrl = location.url.replace(/\/\/[^@/]*@/, '//');
+  return { db, engine: 'postgres', describe: `${safeUrl} (schema ${location.schema})`, close: () => db.destroy() };
+}
+
+/** Drops a PostgreSQL schema: tests clean up after themselves with it. */
+export async function dropPostgresSchema(url: string, schema: string): Promise<void> {
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`Invalid PostgreSQL schema name '${schema}'`);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function ping(db: Kysely<unknown>): Promise<void> {
+  await sql`select 1`.execute(db);
+}
