@@ -58,7 +58,7 @@ export class IdentityService {
 
   static async create(options: IdentityServiceOptions): Promise<IdentityService> {
     const database = await openDatabase<IdentityTables>(options.storage);
-    await migrate(database.db as never, database.engine, identityMigrations);
+    await migrate(database as never, identityMigrations);
     const app = await createApiServer({
       logger: options.logger,
       tls: options.tls,

@@ -1,10 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { createRemoteJWKSet, customFetch, errors as joseErrors, jwtVerify } from 'jose';
+import { createRemoteJWKSet, customFetch, decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
 import { ACCESS_TOKEN_ALG, ACCESS_TOKEN_AUDIENCE } from '../platform/access-token.js';
 import { ApiError, unauthorized } from '../platform/errors.js';
 import type { Principal } from '../platform/principal.js';
 
 const CHALLENGE = 'Bearer realm="AvePoint Graph API"';
+/** At most one key-set fetch per second, however many unknown `kid`s arrive. */
+const JWKS_COOLDOWN_MS = 1000;
 
 export interface AccessTokenVerifierOptions {
   /** Issuer of this listener's environment; tokens of other environments are refused. */
@@ -25,7 +27,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       keySet = {
         issuer,
         jwks: createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`), {
-          cooldownDuration: 1000,
+          cooldownDuration: JWKS_COOLDOWN_MS,
           cacheMaxAge: 10 * 60 * 1000,
           timeoutDuration: 5000,
           [customFetch]: options.fetch as never,
@@ -34,18 +36,32 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     }
     return keySet.jwks;
   };
+  const verify = (token: string, issuer: string) =>
+    jwtVerify(token, jwksFor(issuer), {
+      issuer,
+      audience: ACCESS_TOKEN_AUDIENCE,
+      algorithms: [ACCESS_TOKEN_ALG],
+      clockTolerance: 30,
+      requiredClaims: ['exp', 'tid', 'tenant_region', 'client_id'],
+    });
   return async (authorization) => {
     const match = authorization ? /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(authorization) : null;
     if (!match?.[1]) throw unauthorized('An access token is required: send Authorization: Bearer <token>.', CHALLENGE);
     const issuer = options.issuer();
+    const token = match[1];
     try {
-      const { payload } = await jwtVerify(match[1], jwksFor(issuer), {
-        issuer,
-        audience: ACCESS_TOKEN_AUDIENCE,
-        algorithms: [ACCESS_TOKEN_ALG],
-        clockTolerance: 30,
-        requiredClaims: ['exp', 'tid', 'tenant_region', 'client_id'],
-      });
+      // Said before the signature check, whose failure would hide the reason: keys differ per environment.
+      if (decodeJwt(token).iss !== issuer) throw new joseErrors.JWTClaimValidationFailed('unexpected "iss" claim value', {}, 'iss', 'check_failed');
+      let result;
+      try {
+        result = await verify(token, issuer);
+      } catch (error) {
+        if (!(error instanceof joseErrors.JWKSNoMatchingKey)) throw error;
+        // A key rotated in the last second: the key set refetches once its short cooldown ends.
+        await new Promise((resolve) => setTimeout(resolve, JWKS_COOLDOWN_MS + 50));
+        result = await verify(token, issuer);
+      }
+      const { payload } = result;
       return {
         clientId: String(payload.client_id),
         tenantId: String(payload.tid),

@@ -41,7 +41,7 @@ export class RegionServer {
 
   static async create(options: RegionServerOptions): Promise<RegionServer> {
     const database = await openDatabase<unknown>(options.storage);
-    for (const module of options.modules) await migrate(database.db, database.engine, module.migrations);
+    for (const module of options.modules) await migrate(database, module.migrations);
     const app = await createApiServer({
       logger: options.logger,
       tls: options.tls,

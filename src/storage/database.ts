@@ -18,6 +18,8 @@ export type Engine = StorageLocation['engine'];
 export interface Database<DB> {
   db: Kysely<DB>;
   engine: Engine;
+  /** The PostgreSQL schema holding this database's tables (absent for SQLite). */
+  schema?: string;
   /** Human-readable location for start-up lines (no credentials). */
   describe: string;
   close(): Promise<void>;
@@ -65,7 +67,7 @@ export async function openDatabase<DB>(location: StorageLocation): Promise<Datab
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   const safeUrl = location.url.replace(/\/\/[^@/]*@/, '//');
-  return { db, engine: 'postgres', describe: `${safeUrl} (schema ${location.schema})`, close: () => db.destroy() };
+  return { db, engine: 'postgres', schema: location.schema, describe: `${safeUrl} (schema ${location.schema})`, close: () => db.destroy() };
 }
 
 /** Drops a PostgreSQL schema: tests clean up after themselves with it. */

@@ -10,9 +10,12 @@ export interface ModuleMigrations {
   migrations: Record<string, (engine: Engine) => Migration>;
 }
 
-export async function migrate(db: Kysely<unknown>, engine: Engine, set: ModuleMigrations): Promise<void> {
+export async function migrate(database: { db: Kysely<unknown>; engine: Engine; schema?: string | undefined }, set: ModuleMigrations): Promise<void> {
+  const { db, engine } = database;
   const migrator = new Migrator({
     db,
+    // Named explicitly: Kysely's existence check looks across schemas and would find another region's table.
+    ...(database.schema ? { migrationTableSchema: database.schema } : {}),
     migrationTableName: `${set.module}_migrations`,
     migrationLockTableName: `${set.module}_migrations_lock`,
     provider: {
