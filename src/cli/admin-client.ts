@@ -17,7 +17,7 @@ export class AdminClient {
     if (!existsSync(file)) throw new CliError(`No running Meridian found: ${file} does not exist. Start one with 'npm start' (or set MERIDIAN_DATA_DIR).`);
     this.endpoints = JSON.parse(readFileSync(file, 'utf8')) as Endpoints;
     const keyFile = join(dir, 'admin-key');
-    this.adminKey = process.env.MERIDIAN_ADMIN_KEY ?? (existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : '');
+    this.adminKey = process.env.MERIDIAN_ADMIN_KEY || (existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : '');
     if (!this.adminKey) throw new CliError(`No admin key: set MERIDIAN_ADMIN_KEY or keep ${keyFile}.`);
     this.fetch = createHttpClient(this.endpoints.caCertificate ? readFileSync(this.endpoints.caCertificate, 'utf8') : null);
   }

@@ -16,6 +16,12 @@ export interface RegionContext {
   paging: PagingTokenCodec;
   /** The URL clients call this region at; nextLinks are built on it. */
   publicUrl: () => string;
+  /**
+   * Stores audit records (the aos producer shape, each with its producer `id`) in this
+   * region's audit log through its own producer API; resolves once they are stored. It is
+   * how a module audits its actions without importing another module. Retry-safe by `id`.
+   */
+  audit: (tenantId: string, records: unknown[]) => Promise<void>;
 }
 
 /**

@@ -23,6 +23,8 @@ export interface RegionServerOptions {
   issuer: () => string;
   fetch: typeof fetch;
   endpointOf: (dataCenter: string) => string | undefined;
+  /** Delivers audit records to this region's own audit producer route (RegionContext.audit). */
+  audit?: (tenantId: string, records: unknown[]) => Promise<void>;
 }
 
 /**
@@ -63,6 +65,9 @@ export class RegionServer {
       logger: options.logger,
       paging: createPagingTokenCodec(options.pagingSecret),
       publicUrl: () => server?.publicUrl ?? '',
+      audit: options.audit ?? (async () => {
+        throw new Error(`Region ${options.dataCenter.code} has no audit delivery configured`);
+      }),
     };
     server = new RegionServer(options.dataCenter, app, database, context);
     registerPermissionGuard(app);

@@ -109,6 +109,7 @@ export class Meridian {
         issuer: () => this.identities.get(dc.environment)?.url ?? findEnvironment(dc.environment)!.identityUrl,
         fetch: this.fetch,
         endpointOf: (code) => this.regions.get(code)?.url,
+        audit: (tenantId, records) => this.deliverAudit(dc.environment, dc.code, tenantId, records),
       });
       this.regions.set(dc.code, region);
       region.setPublicUrl(await this.listen(region.app, portFor(config, { region: dc.code })));
