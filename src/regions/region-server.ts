@@ -56,7 +56,7 @@ export class RegionServer {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       },
     });
-    let server: RegionServer | undefined;
+    const holder: { server?: RegionServer } = {};
     const context: RegionContext = {
       dataCenter: options.dataCenter.code,
       db: database.db,
@@ -64,12 +64,13 @@ export class RegionServer {
       clock: options.clock,
       logger: options.logger,
       paging: createPagingTokenCodec(options.pagingSecret),
-      publicUrl: () => server?.publicUrl ?? '',
+      publicUrl: () => holder.server?.publicUrl ?? '',
       audit: options.audit ?? (async () => {
         throw new Error(`Region ${options.dataCenter.code} has no audit delivery configured`);
       }),
     };
-    server = new RegionServer(options.dataCenter, app, database, context);
+    const server = new RegionServer(options.dataCenter, app, database, context);
+    holder.server = server;
     registerPermissionGuard(app);
     registerBearerAuth(app, { issuer: options.issuer, fetch: options.fetch, dataCenter: options.dataCenter.code, endpointOf: options.endpointOf });
     app.addHook('preHandler', async (request) => {

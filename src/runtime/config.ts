@@ -14,6 +14,9 @@ export interface MeridianConfig {
   basePort: number;
   environments: EnvironmentId[];
   regions: DataCenter[];
+  /** Where the parts this process does not host are reached (separate deployments). */
+  identityUrls: Partial<Record<EnvironmentId, string>>;
+  regionUrls: Record<string, string>;
   global: boolean;
   databaseUrl?: string | undefined;
   postgresSchemaPrefix: string;
@@ -21,6 +24,8 @@ export interface MeridianConfig {
   plainHttp: boolean;
   tlsCertFile?: string | undefined;
   tlsKeyFile?: string | undefined;
+  /** CA that signed the other parts' certificates, when it is not a public one. */
+  caCertFile?: string | undefined;
   adminKey: string;
   pagingSecret: string;
   demo: boolean;
@@ -31,9 +36,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env, over
   const dataDir = resolve(overrides.dataDir ?? env.MERIDIAN_DATA_DIR ?? './data');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const regions = overrides.regions ?? parseRegions(env.MERIDIAN_REGIONS);
-  const environments = overrides.environments ?? [...new Set(regions.map((dc) => dc.environment))].sort(
-    (a, b) => ENVIRONMENTS.findIndex((e) => e.id === a) - ENVIRONMENTS.findIndex((e) => e.id === b),
-  );
+  const environments = overrides.environments ?? parseEnvironments(env.MERIDIAN_IDENTITIES, regions);
   return {
     dataDir,
     host: env.MERIDIAN_HOST ?? '127.0.0.1',
@@ -44,9 +47,19 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env, over
     databaseUrl: env.MERIDIAN_DATABASE_URL || undefined,
     postgresSchemaPrefix: env.MERIDIAN_PG_SCHEMA_PREFIX ?? 'meridian',
     redisUrl: env.MERIDIAN_REDIS_URL || undefined,
+    identityUrls: Object.fromEntries(
+      ENVIRONMENTS.flatMap((e) => (env[`MERIDIAN_IDENTITY_URL_${e.id.toUpperCase()}`] ? [[e.id, trimUrl(env[`MERIDIAN_IDENTITY_URL_${e.id.toUpperCase()}`]!)]] : [])),
+    ),
+    regionUrls: Object.fromEntries(
+      DATA_CENTERS.flatMap((dc) => {
+        const url = env[`MERIDIAN_REGION_URL_${dc.code.toUpperCase().replace(/-/g, '_')}`];
+        return url ? [[dc.code, trimUrl(url)]] : [];
+      }),
+    ),
     plainHttp: env.MERIDIAN_PLAIN_HTTP === '1' || env.MERIDIAN_PLAIN_HTTP === 'true',
     tlsCertFile: env.MERIDIAN_TLS_CERT || undefined,
     tlsKeyFile: env.MERIDIAN_TLS_KEY || undefined,
+    caCertFile: env.MERIDIAN_CA_CERT || undefined,
     adminKey: env.MERIDIAN_ADMIN_KEY || persistentSecret(join(dataDir, 'admin-key')),
     pagingSecret: env.MERIDIAN_PAGING_SECRET || persistentSecret(join(dataDir, 'paging-secret')),
     demo: env.MERIDIAN_DEMO !== '0',
@@ -55,8 +68,23 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env, over
   };
 }
 
+const trimUrl = (url: string) => url.trim().replace(/\/+$/, '');
+
+function parseEnvironments(value: string | undefined, regions: DataCenter[]): EnvironmentId[] {
+  const order = (a: EnvironmentId, b: EnvironmentId) => ENVIRONMENTS.findIndex((e) => e.id === a) - ENVIRONMENTS.findIndex((e) => e.id === b);
+  if (!value || value.trim() === '') return [...new Set(regions.map((dc) => dc.environment))].sort(order);
+  if (value.trim() === 'none') return [];
+  if (value.trim() === 'all') return ENVIRONMENTS.map((e) => e.id);
+  return value.split(',').map((id) => {
+    const environment = ENVIRONMENTS.find((e) => e.id === id.trim().toLowerCase());
+    if (!environment) throw new Error(`MERIDIAN_IDENTITIES names an unknown environment '${id.trim()}'; known: ${ENVIRONMENTS.map((e) => e.id).join(', ')}`);
+    return environment.id;
+  });
+}
+
 function parseRegions(value: string | undefined): DataCenter[] {
   if (!value || value.trim() === '' || value.trim() === 'all') return [...DATA_CENTERS];
+  if (value.trim() === 'none') return [];
   return value.split(',').map((code) => {
     const dc = findDataCenter(code);
     if (!dc) throw new Error(`MERIDIAN_REGIONS names an unknown data center '${code.trim()}'; known: ${DATA_CENTERS.map((d) => d.code).join(', ')}`);

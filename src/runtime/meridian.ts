@@ -7,7 +7,7 @@ import { systemClock, type Clock } from '../platform/clock.js';
 import { createHttpClient } from '../platform/http-client.js';
 import type { TlsMaterial } from '../platform/http-server.js';
 import { ensureLocalTls } from '../platform/tls/local-ca.js';
-import { findEnvironment, type EnvironmentId } from '../topology/data-centers.js';
+import { findDataCenter, findEnvironment, type EnvironmentId } from '../topology/data-centers.js';
 import type { StorageLocation } from '../storage/database.js';
 import { IdentityService } from '../identity/identity-service.js';
 import { MemoryReplayCache, RedisReplayCache, type ReplayCache } from '../identity/replay-cache.js';
@@ -35,6 +35,7 @@ export class Meridian {
   global: GlobalEndpoint | undefined;
   readonly fetch: typeof fetch;
   private redis: Redis | undefined;
+  private readonly producerTokens = new Map<string, { token: string; until: number }>();
   private replayCache: ReplayCache | undefined;
 
   private constructor(
@@ -53,6 +54,10 @@ export class Meridian {
     let tls: TlsMaterial | undefined;
     let caPath: string | null = null;
     let caPem: string | null = null;
+    if (config.caCertFile) {
+      caPath = config.caCertFile;
+      caPem = readFileSync(config.caCertFile, 'utf8');
+    }
     if (!config.plainHttp) {
       if (config.tlsCertFile && config.tlsKeyFile) {
         tls = { cert: readFileSync(config.tlsCertFile, 'utf8'), key: readFileSync(config.tlsKeyFile, 'utf8') };
@@ -106,22 +111,21 @@ export class Meridian {
         clock: this.clock,
         tls: this.tls,
         pagingSecret: `${config.pagingSecret}:${dc.code}`,
-        issuer: () => this.identities.get(dc.environment)?.url ?? findEnvironment(dc.environment)!.identityUrl,
+        issuer: () => this.identityUrl(dc.environment),
         fetch: this.fetch,
-        endpointOf: (code) => this.regions.get(code)?.url,
+        endpointOf: (code) => this.regionUrl(code) ?? findDataCenter(code)?.url,
         audit: (tenantId, records) => this.deliverAudit(dc.environment, dc.code, tenantId, records),
       });
       this.regions.set(dc.code, region);
       region.setPublicUrl(await this.listen(region.app, portFor(config, { region: dc.code })));
     }
     if (config.global) {
-      const commercial = this.identities.get('commercial');
       this.global = await GlobalEndpoint.create({
         logger: this.logger.child({ service: 'global' }),
         tls: this.tls,
-        issuer: () => commercial?.url ?? findEnvironment('commercial')!.identityUrl,
+        issuer: () => this.identityUrl('commercial'),
         fetch: this.fetch,
-        regionUrl: (code) => this.regions.get(code)?.url,
+        regionUrl: (code) => this.regionUrl(code),
       });
       this.global.setPublicUrl(await this.listen(this.global.app, portFor(config, { global: true })));
     }
@@ -142,15 +146,45 @@ export class Meridian {
     return `${this.config.plainHttp ? 'http' : 'https'}://${host}:${actualPort}`;
   }
 
-  /** Admin audit events go to the tenant's home region through its producer API, like any product's. */
+  /** The issuer of an environment: hosted here, or configured for a separate deployment. */
+  identityUrl(environment: EnvironmentId): string {
+    return this.identities.get(environment)?.url ?? this.config.identityUrls[environment] ?? findEnvironment(environment)!.identityUrl;
+  }
+
+  regionUrl(code: string): string | undefined {
+    return this.regions.get(code)?.url ?? this.config.regionUrls[code];
+  }
+
+  /**
+   * A short-lived producer token for a tenant: minted here when this process hosts the
+   * environment's identity, else asked of that identity's admin API (the deployment's
+   * nodes share the admin key).
+   */
+  private async producerToken(environment: EnvironmentId, tenantId: string, region: string): Promise<string> {
+    const identity = this.identities.get(environment);
+    if (identity) {
+      return (await identity.issuer.issue({ clientId: 'meridian-internal', appName: 'Meridian', tenantId, tenantRegion: region, scopes: [PRODUCER_PERMISSION] }, 300)).access_token;
+    }
+    const cached = this.producerTokens.get(tenantId);
+    if (cached && cached.until > Date.now()) return cached.token;
+    const response = await this.fetch(`${this.identityUrl(environment)}/admin/tenants/${encodeURIComponent(tenantId)}/producer-token`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.config.adminKey}` },
+    });
+    if (!response.ok) throw new Error(`Identity of ${environment} refused a producer token: HTTP ${response.status}`);
+    const body = (await response.json()) as { access_token: string; expires_in: number };
+    this.producerTokens.set(tenantId, { token: body.access_token, until: Date.now() + (body.expires_in - 120) * 1000 });
+    return body.access_token;
+  }
+
+  /** Audit events go to the tenant's home region through its producer API, like any product's. */
   private async deliverAudit(envId: EnvironmentId, region: string, tenantId: string, records: unknown[]): Promise<void> {
-    const target = this.regions.get(region)?.url;
-    if (!target) throw new Error(`Region ${region} is not reachable from this process`);
-    const identity = this.identities.get(envId)!;
-    const token = await identity.issuer.issue({ clientId: 'meridian-identity', appName: 'Meridian identity', tenantId, tenantRegion: region, scopes: [PRODUCER_PERMISSION] }, 300);
+    const target = this.regionUrl(region);
+    if (!target) throw new Error(`Region ${region} is not reachable from this process: set MERIDIAN_REGION_URL_${region.toUpperCase().replace(/-/g, '_')}`);
+    const token = await this.producerToken(envId, tenantId, region);
     const response = await this.fetch(`${target}/producer/aos/audit-records`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ value: records }),
     });
     if (!response.ok) throw new Error(`Region ${region} refused audit records: HTTP ${response.status} ${await response.text()}`);
