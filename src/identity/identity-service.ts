@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import { registerRateLimit } from '../platform/rate-limit.js';
 import type { Logger } from 'pino';
 import { createApiServer, type TlsMaterial } from '../platform/http-server.js';
 import type { ErrorEnvelope } from '../platform/error-handling.js';
@@ -21,7 +23,13 @@ const OAUTH_CODES = new Set(['invalid_request', 'invalid_client', 'invalid_grant
 
 /** RFC 6749 §5.2 for everything the identity host answers outside the admin API. */
 export const oauthErrorEnvelope: ErrorEnvelope = (error) => ({
-  error: OAUTH_CODES.has(error.code) ? error.code : error.statusCode >= 500 ? 'server_error' : 'invalid_request',
+  error: OAUTH_CODES.has(error.code)
+    ? error.code
+    : error.statusCode === 429 || error.statusCode === 503
+      ? 'temporarily_unavailable'
+      : error.statusCode >= 500
+        ? 'server_error'
+        : 'invalid_request',
   error_description: error.message,
 });
 
@@ -34,6 +42,7 @@ export interface IdentityServiceOptions {
   replayCache: ReplayCache;
   adminKey: string;
   audit: AuditDelivery;
+  tokenRateLimit: { perMinute: number; redis?: Redis | undefined };
 }
 
 /** One environment's identity host: token endpoint, discovery, JWKS and the admin API. */
@@ -78,6 +87,16 @@ export class IdentityService {
       clock: options.clock,
       audiences: () => [`${service.publicUrl}/connect/token`, service.publicUrl, `${service.publicUrl}/`],
       replayKeyPrefix: `${options.environment.id}:`,
+    });
+    await registerRateLimit(app, {
+      perMinute: options.tokenRateLimit.perMinute,
+      redis: options.tokenRateLimit.redis,
+      nameSpace: `meridian-rl-identity-${options.environment.id}-`,
+      // Per client where the form names one, so one noisy client does not throttle its neighbours behind a NAT.
+      key: (request) => {
+        const body = request.body as Record<string, unknown> | undefined;
+        return typeof body?.client_id === 'string' ? `client:${body.client_id}` : `ip:${request.ip}`;
+      },
     });
     await registerTokenEndpoint(app, authenticator, service.issuer);
     registerDiscovery(app, service.keys, () => service.publicUrl);

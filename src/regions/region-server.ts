@@ -10,6 +10,8 @@ import { openDatabase, type Database, type StorageLocation } from '../storage/da
 import { migrate } from '../storage/migrations.js';
 import type { DataCenter } from '../topology/data-centers.js';
 import { isPublicRoute, registerBearerAuth } from './bearer-auth.js';
+import type { Redis } from 'ioredis';
+import { registerRateLimit } from '../platform/rate-limit.js';
 
 export interface RegionServerOptions {
   dataCenter: DataCenter;
@@ -23,6 +25,7 @@ export interface RegionServerOptions {
   issuer: () => string;
   fetch: typeof fetch;
   endpointOf: (dataCenter: string) => string | undefined;
+  rateLimit: { perMinute: number; redis?: Redis | undefined };
   /** Delivers audit records to this region's own audit producer route (RegionContext.audit). */
   audit?: (tenantId: string, records: unknown[]) => Promise<void>;
 }
@@ -75,6 +78,13 @@ export class RegionServer {
     registerBearerAuth(app, { issuer: options.issuer, fetch: options.fetch, dataCenter: options.dataCenter.code, endpointOf: options.endpointOf });
     app.addHook('preHandler', async (request) => {
       if (!isPublicRoute(request)) requirePermission(request);
+    });
+    await registerRateLimit(app, {
+      perMinute: options.rateLimit.perMinute,
+      redis: options.rateLimit.redis,
+      nameSpace: `meridian-rl-${options.dataCenter.code}-`,
+      // Per app per tenant, as Microsoft Graph throttles: producers feeding a tenant do not eat its readers' quota.
+      key: (request) => (request.principal ? `${request.principal.tenantId}:${request.principal.clientId}` : request.ip),
     });
     app.get('/health', { schema: { hide: true }, config: { public: true } }, async () => ({ status: 'ok', dataCenter: options.dataCenter.code }));
     for (const module of options.modules) await app.register(async (scope) => module.register(scope, context));

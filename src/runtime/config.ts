@@ -30,6 +30,10 @@ export interface MeridianConfig {
   pagingSecret: string;
   demo: boolean;
   logLevel: string;
+  /** Requests per minute per app per tenant at each region (0 = off). */
+  rateLimitPerMinute: number;
+  /** Token requests per minute per client id (0 = off). */
+  tokenRateLimitPerMinute: number;
 }
 
 export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env, overrides: Partial<MeridianConfig> = {}): MeridianConfig {
@@ -64,6 +68,8 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env, over
     pagingSecret: env.MERIDIAN_PAGING_SECRET || persistentSecret(join(dataDir, 'paging-secret')),
     demo: env.MERIDIAN_DEMO !== '0',
     logLevel: env.MERIDIAN_LOG_LEVEL ?? 'info',
+    rateLimitPerMinute: parseCount('MERIDIAN_RATE_LIMIT_PER_MINUTE', env.MERIDIAN_RATE_LIMIT_PER_MINUTE ?? '12000'),
+    tokenRateLimitPerMinute: parseCount('MERIDIAN_TOKEN_RATE_LIMIT_PER_MINUTE', env.MERIDIAN_TOKEN_RATE_LIMIT_PER_MINUTE ?? '6000'),
     ...overrides,
   };
 }
@@ -90,6 +96,12 @@ function parseRegions(value: string | undefined): DataCenter[] {
     if (!dc) throw new Error(`MERIDIAN_REGIONS names an unknown data center '${code.trim()}'; known: ${DATA_CENTERS.map((d) => d.code).join(', ')}`);
     return dc;
   });
+}
+
+function parseCount(name: string, value: string): number {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 0) throw new Error(`${name} must be a whole number (0 turns it off), not '${value}'`);
+  return count;
 }
 
 function parsePort(value: string): number {

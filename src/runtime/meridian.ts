@@ -98,6 +98,7 @@ export class Meridian {
         replayCache: this.replayCache,
         adminKey: config.adminKey,
         audit: { deliver: (region, tenantId, records) => this.deliverAudit(envId, region, tenantId, records) },
+        tokenRateLimit: { perMinute: config.tokenRateLimitPerMinute, redis: this.redis },
       });
       this.identities.set(envId, identity);
       identity.setPublicUrl(await this.listen(identity.app, portFor(config, { identity: envId })));
@@ -114,6 +115,7 @@ export class Meridian {
         issuer: () => this.identityUrl(dc.environment),
         fetch: this.fetch,
         endpointOf: (code) => this.regionUrl(code) ?? findDataCenter(code)?.url,
+        rateLimit: { perMinute: config.rateLimitPerMinute, redis: this.redis },
         audit: (tenantId, records) => this.deliverAudit(dc.environment, dc.code, tenantId, records),
       });
       this.regions.set(dc.code, region);
