@@ -1,6 +1,6 @@
-import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createApiServer, type TlsMaterial } from '../platform/http-server.js';
+import { HostedService } from '../platform/hosted-service.js';
 import { aosErrorEnvelope } from '../platform/error-handling.js';
 import { ApiError } from '../platform/errors.js';
 import { createAccessTokenVerifier } from '../regions/bearer-auth.js';
@@ -20,11 +20,7 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'up
  * caller's token and forwards the call to the data center that holds the caller's
  * tenant, so a client never has to know where its data lives.
  */
-export class GlobalEndpoint {
-  private publicUrl = '';
-
-  private constructor(readonly app: FastifyInstance) {}
-
+export class GlobalEndpoint extends HostedService {
   static async create(options: GlobalEndpointOptions): Promise<GlobalEndpoint> {
     const app = await createApiServer({
       logger: options.logger,
@@ -63,17 +59,5 @@ export class GlobalEndpoint {
       },
     });
     return new GlobalEndpoint(app);
-  }
-
-  get url(): string {
-    return this.publicUrl;
-  }
-
-  setPublicUrl(url: string): void {
-    this.publicUrl = url.replace(/\/+$/, '');
-  }
-
-  async close(): Promise<void> {
-    await this.app.close();
   }
 }

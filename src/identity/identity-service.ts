@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { registerRateLimit } from '../platform/rate-limit.js';
 import type { Logger } from 'pino';
 import { createApiServer, type TlsMaterial } from '../platform/http-server.js';
+import { HostedService } from '../platform/hosted-service.js';
 import type { ErrorEnvelope } from '../platform/error-handling.js';
 import type { Clock } from '../platform/clock.js';
 import { openDatabase, type Database, type StorageLocation } from '../storage/database.js';
@@ -46,21 +47,21 @@ export interface IdentityServiceOptions {
 }
 
 /** One environment's identity host: token endpoint, discovery, JWKS and the admin API. */
-export class IdentityService {
+export class IdentityService extends HostedService {
   readonly directory: Directory;
   readonly keys: SigningKeys;
   readonly issuer: AccessTokenIssuer;
   readonly outbox: AuditOutboxDispatcher;
-  private publicUrl = '';
 
   private constructor(
     readonly options: IdentityServiceOptions,
     private readonly database: Database<IdentityTables>,
-    readonly app: FastifyInstance,
+    app: FastifyInstance,
   ) {
+    super(app);
     const { clock } = options;
     this.keys = new SigningKeys(database.db, clock);
-    this.issuer = new AccessTokenIssuer(this.keys, clock, () => this.publicUrl);
+    this.issuer = new AccessTokenIssuer(this.keys, clock, () => this.url);
     this.outbox = new AuditOutboxDispatcher(database.db, options.audit, clock, options.logger);
     this.directory = new Directory(database.db, clock, options.environment.id, () => this.outbox.kick());
   }
@@ -85,7 +86,7 @@ export class IdentityService {
       directory: service.directory,
       replayCache: options.replayCache,
       clock: options.clock,
-      audiences: () => [`${service.publicUrl}/connect/token`, service.publicUrl, `${service.publicUrl}/`],
+      audiences: () => [`${service.url}/connect/token`, service.url, `${service.url}/`],
       replayKeyPrefix: `${options.environment.id}:`,
     });
     await registerRateLimit(app, {
@@ -99,23 +100,14 @@ export class IdentityService {
       },
     });
     await registerTokenEndpoint(app, authenticator, service.issuer);
-    registerDiscovery(app, service.keys, () => service.publicUrl);
+    registerDiscovery(app, service.keys, () => service.url);
     await registerAdminRoutes(app, { directory: service.directory, keys: service.keys, issuer: service.issuer, adminKey: options.adminKey });
     return service;
   }
 
-  get url(): string {
-    return this.publicUrl;
-  }
-
-  /** The issuer is the URL clients reach this host at, known once it listens. */
-  setPublicUrl(url: string): void {
-    this.publicUrl = url.replace(/\/+$/, '');
-  }
-
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     await this.outbox.stop();
-    await this.app.close();
+    await super.close();
     await this.database.close();
   }
 }

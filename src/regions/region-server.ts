@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createApiServer, type TlsMaterial } from '../platform/http-server.js';
+import { HostedService } from '../platform/hosted-service.js';
 import { aosErrorEnvelope } from '../platform/error-handling.js';
 import { registerPermissionGuard, requirePermission } from '../platform/permission-guard.js';
 import { createPagingTokenCodec } from '../platform/paging-token.js';
@@ -34,15 +35,15 @@ export interface RegionServerOptions {
  * One data center's API: its own database, offline token verification, tenant residency,
  * the permission guard, and every product module mounted on it.
  */
-export class RegionServer {
-  private publicUrl = '';
-
+export class RegionServer extends HostedService {
   private constructor(
     readonly dataCenter: DataCenter,
-    readonly app: FastifyInstance,
+    app: FastifyInstance,
     private readonly database: Database<unknown>,
     readonly context: RegionContext,
-  ) {}
+  ) {
+    super(app);
+  }
 
   static async create(options: RegionServerOptions): Promise<RegionServer> {
     const database = await openDatabase<unknown>(options.storage);
@@ -67,7 +68,7 @@ export class RegionServer {
       clock: options.clock,
       logger: options.logger,
       paging: createPagingTokenCodec(options.pagingSecret),
-      publicUrl: () => holder.server?.publicUrl ?? '',
+      publicUrl: () => holder.server?.url ?? '',
       audit: options.audit ?? (async () => {
         throw new Error(`Region ${options.dataCenter.code} has no audit delivery configured`);
       }),
@@ -91,16 +92,8 @@ export class RegionServer {
     return server;
   }
 
-  get url(): string {
-    return this.publicUrl;
-  }
-
-  setPublicUrl(url: string): void {
-    this.publicUrl = url.replace(/\/+$/, '');
-  }
-
-  async close(): Promise<void> {
-    await this.app.close();
+  override async close(): Promise<void> {
+    await super.close();
     await this.database.close();
   }
 }
