@@ -9,7 +9,8 @@ import type { Clock } from '../platform/clock.js';
 import { openDatabase, type Database, type StorageLocation } from '../storage/database.js';
 import { migrate } from '../storage/migrations.js';
 import type { CloudEnvironment } from '../topology/data-centers.js';
-import { AuditOutboxDispatcher, type AuditDelivery } from './audit-trail.js';
+import { IDENTITY_AUDIT_OUTBOX, type AuditDelivery } from './audit-trail.js';
+import { OutboxDispatcher } from '../platform/outbox.js';
 import { Directory } from './directory.js';
 import { registerDiscovery } from './discovery.js';
 import { identityMigrations, type IdentityTables } from './schema.js';
@@ -51,7 +52,7 @@ export class IdentityService extends HostedService {
   readonly directory: Directory;
   readonly keys: SigningKeys;
   readonly issuer: AccessTokenIssuer;
-  readonly outbox: AuditOutboxDispatcher;
+  readonly outbox: OutboxDispatcher;
 
   private constructor(
     readonly options: IdentityServiceOptions,
@@ -62,7 +63,7 @@ export class IdentityService extends HostedService {
     const { clock } = options;
     this.keys = new SigningKeys(database.db, clock);
     this.issuer = new AccessTokenIssuer(this.keys, clock, () => this.url);
-    this.outbox = new AuditOutboxDispatcher(database.db, options.audit, clock, options.logger);
+    this.outbox = new OutboxDispatcher(database.db as never, IDENTITY_AUDIT_OUTBOX, options.audit.deliver, clock, options.logger);
     this.directory = new Directory(database.db, clock, options.environment.id, () => this.outbox.kick());
   }
 

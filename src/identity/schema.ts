@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely';
-import { addSequenceColumn, type ModuleMigrations } from '../storage/migrations.js';
+import type { ModuleMigrations } from '../storage/migrations.js';
+import { createOutboxIndex, createOutboxTable, type OutboxTable } from '../platform/outbox.js';
 
 /** The identity store: one per cloud environment. Times are epoch milliseconds. */
 export interface IdentityTables {
@@ -39,16 +40,7 @@ export interface IdentityTables {
     created_at: number;
     retired_at: number | null;
   };
-  identity_audit_outbox: {
-    seq: Generated<number>;
-    id: string;
-    tenant_id: string;
-    home_region: string;
-    payload: string;
-    created_at: number;
-    delivered_at: number | null;
-    attempts: number;
-  };
+  identity_audit_outbox: OutboxTable & { seq: Generated<number> };
 }
 
 export const identityMigrations: ModuleMigrations = {
@@ -106,16 +98,8 @@ export const identityMigrations: ModuleMigrations = {
           .addColumn('created_at', 'bigint', (c) => c.notNull())
           .addColumn('retired_at', 'bigint')
           .execute();
-        await addSequenceColumn(db.schema.createTable('identity_audit_outbox'), engine, 'seq')
-          .addColumn('id', 'text', (c) => c.notNull().unique())
-          .addColumn('tenant_id', 'text', (c) => c.notNull())
-          .addColumn('home_region', 'text', (c) => c.notNull())
-          .addColumn('payload', 'text', (c) => c.notNull())
-          .addColumn('created_at', 'bigint', (c) => c.notNull())
-          .addColumn('delivered_at', 'bigint')
-          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
-          .execute();
-        await db.schema.createIndex('identity_audit_outbox_pending').on('identity_audit_outbox').columns(['delivered_at', 'seq']).execute();
+        await createOutboxTable(db, engine, 'identity_audit_outbox').execute();
+        await createOutboxIndex(db, 'identity_audit_outbox');
       },
     }),
   },
