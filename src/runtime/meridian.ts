@@ -92,7 +92,7 @@ export class Meridian {
       const identity = await IdentityService.create({
         environment,
         storage: this.storageFor(`identity_${envId}`),
-        logger: this.logger.child({ service: `identity-${envId}` }),
+        logger: this.serviceLogger(`identity-${envId}`),
         clock: this.clock,
         tls: this.tls,
         replayCache: this.replayCache,
@@ -108,7 +108,7 @@ export class Meridian {
         dataCenter: dc,
         storage: this.storageFor(`region_${dc.code.replace(/-/g, '_')}`),
         modules: PRODUCT_MODULES,
-        logger: this.logger.child({ service: `region-${dc.code}` }),
+        logger: this.serviceLogger(`region-${dc.code}`),
         clock: this.clock,
         tls: this.tls,
         pagingSecret: `${config.pagingSecret}:${dc.code}`,
@@ -123,7 +123,7 @@ export class Meridian {
     }
     if (config.global) {
       this.global = await GlobalEndpoint.create({
-        logger: this.logger.child({ service: 'global' }),
+        logger: this.serviceLogger('global'),
         tls: this.tls,
         issuer: () => this.identityUrl('commercial'),
         fetch: this.fetch,
@@ -132,6 +132,15 @@ export class Meridian {
       this.global.setPublicUrl(await this.listen(this.global.app, portFor(config, { global: true })));
     }
     for (const identity of this.identities.values()) identity.outbox.start();
+  }
+
+  /**
+   * Each listener's logger. At the default level a listener says only what goes wrong: the
+   * start-up summary names every endpoint, so 26 'listening' lines would add nothing.
+   */
+  private serviceLogger(service: string): Logger {
+    const level = this.logger.level === 'info' ? 'warn' : this.logger.level;
+    return this.logger.child({ service }, { level });
   }
 
   private storageFor(name: string): StorageLocation {
