@@ -7,6 +7,7 @@ import type { Principal } from '../platform/principal.js';
 const CHALLENGE = 'Bearer realm="AvePoint Graph API"';
 /** At most one key-set fetch per second, however many unknown `kid`s arrive. */
 const JWKS_COOLDOWN_MS = 1000;
+const VERIFIED_CACHE_SIZE = 10_000;
 
 export interface AccessTokenVerifierOptions {
   /** Issuer of this listener's environment; tokens of other environments are refused. */
@@ -44,11 +45,15 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       clockTolerance: 30,
       requiredClaims: ['exp', 'tid', 'tenant_region', 'client_id'],
     });
+  // A client sends the same token for up to an hour; its signature need be checked once.
+  const verified = new Map<string, { principal: Principal; issuer: string; expiresAtMs: number }>();
   return async (authorization) => {
     const match = authorization ? /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(authorization) : null;
     if (!match?.[1]) throw unauthorized('An access token is required: send Authorization: Bearer <token>.', CHALLENGE);
     const issuer = options.issuer();
     const token = match[1];
+    const cached = verified.get(token);
+    if (cached && cached.issuer === issuer && cached.expiresAtMs > Date.now()) return cached.principal;
     try {
       // Said before the signature check, whose failure would hide the reason: keys differ per environment.
       if (decodeJwt(token).iss !== issuer) throw new joseErrors.JWTClaimValidationFailed('unexpected "iss" claim value', {}, 'iss', 'check_failed');
@@ -62,12 +67,15 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
         result = await verify(token, issuer);
       }
       const { payload } = result;
-      return {
+      const principal: Principal = {
         clientId: String(payload.client_id),
         tenantId: String(payload.tid),
         tenantRegion: String(payload.tenant_region),
         scopes: new Set(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []),
       };
+      if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+      verified.set(token, { principal, issuer, expiresAtMs: (payload.exp as number) * 1000 });
+      return principal;
     } catch (error) {
       const description =
         error instanceof joseErrors.JWTExpired

@@ -45,7 +45,7 @@ export async function openDatabase<DB>(location: StorageLocation): Promise<Datab
     handle.pragma('synchronous = FULL');
     handle.pragma('busy_timeout = 5000');
     handle.pragma('foreign_keys = ON');
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: handle }) });
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) });
     return { db, engine: 'sqlite', describe: `sqlite:${location.file}`, close: () => db.destroy() };
   }
   if (!SCHEMA_NAME.test(location.schema)) throw new Error(`Invalid PostgreSQL schema name '${location.schema}'`);
@@ -68,6 +68,35 @@ export async function openDatabase<DB>(location: StorageLocation): Promise<Datab
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   const safeUrl = location.url.replace(/\/\/[^@/]*@/, '//');
   return { db, engine: 'postgres', schema: location.schema, describe: `${safeUrl} (schema ${location.schema})`, close: () => db.destroy() };
+}
+
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely prepares every statement anew; SQLite's compile step then costs more than many of
+ * the indexed reads it runs. The same SQL text reuses its prepared statement (statements are
+ * used synchronously, one at a time, so sharing one is safe).
+ */
+function withStatementCache(handle: SQLite.Database): { close(): void; prepare(sql: string): SQLite.Statement } {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => {
+      statements.clear();
+      handle.close();
+    },
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (statement) {
+        // Refresh its place so the least recently used statement is the one dropped.
+        statements.delete(sql);
+      } else {
+        statement = handle.prepare(sql);
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(sql, statement);
+      return statement;
+    },
+  };
 }
 
 /** Drops a PostgreSQL schema: tests clean up after themselves with it. */
