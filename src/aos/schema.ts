@@ -3,6 +3,11 @@ import { addSequenceColumn, type ModuleMigrations } from '../storage/migrations.
 
 /** The aos module's tables in a regional database. Times are epoch milliseconds. */
 export interface AosTables {
+  /**
+   * Audit records never change once written, so each is rendered to its documented JSON
+   * once, at write time; a page is then a keyset range read of ready-made documents. The
+   * other columns are what the filters and the keyset need.
+   */
   aos_audit_records: {
     seq: Generated<number>;
     tenant_id: string;
@@ -10,23 +15,7 @@ export interface AosTables {
     action_time: number;
     product_type: string;
     geo_location: string | null;
-    action_name: string | null;
-    action_user: string | null;
-    action_parameters: string | null;
-    controller_name: string | null;
-    previous_value: string | null;
-    current_value: string | null;
-    partner_tenant_owner: string | null;
-    status: string | null;
-    comment: string | null;
-    object_type: string | null;
-    operation_type: string | null;
-    module: string | null;
-    functionality: string | null;
-    object_name: string | null;
-    action: string | null;
-    client_ip: string | null;
-    additional_details: string | null;
+    record_json: string;
   };
   aos_scan_jobs: {
     seq: Generated<number>;
@@ -47,19 +36,13 @@ export const aosMigrations: ModuleMigrations = {
   migrations: {
     '001_audit_and_scan_jobs': (engine) => ({
       async up(db) {
-        let audit = addSequenceColumn(db.schema.createTable('aos_audit_records'), engine, 'seq')
+        const audit = addSequenceColumn(db.schema.createTable('aos_audit_records'), engine, 'seq')
           .addColumn('tenant_id', 'text', (c) => c.notNull())
           .addColumn('record_id', 'text', (c) => c.notNull())
           .addColumn('action_time', 'bigint', (c) => c.notNull())
           .addColumn('product_type', 'text', (c) => c.notNull())
-          .addColumn('geo_location', 'text');
-        for (const column of [
-          'action_name', 'action_user', 'action_parameters', 'controller_name', 'previous_value', 'current_value',
-          'partner_tenant_owner', 'status', 'comment', 'object_type', 'operation_type', 'module', 'functionality',
-          'object_name', 'action', 'client_ip', 'additional_details',
-        ]) {
-          audit = audit.addColumn(column, 'text');
-        }
+          .addColumn('geo_location', 'text')
+          .addColumn('record_json', 'text', (c) => c.notNull());
         await audit.addUniqueConstraint('aos_audit_records_producer_id', ['tenant_id', 'record_id']).execute();
         // Keyset order of /aos/audit, and the same order within one product for productTypes filters.
         await db.schema.createIndex('aos_audit_records_time').on('aos_audit_records').columns(['tenant_id', 'action_time', 'seq']).execute();

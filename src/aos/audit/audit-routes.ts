@@ -6,7 +6,7 @@ import type { RegionContext } from '../../platform/product-module.js';
 import { PRODUCER_PERMISSION } from '../../platform/producer.js';
 import { GEO_LOCATIONS, PRODUCT_TYPE_NAMES } from '../catalogue.js';
 import { AosError, AuditPage, AuditQuery, ProducedAuditBatch, ProducerResult, type ProducedAuditRecord } from './audit-schemas.js';
-import { toAuditRecord, type AuditCursor, type AuditFilter, type AuditStore } from './audit-store.js';
+import { renderAuditPage, type AuditCursor, type AuditFilter, type AuditStore } from './audit-store.js';
 
 const MAX_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 export const AUDIT_PAGE_SIZE = 100;
@@ -32,7 +32,7 @@ export function registerAuditRoutes(app: FastifyInstance, context: RegionContext
       },
       config: { permission: 'audit.read.all' },
     },
-    async (request) => {
+    async (request, reply) => {
       const query = request.query as Record<string, unknown>;
       const start = parseIsoDate('startTime', query.startTime, true);
       const end = parseIsoDate('endTime', query.endTime, true);
@@ -60,7 +60,7 @@ export function registerAuditRoutes(app: FastifyInstance, context: RegionContext
       const { rows, more } = await store.page(filter, after, AUDIT_PAGE_SIZE);
       const last = rows[rows.length - 1];
       const nextLink = more && last ? nextLinkFor(context.publicUrl(), query, filter, context.paging.encode({ f: fingerprint, t: last.action_time, s: last.seq })) : null;
-      return { nextLink, data: rows.map(toAuditRecord) };
+      return reply.type('application/json; charset=utf-8').send(renderAuditPage(nextLink, rows));
     },
   );
 

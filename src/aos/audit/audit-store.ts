@@ -3,7 +3,8 @@ import { PRODUCT_TYPES, type GeoLocation, type ProductType } from '../catalogue.
 import type { AosTables } from '../schema.js';
 import type { AuditRecord, ProducedAuditRecord } from './audit-schemas.js';
 
-type Row = Selectable<AosTables['aos_audit_records']>;
+/** What a page needs of a row: its keyset position and its rendered record. */
+export type AuditPageRow = Pick<Selectable<AosTables['aos_audit_records']>, 'action_time' | 'seq' | 'record_json'>;
 
 export interface AuditFilter {
   tenantId: string;
@@ -27,10 +28,10 @@ export class AuditStore {
    * One page in (actionTime, seq) order: an index range scan that costs the same on the
    * first page and the ten-thousandth, however many records the tenant has.
    */
-  async page(filter: AuditFilter, after: AuditCursor | undefined, size: number): Promise<{ rows: Row[]; more: boolean }> {
+  async page(filter: AuditFilter, after: AuditCursor | undefined, size: number): Promise<{ rows: AuditPageRow[]; more: boolean }> {
     let query = this.db
       .selectFrom('aos_audit_records')
-      .selectAll()
+      .select(['action_time', 'seq', 'record_json'])
       .where('tenant_id', '=', filter.tenantId)
       .where('action_time', '>=', after ? Math.max(after.time, filter.startMs) : filter.startMs)
       .where('action_time', '<=', filter.endMs);
@@ -80,48 +81,40 @@ export function toRow(tenantId: string, record: ProducedAuditRecord) {
     action_time: Date.parse(record.actionTime),
     product_type: record.productType,
     geo_location: record.geoLocation ?? null,
-    action_name: record.actionName ?? null,
-    action_user: record.actionUser ?? null,
-    action_parameters: record.actionParameters ?? null,
-    controller_name: record.controllerName ?? null,
-    previous_value: record.previousValue ?? null,
-    current_value: record.currentValue ?? null,
-    partner_tenant_owner: record.partnerTenantOwner ?? null,
-    status: record.status ?? null,
-    comment: record.comment ?? null,
-    object_type: record.objectType ?? null,
-    operation_type: record.operationType ?? null,
-    module: record.module ?? null,
-    functionality: record.functionality ?? null,
-    object_name: record.objectName ?? null,
-    action: record.action ?? null,
-    client_ip: record.clientIP ?? null,
-    additional_details: record.additionalDetails ? JSON.stringify(record.additionalDetails) : null,
+    record_json: JSON.stringify(toAuditRecord(record)),
   };
 }
 
-/** A stored row as the documented UserActivityAuditLogItemModel. */
-export function toAuditRecord(row: Row): AuditRecord {
+/** A produced record as the documented UserActivityAuditLogItemModel, fields in the sample's order. */
+export function toAuditRecord(record: ProducedAuditRecord): AuditRecord {
   return {
-    actionName: row.action_name,
-    actionUser: row.action_user,
-    actionParameters: row.action_parameters,
-    actionTime: new Date(row.action_time).toISOString().replace('.000Z', 'Z'),
-    controllerName: row.controller_name,
-    product: PRODUCT_TYPES[row.product_type as ProductType] ?? row.product_type,
-    geoLocation: row.geo_location,
-    previousValue: row.previous_value,
-    currentValue: row.current_value,
-    partnerTenantOwner: row.partner_tenant_owner,
-    status: row.status,
-    comment: row.comment,
-    objectType: row.object_type,
-    operationType: row.operation_type,
-    module: row.module,
-    functionality: row.functionality,
-    objectName: row.object_name,
-    action: row.action,
-    clientIP: row.client_ip,
-    additionalDetails: row.additional_details ? (JSON.parse(row.additional_details) as Record<string, unknown>) : {},
+    actionName: record.actionName ?? null,
+    actionUser: record.actionUser ?? null,
+    actionParameters: record.actionParameters ?? null,
+    actionTime: new Date(Date.parse(record.actionTime)).toISOString().replace('.000Z', 'Z'),
+    controllerName: record.controllerName ?? null,
+    product: PRODUCT_TYPES[record.productType as ProductType] ?? record.productType,
+    geoLocation: record.geoLocation ?? null,
+    previousValue: record.previousValue ?? null,
+    currentValue: record.currentValue ?? null,
+    partnerTenantOwner: record.partnerTenantOwner ?? null,
+    status: record.status ?? null,
+    comment: record.comment ?? null,
+    objectType: record.objectType ?? null,
+    operationType: record.operationType ?? null,
+    module: record.module ?? null,
+    functionality: record.functionality ?? null,
+    objectName: record.objectName ?? null,
+    action: record.action ?? null,
+    clientIP: record.clientIP ?? null,
+    additionalDetails: record.additionalDetails ?? {},
   };
+}
+
+/**
+ * The documented page (ApiResultOfUserActivityModel) assembled from rendered records: the
+ * same bytes the schema serializer would produce, without parsing and re-serializing them.
+ */
+export function renderAuditPage(nextLink: string | null, rows: AuditPageRow[]): string {
+  return `{"nextLink":${JSON.stringify(nextLink)},"data":[${rows.map((row) => row.record_json).join(',')}]}`;
 }
