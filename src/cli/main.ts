@@ -5,6 +5,7 @@ import { findDataCenter } from '../topology/data-centers.js';
 import { httpProducerClient, seedTenant } from '../simulator/seed.js';
 import { AdminClient, CliError } from './admin-client.js';
 import { startCommand } from './start.js';
+import { registerOpusCommands } from './opus.js';
 
 const program = new Command();
 program.name('meridian').description('Meridian, an open implementation of the AvePoint Graph API').showHelpAfterError();
@@ -154,10 +155,11 @@ program
   .requiredOption('--tenant <tenant>', 'tenant id or name')
   .addOption(new Option('--audit-events <n>', 'audit records to create').argParser((v) => positive('--audit-events', v)))
   .addOption(new Option('--scan-job-days <n>', 'days of daily scan jobs to create').argParser((v) => positive('--scan-job-days', v)))
+  .addOption(new Option('--backup-jobs <n>', 'backup jobs to create for each Cloud Backup product').argParser((v) => positive('--backup-jobs', v)))
   .addOption(new Option('--days <d>', 'spread over the last D days').default(7).argParser((v) => positive('--days', v)))
   .option('--seed <text>', 'seed of the deterministic simulator', 'meridian')
   .option('--json', 'print JSON')
-  .action(async (options: { tenant: string; auditEvents?: number; scanJobDays?: number; days: number; seed: string; json?: boolean }) => {
+  .action(async (options: { tenant: string; auditEvents?: number; scanJobDays?: number; backupJobs?: number; days: number; seed: string; json?: boolean }) => {
     const client = new AdminClient();
     const { base, tenant: found } = await client.identityOfTenant(options.tenant);
     const regionUrl = client.endpoints.regions[found.homeRegion];
@@ -176,7 +178,7 @@ program
       tenantName: found.name,
       days: options.days,
       endMs: Date.now(),
-      counts: { auditEvents: options.auditEvents, scanJobDays: options.scanJobDays },
+      counts: { auditEvents: options.auditEvents, scanJobDays: options.scanJobDays, backupJobs: options.backupJobs },
       demo: false,
       seed: options.seed,
     });
@@ -190,6 +192,8 @@ function positive(flag: string, value: string): number {
   if (!Number.isInteger(number) || number < 0) throw new CliError(`${flag} must be a whole number, not '${value}'.`);
   return number;
 }
+
+registerOpusCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CliError) {

@@ -1,0 +1,243 @@
+/**
+ * GET /backup/m365/cloudbackupjobs — 50 jobs a page, filtered by state and a 7-day time
+ * window — on a tenant with 1 M Cloud Backup for Microsoft 365 jobs: pages per second, p50
+ * and p99, against a bare Fastify HTTPS route returning the same pages (the same bytes,
+ * precomputed in memory). Target: ≥ 50 % of the in-memory route.
+ *
+ * The 1 M jobs come from the simulator's Microsoft 365 schedules over a year and are loaded
+ * through BackupJobStore.upsert (the producer route's own insert, without HTTP) into a
+ * Meridian data directory under bench/.data/, built once and reused.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Kysely } from 'kysely';
+import SQLite from 'better-sqlite3';
+import { backupMigrations, type BackupTables } from '../src/backup/schema.js';
+import { BackupJobStore, type StoredJob } from '../src/backup/shared/job-store.js';
+import { M365_RUNNING_STATES } from '../src/backup/m365/catalogue.js';
+import { toStoredM365Job } from '../src/backup/m365/jobs/job-routes.js';
+import { m365Jobs } from '../src/backup/simulator/m365.js';
+import {
+  createBaselineServer,
+  cpuNote,
+  fmt,
+  loopbackOrigin,
+  measureSides,
+  ratioOf,
+  readJson,
+  startBenchMeridian,
+  type BenchOptions,
+  type BenchResult,
+  type RequestSpec,
+  UNREACHABLE_RATE_LIMIT,
+} from './lib.js';
+
+/** Bump when the dataset's shape changes in a way the hash below does not see. */
+const DATASET_VERSION = 1;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const HISTORY_DAYS = 365;
+/** Fixed, so that the same count always makes the same history. */
+const HISTORY_END_MS = Date.UTC(2025, 0, 1);
+const HISTORY_START_MS = HISTORY_END_MS - HISTORY_DAYS * DAY_MS;
+const WINDOW_MS = 7 * DAY_MS;
+const REGION = 'us';
+const PAGE_SIZE = 50;
+const THROUGHPUT_TARGET = 0.5;
+const PERMISSION = 'microsoft365backup.jobInfo.read.all';
+
+interface DatasetMeta {
+  key: string;
+  count: number;
+  complete: boolean;
+  tenantId: string;
+  tenantName: string;
+  clientId: string;
+  clientSecret: string;
+  buildSeconds?: number;
+  rowsPerSecond?: number;
+  builtAt?: string;
+}
+
+const label = (count: number) => (count >= 1_000_000 ? `${count / 1_000_000}M` : `${count / 1000}k`);
+
+/** Changes when the migrations, the simulator or the row mapping change: the data is then rebuilt. */
+function datasetKey(count: number): string {
+  const source = [
+    String(DATASET_VERSION),
+    ...Object.entries(backupMigrations.migrations).map(([name, make]) => `${name}:${make.toString()}`),
+    m365Jobs.toString(),
+    toStoredM365Job.toString(),
+    String(HISTORY_END_MS),
+  ].join('\n');
+  return `backup-jobs-v${DATASET_VERSION}-${createHash('sha256').update(source).digest('hex').slice(0, 10)}-n${count}`;
+}
+
+export async function benchBackupJobs(options: BenchOptions = { quick: false, dataDir: join(import.meta.dirname, '.data'), log: console.log }): Promise<BenchResult[]> {
+  const { log } = options;
+  const count = options.quick ? 50_000 : 1_000_000;
+  const timing = options.quick ? { warmupMs: 1000, durationMs: 3000, rounds: 1, retries: 0, quietWaitMs: 1000 } : { warmupMs: 2000, durationMs: 8000, rounds: 2, retries: 1, quietWaitMs: 10_000 };
+  const sampling = options.quick ? { windows: 16, deepWalks: 1, maxWalk: 40 } : { windows: 64, deepWalks: 2, maxWalk: 200 };
+  const concurrency = 8;
+
+  const dataset = await ensureDataset(count, options);
+  const closers: Array<() => Promise<void>> = [];
+  try {
+    const bench = await startBenchMeridian({ dataDir: dataset.dir, regions: [REGION] });
+    closers.unshift(() => bench.close());
+    const token = await bench.token(dataset.meta);
+    const headers = { authorization: `Bearer ${token}`, accept: 'application/json' };
+    const regionUrl = bench.regionUrl(REGION);
+    const pages = new Map<string, Buffer>();
+    const get = async (path: string) => {
+      const response = await bench.meridian.fetch(`${regionUrl}${path}`, { headers });
+      const body = Buffer.from(await response.arrayBuffer());
+      if (response.status !== 200) throw new Error(`GET ${path} answered HTTP ${response.status}: ${body.toString('utf8').slice(0, 300)}`);
+      pages.set(path, body);
+      return JSON.parse(body.toString('utf8')) as { data: unknown[]; metadata: { totalCount: number; nextLink: string } };
+    };
+
+    // First pages: finished (jobState=2) or failed (3) jobs of 7-day windows spread over the year.
+    const first: RequestSpec[] = [];
+    let matched = 0;
+    for (let k = 0; k < sampling.windows; k++) {
+      const start = HISTORY_START_MS + 30 * DAY_MS + Math.floor((k * 300 * DAY_MS) / sampling.windows) + k * 7919_000;
+      const path = windowPath(start, k % 4 === 3 ? 3 : 2);
+      const page = await get(path);
+      if (page.data.length === 0) throw new Error(`window ${path} is empty`);
+      matched += page.metadata.totalCount;
+      first.push({ path, headers });
+    }
+    // Deep pages: nextLink (skipToken) pages of whole windows.
+    const deep: RequestSpec[] = [];
+    for (let w = 0; w < sampling.deepWalks; w++) {
+      let link = windowPath(HISTORY_START_MS + (180 + w * 20) * DAY_MS, 2);
+      for (let depth = 1; link && depth <= sampling.maxWalk; depth++) {
+        const path = link.startsWith('http') ? new URL(link).pathname + new URL(link).search : link;
+        const page = await get(path);
+        if (depth >= 2) deep.push({ path, headers });
+        link = page.metadata.nextLink;
+      }
+    }
+
+    const memory = await createBaselineServer({
+      tls: bench.tls,
+      routes: (server) => {
+        server.get('/backup/m365/cloudbackupjobs', (request, reply) => {
+          const body = pages.get(request.url);
+          if (!body) return reply.code(404).send({ error: 'not precomputed' });
+          return reply.header('content-type', 'application/json; charset=utf-8').send(body);
+        });
+      },
+    });
+    closers.unshift(() => memory.close());
+
+    const pageBytes = [...pages.values()].reduce((sum, body) => sum + body.length, 0) / Math.max(1, pages.size);
+    const base = { caPem: bench.caPem, concurrency, warmupMs: timing.warmupMs, durationMs: timing.durationMs, expectBodyIncludes: '"data":[' };
+    const results: BenchResult[] = [];
+    for (const [kind, requests] of [['first', first], ['deep', deep]] as const) {
+      log(`backup-jobs: ${kind} pages, in-memory route vs Meridian (${timing.rounds} round(s) of ${timing.durationMs / 1000} s, concurrency ${concurrency})`);
+      const measured = await measureSides(
+        { memory: { ...base, origin: memory.origin, requests }, meridian: { ...base, origin: loopbackOrigin(regionUrl), requests } },
+        { rounds: timing.rounds, retries: timing.retries, quietWaitMs: timing.quietWaitMs, log, label: `backup-jobs ${kind}` },
+      );
+      const ratio = ratioOf(measured.meridian.stats, measured.memory.stats);
+      results.push({
+        name: `backup jobs ${label(count)}: ${kind} pages`,
+        labels: {
+          baseline: 'bare Fastify HTTPS route returning the same page bytes from memory',
+          subject: `Meridian GET /backup/m365/cloudbackupjobs, ${PAGE_SIZE} a page, jobState and a 7-day window (${kind === 'first' ? 'page 1 with totalCount' : 'skipToken pages from nextLink'})`,
+        },
+        baseline: measured.memory.stats,
+        subject: measured.meridian.stats,
+        ratio,
+        target: { description: `≥ ${THROUGHPUT_TARGET * 100} % of the in-memory route`, met: ratio >= THROUGHPUT_TARGET },
+        notes: [
+          `Closed loop, ${concurrency} concurrent keep-alive HTTPS connections, ${timing.rounds} alternating round(s) of ${timing.durationMs / 1000} s after ${timing.warmupMs / 1000} s warm-up each.`,
+          `Dataset: ${count.toLocaleString('en-US')} Microsoft 365 jobs of one tenant over ${HISTORY_DAYS} days (the simulator's schedules), loaded with BackupJobStore.upsert in 10,000-job batches — the producer route's own store call, not HTTP — ` +
+            `${dataset.built ? `in this run, in ${fmt(dataset.meta.buildSeconds ?? 0)} s (${fmt(dataset.meta.rowsPerSecond ?? 0)} jobs/s)` : `reused from bench/.data/${dataset.meta.key} (built ${dataset.meta.builtAt ?? '?'} in ${fmt(dataset.meta.buildSeconds ?? 0)} s)`}.`,
+          kind === 'first'
+            ? `Requests: ${first.length} first pages of 7-day windows spread over the year, 3 in 4 filtered jobState=2 (Finished), 1 in 4 jobState=3 (Failed); ${fmt(matched / first.length)} matching jobs per window on average (each page counts them for totalCount).`
+            : `Requests: ${deep.length} nextLink pages of ${sampling.deepWalks} Finished-job window walk(s).`,
+          `Pages of ${PAGE_SIZE} jobs, ${fmt(pageBytes / 1024)} KiB on average. SQLite plan: ${queryPlan(dataset.dir)}.`,
+          `Meridian's regional rate limit is set to ${UNREACHABLE_RATE_LIMIT.toLocaleString('en-US')} a minute: the limiter runs on every request but never refuses one.`,
+          cpuNote({ 'in-memory route': measured.memory, Meridian: measured.meridian }),
+        ],
+      });
+    }
+    return results;
+  } finally {
+    for (const close of closers) await close().catch(() => {});
+  }
+}
+
+function windowPath(startMs: number, jobState: number): string {
+  const params = new URLSearchParams({
+    startTime: new Date(startMs).toISOString(),
+    finishTime: new Date(startMs + WINDOW_MS).toISOString(),
+    jobState: String(jobState),
+    pageSize: String(PAGE_SIZE),
+  });
+  return `/backup/m365/cloudbackupjobs?${params.toString()}`;
+}
+
+function queryPlan(dir: string): string {
+  const db = new SQLite(join(dir, 'region-us.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    const rows = db
+      .prepare("explain query plan select * from backup_jobs where tenant_id = ? and product = 'm365' and start_time >= ? and start_time < ? and state in (2) order by start_time desc, seq desc limit 51")
+      .all('t', 0, 1) as Array<{ detail: string }>;
+    return rows.map((row) => row.detail).join('; ');
+  } finally {
+    db.close();
+  }
+}
+
+async function ensureDataset(count: number, options: BenchOptions): Promise<{ dir: string; meta: DatasetMeta; built: boolean }> {
+  const { log } = options;
+  const key = datasetKey(count);
+  const dir = join(options.dataDir, key);
+  const metaFile = join(dir, 'dataset.json');
+  const existing = readJson<DatasetMeta>(metaFile);
+  if (existing?.complete && existing.key === key && existsSync(join(dir, 'region-us.sqlite'))) {
+    log(`backup-jobs: reusing ${label(count)} dataset bench/.data/${key}`);
+    return { dir, meta: existing, built: false };
+  }
+  if (existsSync(options.dataDir)) {
+    for (const entry of readdirSync(options.dataDir)) {
+      if (entry !== key && entry.startsWith('backup-jobs-') && entry.endsWith(`-n${count}`)) rmSync(join(options.dataDir, entry), { recursive: true, force: true });
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+  log(`backup-jobs: building ${label(count)} dataset in bench/.data/${key} through BackupJobStore.upsert (once; later runs reuse it)`);
+  const started = performance.now();
+  const bench = await startBenchMeridian({ dataDir: dir, regions: [REGION] });
+  try {
+    const app = await bench.tenantWithApp([PERMISSION], REGION, `bench-backup-${count}`);
+    const store = new BackupJobStore(bench.meridian.regions.get(REGION)!.context.db as Kysely<BackupTables>);
+    let batch: StoredJob[] = [];
+    let done = 0;
+    const flush = async () => {
+      await store.upsert(app.tenantId, 'm365', batch, M365_RUNNING_STATES, HISTORY_END_MS);
+      done += batch.length;
+      batch = [];
+      if (done % 200_000 === 0 || done === count) log(`backup-jobs: loaded ${done.toLocaleString('en-US')} / ${count.toLocaleString('en-US')} jobs (${fmt(done / ((performance.now() - started) / 1000))} jobs/s)`);
+    };
+    const jobs = m365Jobs({ tenantId: app.tenantId, domain: 'bench.onmicrosoft.com', startMs: HISTORY_START_MS, endMs: HISTORY_END_MS, seed: 'bench', jobs: count });
+    for (const job of jobs) {
+      // The job as its last report left it: finished, or still running at the end of the history.
+      const report = job.finishMs <= HISTORY_END_MS ? job.finished : job.started;
+      batch.push(toStoredM365Job(report, 'job'));
+      if (batch.length === 10_000) await flush();
+    }
+    if (batch.length > 0) await flush();
+    const buildSeconds = (performance.now() - started) / 1000;
+    const meta: DatasetMeta = { key, count, complete: true, ...app, buildSeconds, rowsPerSecond: count / buildSeconds, builtAt: new Date().toISOString() };
+    writeFileSync(metaFile, `${JSON.stringify(meta, null, 2)}\n`, { mode: 0o600 });
+    log(`backup-jobs: ${label(count)} dataset built in ${fmt(buildSeconds)} s`);
+    return { dir, meta, built: true };
+  } finally {
+    await bench.close();
+  }
+}

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpProducerClient } from '../../src/simulator/seed.js';
+import { opusModule } from '../../src/opus/index.js';
+import { simulateRecords } from '../../src/opus/simulator.js';
+import { ENGINES } from '../support/services.js';
+import { OpusFixture } from './fixture.js';
+
+describe.each(ENGINES)('the Opus simulator on %s', (engine) => {
+  let f: OpusFixture;
+  let report: Record<string, number>;
+  const seed = () =>
+    opusModule.seed!(httpProducerClient(f.harness.fetch, f.base, async () => f.producer), {
+      tenantId: f.app.tenantId,
+      tenantName: 'meridian-demo',
+      days: 30,
+      endMs: Date.now(),
+      counts: {},
+      demo: true,
+      seed: 'demo',
+    });
+
+  beforeAll(async () => {
+    f = await OpusFixture.start(engine);
+    report = await seed();
+  }, 120_000);
+  afterAll(() => f?.close());
+
+  it('gives the demo tenant connections, a taxonomy with rules, holds, reviews, restores and a record history, some of it due', async () => {
+    expect(report).toMatchObject({ opusConnections: 2, opusTerms: 7, opusRecords: 600, opusArchivedScopes: 10, opusRestoreJobs: 4 });
+    expect(report.opusReviews).toBeGreaterThan(10);
+    expect(report.opusDestroyed).toBeGreaterThan(10);
+    const connections = (await f.admin('GET', '/admin/opus/connections')).body.value;
+    expect(connections.map((c: any) => c.name)).toEqual(['Contract Management System', 'HR Case Files']);
+    const terms = (await f.admin('GET', '/admin/opus/terms')).body.value;
+    expect(terms.filter((t: any) => t.retainDays !== null)).toHaveLength(7);
+    expect((await f.admin('GET', '/admin/opus/holds')).body.value).toHaveLength(2);
+    const now = new Date().toISOString();
+    let due = 0;
+    for (const connection of connections) due += (await f.allDue(connection.id, now, 100)).length;
+    expect(due).toBeGreaterThan(20);
+    expect((await f.admin('GET', '/admin/opus/reviews')).body.value.length).toBeGreaterThan(0);
+    const jobs = (await f.admin('GET', '/producer/opus/restore-jobs')).body.value;
+    expect(new Set(jobs.map((job: any) => job.status))).toEqual(new Set([1, 2, 3, 4]));
+  });
+
+  it('is deterministic, and safe to run again', async () => {
+    const options = { tenantId: f.app.tenantId, count: 50, endMs: Date.parse('2026-01-01T00:00:00Z'), seed: 'x', domain: 'contoso.com' };
+    expect(simulateRecords(options)).toEqual(simulateRecords(options));
+    const again = await seed();
+    // Destroyed records stay destroyed; everything else is overwritten in place, nothing doubles.
+    expect(again.opusRecords).toBe(report.opusRecords! - report.opusDestroyed!);
+    expect((await f.admin('GET', '/admin/opus/connections')).body.value).toHaveLength(2);
+    expect((await f.admin('GET', '/admin/opus/holds')).body.value).toHaveLength(2);
+  });
+});
