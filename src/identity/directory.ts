@@ -240,16 +240,34 @@ export class Directory {
     this.changed();
   }
 
-  /** Everything the token endpoint needs about a client, in two indexed reads. */
+  /** The client and its tenant, in one indexed read. */
   async clientForAuthentication(clientId: string): Promise<{ app: AppRow; tenant: TenantRow } | undefined> {
-    const app = await this.findApp(clientId);
-    if (!app) return undefined;
-    const tenant = await this.db.selectFrom('identity_tenants').selectAll().where('id', '=', app.tenant_id).executeTakeFirst();
-    return tenant ? { app, tenant } : undefined;
+    if (!UUID.test(clientId)) return undefined;
+    const row = await this.db
+      .selectFrom('identity_apps as a')
+      .innerJoin('identity_tenants as t', 't.id', 'a.tenant_id')
+      .select(['a.client_id', 'a.tenant_id', 'a.name', 'a.permissions', 'a.created_at', 'a.updated_at'])
+      .select(['t.name as tenant_name', 't.name_key as tenant_name_key', 't.home_region as tenant_home_region', 't.created_at as tenant_created_at'])
+      .where('a.client_id', '=', clientId.toLowerCase())
+      .executeTakeFirst();
+    return row ? splitAppAndTenant(row) : undefined;
   }
 
-  async liveSecrets(clientId: string, nowMs: number): Promise<SecretRow[]> {
-    return this.db.selectFrom('identity_client_secrets').selectAll().where('client_id', '=', clientId).where('expires_at', '>', nowMs).execute();
+  /** The client, its tenant and the hashes of its live secrets: what a secret check needs, in one read. */
+  async clientWithLiveSecrets(clientId: string, nowMs: number): Promise<{ app: AppRow; tenant: TenantRow; secretHashes: string[] } | undefined> {
+    if (!UUID.test(clientId)) return undefined;
+    const rows = await this.db
+      .selectFrom('identity_apps as a')
+      .innerJoin('identity_tenants as t', 't.id', 'a.tenant_id')
+      .leftJoin('identity_client_secrets as s', (join) => join.onRef('s.client_id', '=', 'a.client_id').on('s.expires_at', '>', nowMs))
+      .select(['a.client_id', 'a.tenant_id', 'a.name', 'a.permissions', 'a.created_at', 'a.updated_at'])
+      .select(['t.name as tenant_name', 't.name_key as tenant_name_key', 't.home_region as tenant_home_region', 't.created_at as tenant_created_at', 's.secret_hash'])
+      .where('a.client_id', '=', clientId.toLowerCase())
+      .execute();
+    const [first] = rows;
+    if (!first) return undefined;
+    const { secret_hash: _hash, ...appAndTenant } = first;
+    return { ...splitAppAndTenant(appAndTenant), secretHashes: rows.flatMap((row) => (row.secret_hash ? [row.secret_hash] : [])) };
   }
 
   async liveCertificates(clientId: string, nowMs: number): Promise<CertificateRow[]> {
@@ -313,6 +331,12 @@ export class Directory {
       created_at: now,
     };
   }
+}
+
+/** An app row joined with its tenant's columns (prefixed `tenant_`), as the two rows. */
+function splitAppAndTenant(row: AppRow & { tenant_name: string; tenant_name_key: string; tenant_home_region: string; tenant_created_at: number }): { app: AppRow; tenant: TenantRow } {
+  const { tenant_name, tenant_name_key, tenant_home_region, tenant_created_at, ...app } = row;
+  return { app, tenant: { id: app.tenant_id, name: tenant_name, name_key: tenant_name_key, home_region: tenant_home_region, created_at: tenant_created_at } };
 }
 
 function event(actionName: string, operationType: AdminAuditEvent['operationType'], objectType: string, objectName: string, actor: Actor, previousValue: unknown, currentValue: unknown): AdminAuditEvent {

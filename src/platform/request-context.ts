@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { randomHex } from './ids.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /**
@@ -31,8 +32,8 @@ export function registerRequestContext(app: FastifyInstance): void {
   app.decorateRequest('traceId', '');
   app.addHook('onRequest', async (request: FastifyRequest, reply) => {
     const incoming = parseTraceparent(header(request, 'traceparent'));
-    request.traceId = incoming?.traceId ?? randomBytes(16).toString('hex');
-    const spanId = randomBytes(8).toString('hex');
+    request.traceId = incoming?.traceId ?? randomHex(16);
+    const spanId = randomHex(8);
     reply.header('request-id', request.id);
     reply.header('traceparent', `00-${request.traceId}-${spanId}-${incoming?.flags ?? '01'}`);
     const clientRequestId = header(request, 'client-request-id');

@@ -57,10 +57,9 @@ export function registerAuditRoutes(app: FastifyInstance, context: RegionContext
         }
         after = { time: token.t, seq: token.s };
       }
-      const { rows, more } = await store.page(filter, after, AUDIT_PAGE_SIZE);
-      const last = rows[rows.length - 1];
-      const nextLink = more && last ? nextLinkFor(context.publicUrl(), query, filter, context.paging.encode({ f: fingerprint, t: last.action_time, s: last.seq })) : null;
-      return reply.type('application/json; charset=utf-8').send(renderAuditPage(nextLink, rows));
+      const page = await store.page(filter, after, AUDIT_PAGE_SIZE);
+      const nextLink = page.more && page.last ? nextLinkFor(context.publicUrl(), filter, context.paging.encode({ f: fingerprint, t: page.last.time, s: page.last.seq })) : null;
+      return reply.type('application/json; charset=utf-8').send(renderAuditPage(nextLink, page.records));
     },
   );
 
@@ -91,7 +90,7 @@ function fingerprintOf(filter: AuditFilter): string {
   return createHash('sha256').update(canonical).digest('base64url').slice(0, 22);
 }
 
-function nextLinkFor(base: string, _query: Record<string, unknown>, filter: AuditFilter, token: string): string {
+function nextLinkFor(base: string, filter: AuditFilter, token: string): string {
   const params = new URLSearchParams();
   params.set('startTime', new Date(filter.startMs).toISOString());
   params.set('endTime', new Date(filter.endMs).toISOString());

@@ -76,14 +76,14 @@ export class ClientAuthenticator {
 
   private async bySecret(clientId: string, secret: string, method: 'client_secret_basic' | 'client_secret_post'): Promise<AuthenticatedClient> {
     const usedBasic = method === 'client_secret_basic';
-    const found = await this.options.directory.clientForAuthentication(clientId);
-    if (!found || secret.length === 0 || secret.length > 512) throw clientAuthenticationFailed(usedBasic);
-    const secrets = await this.options.directory.liveSecrets(found.app.client_id, this.options.clock.nowMs());
+    if (secret.length === 0 || secret.length > 512) throw clientAuthenticationFailed(usedBasic);
+    const found = await this.options.directory.clientWithLiveSecrets(clientId, this.options.clock.nowMs());
+    if (!found) throw clientAuthenticationFailed(usedBasic);
     // Compare against every live secret, not stopping at the first match, so timing says nothing about which matched.
     let matched = false;
-    for (const stored of secrets) matched = secretMatches(secret, stored.secret_hash) || matched;
+    for (const hash of found.secretHashes) matched = secretMatches(secret, hash) || matched;
     if (!matched) throw clientAuthenticationFailed(usedBasic);
-    return { ...found, method };
+    return { app: found.app, tenant: found.tenant, method };
   }
 
   private async byAssertion(assertion: string, clientIdParameter: string | undefined): Promise<AuthenticatedClient> {
