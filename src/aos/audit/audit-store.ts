@@ -1,5 +1,4 @@
 import { sql, type Kysely } from 'kysely';
-import type { Engine } from '../../storage/database.js';
 import { PRODUCT_TYPES, type GeoLocation, type ProductType } from '../catalogue.js';
 import type { AosTables } from '../schema.js';
 import type { AuditRecord, ProducedAuditRecord } from './audit-schemas.js';
@@ -28,33 +27,23 @@ export interface AuditCursor {
 
 /** Queries of the aos_audit_records table, and nothing else. */
 export class AuditStore {
-  constructor(
-    private readonly db: Kysely<AosTables>,
-    private readonly engine: Engine,
-  ) {}
+  constructor(private readonly db: Kysely<AosTables>) {}
 
   /**
-   * One page in (actionTime, seq) order: index range scans that cost the same on the first
-   * page and the ten-thousandth, however many records the tenant has. The first read finds
-   * the page's keyset positions (two integers a row); the second has the database join the
-   * page's rendered records into one string, so no row crosses into JavaScript one by one.
+   * One page in (actionTime, seq) order: an index range scan that costs the same on the
+   * first page and the ten-thousandth, however many records the tenant has. Only the keyset
+   * columns and the rendered record are read. (Having the database join the records with
+   * `group_concat` was measured slower: it needs a second read for the positions and a sort.)
    */
   async page(filter: AuditFilter, after: AuditCursor | undefined, size: number): Promise<AuditPageResult> {
-    const positions = await this.matching(filter, after).select(['action_time', 'seq']).orderBy('action_time').orderBy('seq').limit(size + 1).execute();
-    const last = positions[Math.min(size, positions.length) - 1];
-    if (!last) return { records: '', more: false };
-    const page = this.matching(filter, after)
-      .select(['action_time', 'seq', 'record_json'])
-      .where((eb) => eb(eb.refTuple('action_time', 'seq'), '<=', eb.tuple(last.action_time, last.seq)))
-      .orderBy('action_time')
-      .orderBy('seq')
-      .limit(size);
-    const joined =
-      this.engine === 'sqlite'
-        ? sql<string>`group_concat(record_json, ',' order by action_time, seq)`
-        : sql<string>`string_agg(record_json, ',' order by action_time, seq)`;
-    const row = await this.db.selectFrom(page.as('page')).select(joined.as('records')).executeTakeFirstOrThrow();
-    return { records: row.records ?? '', last: { time: last.action_time, seq: last.seq }, more: positions.length > size };
+    const rows = await this.matching(filter, after).select(['action_time', 'seq', 'record_json']).orderBy('action_time').orderBy('seq').limit(size + 1).execute();
+    const page = rows.length > size ? rows.slice(0, size) : rows;
+    const last = page[page.length - 1];
+    return {
+      records: page.map((row) => row.record_json).join(','),
+      ...(last ? { last: { time: last.action_time, seq: last.seq } } : {}),
+      more: rows.length > size,
+    };
   }
 
   /** The tenant's records in the filter's window and after the cursor. */
