@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type ColumnDefinitionBuilder, type CreateTableBuilder } from 'kysely';
+import { sql, type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely, type Migration } from 'kysely';
 import type { Engine } from './database.js';
 
 /**
@@ -10,24 +10,33 @@ export interface ModuleMigrations {
   migrations: Record<string, (engine: Engine) => Migration>;
 }
 
+/**
+ * Applies a module's pending migrations in name order, each recorded in `<module>_migrations`
+ * (the layout of Kysely's Migrator, so databases it created keep working). Kysely's own
+ * Migrator is not used: it checks for its tables by introspecting every schema of the
+ * database, which is slow on a PostgreSQL shared by many regions and fails outright when
+ * another schema is dropped during the check. All of it runs in one transaction; on
+ * PostgreSQL an advisory lock makes nodes starting together take turns.
+ */
 export async function migrate(database: { db: Kysely<unknown>; engine: Engine; schema?: string | undefined }, set: ModuleMigrations): Promise<void> {
   const { db, engine } = database;
-  const migrator = new Migrator({
-    db,
-    // Named explicitly: Kysely's existence check looks across schemas and would find another region's table.
-    ...(database.schema ? { migrationTableSchema: database.schema } : {}),
-    migrationTableName: `${set.module}_migrations`,
-    migrationLockTableName: `${set.module}_migrations_lock`,
-    provider: {
-      getMigrations: async () =>
-        Object.fromEntries(Object.entries(set.migrations).map(([name, make]) => [name, make(engine)])),
-    },
+  const table = sql.table(`${set.module}_migrations`);
+  await db.transaction().execute(async (trx) => {
+    if (engine === 'postgres') {
+      await sql`select pg_advisory_xact_lock(hashtext(${`${database.schema ?? ''}.${set.module}_migrations`}))`.execute(trx);
+    }
+    await sql`create table if not exists ${table} (name varchar(255) not null primary key, timestamp varchar(255) not null)`.execute(trx);
+    const applied = new Set((await sql<{ name: string }>`select name from ${table}`.execute(trx)).rows.map((row) => row.name));
+    for (const name of Object.keys(set.migrations).sort()) {
+      if (applied.has(name)) continue;
+      try {
+        await set.migrations[name]!(engine).up(trx as unknown as Kysely<unknown>);
+      } catch (error) {
+        throw new Error(`Migration ${set.module}/${name} failed: ${(error as Error).message}`);
+      }
+      await sql`insert into ${table} (name, timestamp) values (${name}, ${new Date().toISOString()})`.execute(trx);
+    }
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((result) => result.status === 'Error');
-    throw new Error(`Migration ${set.module}/${failed?.migrationName ?? '?'} failed: ${String((error as Error).message ?? error)}`);
-  }
 }
 
 /** A monotonically increasing row number: the keyset tie-breaker of every paged table. */
