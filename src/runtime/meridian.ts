@@ -172,20 +172,24 @@ export class Meridian {
    * nodes share the admin key).
    */
   private async producerToken(environment: EnvironmentId, tenantId: string, region: string): Promise<string> {
-    const identity = this.identities.get(environment);
-    if (identity) {
-      return (await identity.issuer.issue({ clientId: 'meridian-internal', appName: 'Meridian', tenantId, tenantRegion: region, scopes: [PRODUCER_PERMISSION] }, 300)).access_token;
-    }
     const cached = this.producerTokens.get(tenantId);
     if (cached && cached.until > Date.now()) return cached.token;
-    const response = await this.fetch(`${this.identityUrl(environment)}/admin/tenants/${encodeURIComponent(tenantId)}/producer-token`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${this.config.adminKey}` },
-    });
-    if (!response.ok) throw new Error(`Identity of ${environment} refused a producer token: HTTP ${response.status}`);
-    const body = (await response.json()) as { access_token: string; expires_in: number };
-    this.producerTokens.set(tenantId, { token: body.access_token, until: Date.now() + (body.expires_in - 120) * 1000 });
-    return body.access_token;
+    const identity = this.identities.get(environment);
+    let issued: { access_token: string; expires_in: number };
+    if (identity) {
+      issued = await identity.issuer.issue({ clientId: 'meridian-internal', appName: 'Meridian', tenantId, tenantRegion: region, scopes: [PRODUCER_PERMISSION] }, 300);
+    } else {
+      const response = await this.fetch(`${this.identityUrl(environment)}/admin/tenants/${encodeURIComponent(tenantId)}/producer-token`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.config.adminKey}` },
+      });
+      if (!response.ok) throw new Error(`Identity of ${environment} refused a producer token: HTTP ${response.status}`);
+      issued = (await response.json()) as { access_token: string; expires_in: number };
+    }
+    // Reused until shortly before it expires: one signature per tenant every few minutes, not per delivery.
+    if (this.producerTokens.size > 10_000) this.producerTokens.clear();
+    this.producerTokens.set(tenantId, { token: issued.access_token, until: Date.now() + Math.max(0, issued.expires_in - 120) * 1000 });
+    return issued.access_token;
   }
 
   /** Audit events go to the tenant's home region through its producer API, like any product's. */

@@ -45,6 +45,8 @@ export async function openDatabase<DB>(location: StorageLocation): Promise<Datab
     handle.pragma('synchronous = FULL');
     handle.pragma('busy_timeout = 5000');
     handle.pragma('foreign_keys = ON');
+    // Deleted content is overwritten, not left in free pages: a destroyed record must be gone.
+    handle.pragma('secure_delete = ON');
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) });
     return { db, engine: 'sqlite', describe: `sqlite:${location.file}`, close: () => db.destroy() };
   }
