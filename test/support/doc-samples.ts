@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 
@@ -7,10 +7,14 @@ import { expect } from 'vitest';
  * trailing commas; this reads the first JSON code block after a heading that names the
  * response sample, so contract tests compare against the page itself, not a copy.
  */
-export const DOCS_ROOT = join(import.meta.dirname, '../../../shared/reference/graph-api-docs');
+export const DOCS_ROOT = process.env.MERIDIAN_DOCS_DIR ?? join(import.meta.dirname, '../../../shared/reference/graph-api-docs');
 
 export function docPage(relativePath: string): string {
-  return readFileSync(join(DOCS_ROOT, relativePath), 'utf8');
+  const file = join(DOCS_ROOT, relativePath);
+  if (!existsSync(file)) {
+    throw new Error(`The docs page ${relativePath} is not at ${DOCS_ROOT}: keep shared/ beside the checkout, or set MERIDIAN_DOCS_DIR to its reference/graph-api-docs.`);
+  }
+  return readFileSync(file, 'utf8');
 }
 
 /** All JSON code blocks under headings matching `heading` (default: "Response Sample"), parsed. */
