@@ -1,21 +1,12 @@
 import { M365_SERVICE_TYPES } from '../catalogue.js';
-import type { RestoreTargetItem } from './restore-request.js';
-import type { RestoreProgress } from './restore-store.js';
+import type { NewRestore, RestoreProgress } from './restore-store.js';
 
-export interface RestoreAuditFacts {
+/** What a restore's audit record says: the request as stored, and when and how it stands. */
+export type RestoreAuditFacts = NewRestore & {
   jobId: string;
-  tenantId: string;
-  location: string;
-  serviceType: number;
-  objectKey: string;
-  objectName: string;
-  request: unknown;
-  targets: RestoreTargetItem[];
-  requestedBy: string;
-  clientIp: string | null;
   atMs: number;
   progress?: RestoreProgress;
-}
+};
 
 /**
  * A restore in the tenant's audit log, as Cloud Backup for Microsoft 365 ("Office365Backup",
