@@ -243,26 +243,16 @@ export class Directory {
   /** The client and its tenant, in one indexed read. */
   async clientForAuthentication(clientId: string): Promise<{ app: AppRow; tenant: TenantRow } | undefined> {
     if (!UUID.test(clientId)) return undefined;
-    const row = await this.db
-      .selectFrom('identity_apps as a')
-      .innerJoin('identity_tenants as t', 't.id', 'a.tenant_id')
-      .select(['a.client_id', 'a.tenant_id', 'a.name', 'a.permissions', 'a.created_at', 'a.updated_at'])
-      .select(['t.name as tenant_name', 't.name_key as tenant_name_key', 't.home_region as tenant_home_region', 't.created_at as tenant_created_at'])
-      .where('a.client_id', '=', clientId.toLowerCase())
-      .executeTakeFirst();
+    const row = await this.appWithTenant(clientId).executeTakeFirst();
     return row ? splitAppAndTenant(row) : undefined;
   }
 
   /** The client, its tenant and the hashes of its live secrets: what a secret check needs, in one read. */
   async clientWithLiveSecrets(clientId: string, nowMs: number): Promise<{ app: AppRow; tenant: TenantRow; secretHashes: string[] } | undefined> {
     if (!UUID.test(clientId)) return undefined;
-    const rows = await this.db
-      .selectFrom('identity_apps as a')
-      .innerJoin('identity_tenants as t', 't.id', 'a.tenant_id')
+    const rows = await this.appWithTenant(clientId)
       .leftJoin('identity_client_secrets as s', (join) => join.onRef('s.client_id', '=', 'a.client_id').on('s.expires_at', '>', nowMs))
-      .select(['a.client_id', 'a.tenant_id', 'a.name', 'a.permissions', 'a.created_at', 'a.updated_at'])
-      .select(['t.name as tenant_name', 't.name_key as tenant_name_key', 't.home_region as tenant_home_region', 't.created_at as tenant_created_at', 's.secret_hash'])
-      .where('a.client_id', '=', clientId.toLowerCase())
+      .select('s.secret_hash')
       .execute();
     const [first] = rows;
     if (!first) return undefined;
@@ -270,14 +260,50 @@ export class Directory {
     return { ...splitAppAndTenant(appAndTenant), secretHashes: rows.flatMap((row) => (row.secret_hash ? [row.secret_hash] : [])) };
   }
 
-  async liveCertificates(clientId: string, nowMs: number): Promise<CertificateRow[]> {
-    return this.db
-      .selectFrom('identity_certificates')
-      .selectAll()
-      .where('client_id', '=', clientId)
-      .where('not_before', '<=', nowMs)
-      .where('not_after', '>', nowMs)
+  /** The client, its tenant and its certificates valid now: what an assertion check needs, in one read. */
+  async clientWithLiveCertificates(clientId: string, nowMs: number): Promise<{ app: AppRow; tenant: TenantRow; certificates: CertificateRow[] } | undefined> {
+    if (!UUID.test(clientId)) return undefined;
+    const rows = await this.appWithTenant(clientId)
+      .leftJoin('identity_certificates as c', (join) => join.onRef('c.client_id', '=', 'a.client_id').on('c.not_before', '<=', nowMs).on('c.not_after', '>', nowMs))
+      .select([
+        'c.id as cert_id',
+        'c.thumbprint_sha1 as cert_sha1',
+        'c.thumbprint_sha256 as cert_sha256',
+        'c.subject as cert_subject',
+        'c.not_before as cert_not_before',
+        'c.not_after as cert_not_after',
+        'c.der_base64 as cert_der',
+        'c.created_at as cert_created_at',
+      ])
       .execute();
+    const [first] = rows;
+    if (!first) return undefined;
+    const { cert_id: _id, cert_sha1: _sha1, cert_sha256: _sha256, cert_subject: _subject, cert_not_before: _nb, cert_not_after: _na, cert_der: _der, cert_created_at: _created, ...appAndTenant } = first;
+    const certificates = rows.flatMap((row) =>
+      row.cert_id
+        ? [{
+            id: row.cert_id,
+            client_id: row.client_id,
+            thumbprint_sha1: row.cert_sha1!,
+            thumbprint_sha256: row.cert_sha256!,
+            subject: row.cert_subject!,
+            not_before: row.cert_not_before!,
+            not_after: row.cert_not_after!,
+            der_base64: row.cert_der!,
+            created_at: row.cert_created_at!,
+          }]
+        : [],
+    );
+    return { ...splitAppAndTenant(appAndTenant), certificates };
+  }
+
+  private appWithTenant(clientId: string) {
+    return this.db
+      .selectFrom('identity_apps as a')
+      .innerJoin('identity_tenants as t', 't.id', 'a.tenant_id')
+      .select(['a.client_id', 'a.tenant_id', 'a.name', 'a.permissions', 'a.created_at', 'a.updated_at'])
+      .select(['t.name as tenant_name', 't.name_key as tenant_name_key', 't.home_region as tenant_home_region', 't.created_at as tenant_created_at'])
+      .where('a.client_id', '=', clientId.toLowerCase());
   }
 
   private async requireAppWithTenant(clientId: string): Promise<{ app: AppRow; tenant: TenantRow }> {

@@ -107,10 +107,9 @@ export class ClientAuthenticator {
       throw oauthError('invalid_client', 'client_id does not match the issuer of client_assertion.', 401);
     }
     const now = this.options.clock.nowMs();
-    const found = await this.options.directory.clientForAuthentication(clientId);
+    const found = await this.options.directory.clientWithLiveCertificates(clientId, now);
     if (!found) throw clientAuthenticationFailed(false);
-    const certificates = await this.options.directory.liveCertificates(found.app.client_id, now);
-    const candidates = selectCertificates(certificates, header);
+    const candidates = selectCertificates(found.certificates, header);
     if (candidates.length === 0) {
       throw oauthError('invalid_client', 'No valid certificate of this app matches the client_assertion (x5t, x5t#S256 or kid).', 401);
     }
@@ -146,7 +145,7 @@ export class ClientAuthenticator {
     }
     const fresh = await this.options.replayCache.claim(`${this.options.replayKeyPrefix}${clientId}:${payload.jti}`, (exp + CLOCK_SKEW_SECONDS) * 1000);
     if (!fresh) throw oauthError('invalid_client', 'client_assertion was already used (jti replay).', 401);
-    return { ...found, method: 'private_key_jwt' };
+    return { app: found.app, tenant: found.tenant, method: 'private_key_jwt' };
   }
 }
 
