@@ -10,7 +10,6 @@
  * the region's SQLite file.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import SQLite from 'better-sqlite3';
@@ -25,7 +24,6 @@ import {
   loopbackOrigin,
   measureSides,
   ratioOf,
-  readJson,
   startBenchMeridian,
   type BaselineServer,
   type BenchMeridian,
@@ -35,6 +33,10 @@ import {
   type RequestSpec,
   type SideMeasurement,
   cpuNote,
+  countLabel,
+  reusableDataset,
+  type BenchDataset,
+  type DatasetMetaBase,
   UNREACHABLE_RATE_LIMIT,
 } from './lib.js';
 
@@ -50,29 +52,14 @@ const REGION = 'us';
 const THROUGHPUT_TARGET = 0.5;
 const P99_TARGET = 1.25;
 
-interface DatasetMeta {
-  key: string;
-  count: number;
-  complete: boolean;
-  tenantId: string;
-  tenantName: string;
-  clientId: string;
-  clientSecret: string;
+interface DatasetMeta extends DatasetMetaBase {
   historyStart: string;
   historyEnd: string;
-  buildSeconds?: number;
   rowsPerSecond?: number;
-  builtAt?: string;
 }
 
-interface Dataset {
-  dir: string;
-  meta: DatasetMeta;
-  /** Built in this run (not reused). */
-  built: boolean;
-}
+type Dataset = BenchDataset<DatasetMeta>;
 
-const label = (count: number) => (count >= 1_000_000 ? `${count / 1_000_000}M` : `${count / 1000}k`);
 
 /** The key changes when the aos migrations, the simulator or the row mapping change: then the data is rebuilt. */
 function datasetKey(count: number): string {
@@ -108,7 +95,7 @@ export async function benchAudit(options: BenchOptions): Promise<BenchResult[]> 
         // A reused dataset whose identity store no longer knows the app (e.g. identity schema changed): build it again.
         await bench.close();
         if (dataset.built) throw error;
-        log(`audit: the ${label(dataset.meta.count)} dataset's app cannot get a token (${(error as Error).message}); rebuilding it`);
+        log(`audit: the ${countLabel(dataset.meta.count)} dataset's app cannot get a token (${(error as Error).message}); rebuilding it`);
         dataset = datasets[index] = await ensureDataset(dataset.meta.count, options, true);
         bench = await startBenchMeridian({ dataDir: dataset.dir, regions: [REGION] });
         token = await bench.token(dataset.meta);
@@ -132,7 +119,7 @@ export async function benchAudit(options: BenchOptions): Promise<BenchResult[]> 
         const start = HISTORY_START_MS + 150 * DAY_MS + Math.floor((k * 60 * DAY_MS) / sampling.firstWindows) + k * 7919_000;
         const path = windowPath(start);
         const page = await get(path);
-        if (page.data.length === 0) throw new Error(`${label(dataset.meta.count)}: window ${path} is empty`);
+        if (page.data.length === 0) throw new Error(`${countLabel(dataset.meta.count)}: window ${path} is empty`);
         first.push({ path, headers });
       }
       // Deep pages: follow nextLinks through whole windows, keep an even sample of pages 2.. of each walk.
@@ -158,7 +145,7 @@ export async function benchAudit(options: BenchOptions): Promise<BenchResult[]> 
         for (const path of trail) if (!kept.has(path)) pages.delete(path);
         for (const path of kept) deep.push({ path, headers });
       }
-      if (deep.length === 0) throw new Error(`${label(dataset.meta.count)}: no deep pages (windows hold ≤ 1 page)`);
+      if (deep.length === 0) throw new Error(`${countLabel(dataset.meta.count)}: no deep pages (windows hold ≤ 1 page)`);
       const walkSeconds = (performance.now() - walkStarted) / 1000;
 
       const memory = await createBaselineServer({
@@ -197,7 +184,7 @@ export async function benchAudit(options: BenchOptions): Promise<BenchResult[]> 
     for (const kind of ['first', 'deep'] as const) {
       const specs: Record<string, LoadSpec> = {};
       for (const side of sides) {
-        const name = label(side.dataset.meta.count);
+        const name = countLabel(side.dataset.meta.count);
         const requests = kind === 'first' ? side.first : side.deep;
         specs[`memory ${name}`] = { ...base, caPem: side.bench.caPem, origin: side.memory.origin, requests };
         specs[`meridian ${name}`] = { ...base, caPem: side.bench.caPem, origin: loopbackOrigin(side.bench.regionUrl(REGION)), requests };
@@ -205,7 +192,7 @@ export async function benchAudit(options: BenchOptions): Promise<BenchResult[]> 
       log(`audit: ${kind} pages, ${Object.keys(specs).join(' / ')} (${timing.rounds} round(s) of ${timing.durationMs / 1000} s, concurrency ${concurrency})`);
       const measured = await measureSides(specs, { rounds: timing.rounds, retries: timing.retries, quietWaitMs: timing.quietWaitMs, log, label: `audit ${kind}` });
       for (const side of sides) {
-        const name = label(side.dataset.meta.count);
+        const name = countLabel(side.dataset.meta.count);
         const baseline = measured[`memory ${name}`]!.stats;
         const subject = measured[`meridian ${name}`]!.stats;
         const ratio = ratioOf(subject, baseline);
@@ -224,21 +211,21 @@ export async function benchAudit(options: BenchOptions): Promise<BenchResult[]> 
           ],
         });
       }
-      scaling.push({ kind, small: measured[`meridian ${label(small)}`]!, large: measured[`meridian ${label(large)}`]! });
-      if (kind === 'first') scalingCpu.first = cpuNote({ [label(small)]: measured[`meridian ${label(small)}`]!, [label(large)]: measured[`meridian ${label(large)}`]! });
-      else scalingCpu.deep = cpuNote({ [label(small)]: measured[`meridian ${label(small)}`]!, [label(large)]: measured[`meridian ${label(large)}`]! });
+      scaling.push({ kind, small: measured[`meridian ${countLabel(small)}`]!, large: measured[`meridian ${countLabel(large)}`]! });
+      if (kind === 'first') scalingCpu.first = cpuNote({ [countLabel(small)]: measured[`meridian ${countLabel(small)}`]!, [countLabel(large)]: measured[`meridian ${countLabel(large)}`]! });
+      else scalingCpu.deep = cpuNote({ [countLabel(small)]: measured[`meridian ${countLabel(small)}`]!, [countLabel(large)]: measured[`meridian ${countLabel(large)}`]! });
     }
     for (const { kind, small: s, large: l } of scaling) {
       const limit = s.stats.p99 * P99_TARGET;
       results.push({
-        name: `audit p99 ${label(large)} vs ${label(small)}: ${kind} pages`,
-        labels: { baseline: `Meridian /aos/audit on the ${label(small)}-record tenant`, subject: `the same on the ${label(large)}-record tenant` },
+        name: `audit p99 ${countLabel(large)} vs ${countLabel(small)}: ${kind} pages`,
+        labels: { baseline: `Meridian /aos/audit on the ${countLabel(small)}-record tenant`, subject: `the same on the ${countLabel(large)}-record tenant` },
         baseline: s.stats,
         subject: l.stats,
         ratio: ratioOf(l.stats, s.stats),
-        target: { description: `p99 at ${label(large)} ≤ 125 % of p99 at ${label(small)}`, met: l.stats.p99 <= limit },
+        target: { description: `p99 at ${countLabel(large)} ≤ 125 % of p99 at ${countLabel(small)}`, met: l.stats.p99 <= limit },
         notes: [
-          `p99 ${fmtMs(l.stats.p99)} at ${label(large)} vs ${fmtMs(s.stats.p99)} at ${label(small)}: ${fmtRatio(l.stats.p99 / s.stats.p99)} (limit ${fmtMs(limit)}). Both measured in the same alternating rounds as the rows above.`,
+          `p99 ${fmtMs(l.stats.p99)} at ${countLabel(large)} vs ${fmtMs(s.stats.p99)} at ${countLabel(small)}: ${fmtRatio(l.stats.p99 / s.stats.p99)} (limit ${fmtMs(limit)}). Both measured in the same alternating rounds as the rows above.`,
           'Ratio here is throughput at the larger dataset over throughput at the smaller one.',
           scalingCpu[kind],
         ],
@@ -275,50 +262,22 @@ function queryPlan(dataset: Dataset, path: string): string {
 // Datasets
 
 async function ensureDataset(count: number, options: BenchOptions, rebuild = false): Promise<Dataset> {
-  const { log } = options;
   const key = datasetKey(count);
-  const dir = join(options.dataDir, key);
-  const metaFile = join(dir, 'dataset.json');
-  const existing = readJson<DatasetMeta>(metaFile);
-  if (!rebuild && existing?.complete && existing.key === key && existsSync(join(dir, 'region-us.sqlite')) && existsSync(join(dir, 'identity-commercial.sqlite'))) {
-    log(`audit: reusing ${label(count)} dataset bench/.data/${key}`);
-    return { dir, meta: existing, built: false };
-  }
-  // Datasets of the same size made by an older schema or generator are dead weight (10 M is gigabytes).
-  for (const entry of readdirSync(options.dataDir)) {
-    if (entry !== key && entry.startsWith('audit-') && entry.endsWith(`-n${count}`)) {
-      log(`audit: removing stale dataset bench/.data/${entry}`);
-      rmSync(join(options.dataDir, entry), { recursive: true, force: true });
+  return reusableDataset<DatasetMeta>(options, { benchmark: 'audit', key, count, files: ['region-us.sqlite', 'identity-commercial.sqlite'], rebuild }, async (dir, writeMeta) => {
+    // The tenant and its app go through the identity directory like any other; Meridian makes the schema.
+    const bench = await startBenchMeridian({ dataDir: dir, regions: [REGION] });
+    let meta: DatasetMeta;
+    try {
+      const app = await bench.tenantWithApp(['audit.read.all'], REGION, `bench-audit-${count}`);
+      await bench.meridian.identities.get('commercial')!.outbox.flush();
+      meta = { key, count, complete: false, ...app, historyStart: new Date(HISTORY_START_MS).toISOString(), historyEnd: new Date(HISTORY_END_MS).toISOString() };
+      writeMeta(meta);
+    } finally {
+      await bench.close();
     }
-  }
-  rmSync(dir, { recursive: true, force: true });
-  log(`audit: building ${label(count)} dataset in bench/.data/${key} (once; later runs reuse it)`);
-  const started = performance.now();
-
-  // The tenant and its app go through the identity directory like any other; Meridian makes the schema.
-  const bench = await startBenchMeridian({ dataDir: dir, regions: [REGION] });
-  let meta: DatasetMeta;
-  try {
-    const app = await bench.tenantWithApp(['audit.read.all'], REGION, `bench-audit-${count}`);
-    await bench.meridian.identities.get('commercial')!.outbox.flush();
-    meta = {
-      key,
-      count,
-      complete: false,
-      ...app,
-      historyStart: new Date(HISTORY_START_MS).toISOString(),
-      historyEnd: new Date(HISTORY_END_MS).toISOString(),
-    };
-    writeFileSync(metaFile, `${JSON.stringify(meta, null, 2)}\n`, { mode: 0o600 });
-  } finally {
-    await bench.close();
-  }
-
-  const rowsPerSecond = bulkLoad(join(dir, 'region-us.sqlite'), meta.tenantId, count, log);
-  meta = { ...meta, complete: true, buildSeconds: (performance.now() - started) / 1000, rowsPerSecond, builtAt: new Date().toISOString() };
-  writeFileSync(metaFile, `${JSON.stringify(meta, null, 2)}\n`, { mode: 0o600 });
-  log(`audit: ${label(count)} dataset built in ${fmt(meta.buildSeconds!)} s`);
-  return { dir, meta, built: true };
+    const rowsPerSecond = bulkLoad(join(dir, 'region-us.sqlite'), meta.tenantId, count, options.log);
+    return { ...meta, rowsPerSecond };
+  });
 }
 
 /**

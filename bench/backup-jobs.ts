@@ -9,7 +9,6 @@
  * Meridian data directory under bench/.data/, built once and reused.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Kysely } from 'kysely';
@@ -26,12 +25,15 @@ import {
   loopbackOrigin,
   measureSides,
   ratioOf,
-  readJson,
   startBenchMeridian,
   type BenchOptions,
   type BenchResult,
   type RequestSpec,
   UNREACHABLE_RATE_LIMIT,
+  countLabel,
+  reusableDataset,
+  type BenchDataset,
+  type DatasetMetaBase,
 } from './lib.js';
 
 /** Bump when the dataset's shape changes in a way the hash below does not see. */
@@ -47,20 +49,10 @@ const PAGE_SIZE = 50;
 const THROUGHPUT_TARGET = 0.5;
 const PERMISSION = 'microsoft365backup.jobInfo.read.all';
 
-interface DatasetMeta {
-  key: string;
-  count: number;
-  complete: boolean;
-  tenantId: string;
-  tenantName: string;
-  clientId: string;
-  clientSecret: string;
-  buildSeconds?: number;
+interface DatasetMeta extends DatasetMetaBase {
   rowsPerSecond?: number;
-  builtAt?: string;
 }
 
-const label = (count: number) => (count >= 1_000_000 ? `${count / 1_000_000}M` : `${count / 1000}k`);
 
 /** Changes when the migrations, the simulator or the row mapping change: the data is then rebuilt. */
 function datasetKey(count: number): string {
@@ -144,7 +136,7 @@ export async function benchBackupJobs(options: BenchOptions = { quick: false, da
       );
       const ratio = ratioOf(measured.meridian.stats, measured.memory.stats);
       results.push({
-        name: `backup jobs ${label(count)}: ${kind} pages`,
+        name: `backup jobs ${countLabel(count)}: ${kind} pages`,
         labels: {
           baseline: 'bare Fastify HTTPS route returning the same page bytes from memory',
           subject: `Meridian GET /backup/m365/cloudbackupjobs, ${PAGE_SIZE} a page, jobState and a 7-day window (${kind === 'first' ? 'page 1 with totalCount' : 'skipToken pages from nextLink'})`,
@@ -194,50 +186,34 @@ function queryPlan(dir: string): string {
   }
 }
 
-async function ensureDataset(count: number, options: BenchOptions): Promise<{ dir: string; meta: DatasetMeta; built: boolean }> {
+async function ensureDataset(count: number, options: BenchOptions): Promise<BenchDataset<DatasetMeta>> {
   const { log } = options;
   const key = datasetKey(count);
-  const dir = join(options.dataDir, key);
-  const metaFile = join(dir, 'dataset.json');
-  const existing = readJson<DatasetMeta>(metaFile);
-  if (existing?.complete && existing.key === key && existsSync(join(dir, 'region-us.sqlite'))) {
-    log(`backup-jobs: reusing ${label(count)} dataset bench/.data/${key}`);
-    return { dir, meta: existing, built: false };
-  }
-  if (existsSync(options.dataDir)) {
-    for (const entry of readdirSync(options.dataDir)) {
-      if (entry !== key && entry.startsWith('backup-jobs-') && entry.endsWith(`-n${count}`)) rmSync(join(options.dataDir, entry), { recursive: true, force: true });
+  return reusableDataset<DatasetMeta>(options, { benchmark: 'backup-jobs', key, count, files: ['region-us.sqlite'], how: 'through BackupJobStore.upsert' }, async (dir) => {
+    const started = performance.now();
+    const bench = await startBenchMeridian({ dataDir: dir, regions: [REGION] });
+    try {
+      const app = await bench.tenantWithApp([PERMISSION], REGION, `bench-backup-${count}`);
+      const store = new BackupJobStore(bench.meridian.regions.get(REGION)!.context.db as Kysely<BackupTables>);
+      let batch: StoredJob[] = [];
+      let done = 0;
+      const flush = async () => {
+        await store.upsert(app.tenantId, 'm365', batch, M365_RUNNING_STATES, HISTORY_END_MS);
+        done += batch.length;
+        batch = [];
+        if (done % 200_000 === 0 || done === count) log(`backup-jobs: loaded ${done.toLocaleString('en-US')} / ${count.toLocaleString('en-US')} jobs (${fmt(done / ((performance.now() - started) / 1000))} jobs/s)`);
+      };
+      const jobs = m365Jobs({ tenantId: app.tenantId, domain: 'bench.onmicrosoft.com', startMs: HISTORY_START_MS, endMs: HISTORY_END_MS, seed: 'bench', jobs: count });
+      for (const job of jobs) {
+        // The job as its last report left it: finished, or still running at the end of the history.
+        const report = job.finishMs <= HISTORY_END_MS ? job.finished : job.started;
+        batch.push(toStoredM365Job(report, 'job'));
+        if (batch.length === 10_000) await flush();
+      }
+      if (batch.length > 0) await flush();
+      return { key, count, ...app, rowsPerSecond: count / ((performance.now() - started) / 1000) };
+    } finally {
+      await bench.close();
     }
-  }
-  rmSync(dir, { recursive: true, force: true });
-  log(`backup-jobs: building ${label(count)} dataset in bench/.data/${key} through BackupJobStore.upsert (once; later runs reuse it)`);
-  const started = performance.now();
-  const bench = await startBenchMeridian({ dataDir: dir, regions: [REGION] });
-  try {
-    const app = await bench.tenantWithApp([PERMISSION], REGION, `bench-backup-${count}`);
-    const store = new BackupJobStore(bench.meridian.regions.get(REGION)!.context.db as Kysely<BackupTables>);
-    let batch: StoredJob[] = [];
-    let done = 0;
-    const flush = async () => {
-      await store.upsert(app.tenantId, 'm365', batch, M365_RUNNING_STATES, HISTORY_END_MS);
-      done += batch.length;
-      batch = [];
-      if (done % 200_000 === 0 || done === count) log(`backup-jobs: loaded ${done.toLocaleString('en-US')} / ${count.toLocaleString('en-US')} jobs (${fmt(done / ((performance.now() - started) / 1000))} jobs/s)`);
-    };
-    const jobs = m365Jobs({ tenantId: app.tenantId, domain: 'bench.onmicrosoft.com', startMs: HISTORY_START_MS, endMs: HISTORY_END_MS, seed: 'bench', jobs: count });
-    for (const job of jobs) {
-      // The job as its last report left it: finished, or still running at the end of the history.
-      const report = job.finishMs <= HISTORY_END_MS ? job.finished : job.started;
-      batch.push(toStoredM365Job(report, 'job'));
-      if (batch.length === 10_000) await flush();
-    }
-    if (batch.length > 0) await flush();
-    const buildSeconds = (performance.now() - started) / 1000;
-    const meta: DatasetMeta = { key, count, complete: true, ...app, buildSeconds, rowsPerSecond: count / buildSeconds, builtAt: new Date().toISOString() };
-    writeFileSync(metaFile, `${JSON.stringify(meta, null, 2)}\n`, { mode: 0o600 });
-    log(`backup-jobs: ${label(count)} dataset built in ${fmt(buildSeconds)} s`);
-    return { dir, meta, built: true };
-  } finally {
-    await bench.close();
-  }
+  });
 }

@@ -8,7 +8,7 @@
  * loop is bounded in time and in count.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { dirname, join, resolve } from 'node:path';
@@ -608,4 +608,65 @@ export function readJson<T>(file: string): T | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** What every benchmark dataset records about itself in its `dataset.json`. */
+export interface DatasetMetaBase {
+  key: string;
+  count: number;
+  complete: boolean;
+  tenantId: string;
+  tenantName: string;
+  clientId: string;
+  clientSecret: string;
+  buildSeconds?: number;
+  builtAt?: string;
+}
+
+export interface BenchDataset<M extends DatasetMetaBase> {
+  dir: string;
+  meta: M;
+  /** Built in this run (not reused). */
+  built: boolean;
+}
+
+export const countLabel = (count: number) => (count >= 1_000_000 ? `${count / 1_000_000}M` : `${count / 1000}k`);
+
+/**
+ * A dataset kept under bench/.data/<key>: reused when a complete one with the same key and
+ * files exists, otherwise built by `build` (which may write an early, incomplete meta with
+ * `writeMeta`). Datasets of the same benchmark and size under another key were made by an
+ * older schema or generator and are removed first: the large ones are gigabytes.
+ */
+export async function reusableDataset<M extends DatasetMetaBase>(
+  options: BenchOptions,
+  spec: { benchmark: string; key: string; count: number; files: string[]; rebuild?: boolean; how?: string },
+  build: (dir: string, writeMeta: (meta: M) => void) => Promise<Omit<M, 'complete' | 'buildSeconds' | 'builtAt'>>,
+): Promise<BenchDataset<M>> {
+  const { log } = options;
+  const dir = join(options.dataDir, spec.key);
+  const metaFile = join(dir, 'dataset.json');
+  const size = countLabel(spec.count);
+  const existing = readJson<M>(metaFile);
+  if (!spec.rebuild && existing?.complete && existing.key === spec.key && spec.files.every((file) => existsSync(join(dir, file)))) {
+    log(`${spec.benchmark}: reusing ${size} dataset bench/.data/${spec.key}`);
+    return { dir, meta: existing, built: false };
+  }
+  if (existsSync(options.dataDir)) {
+    for (const entry of readdirSync(options.dataDir)) {
+      if (entry !== spec.key && entry.startsWith(`${spec.benchmark}-`) && entry.endsWith(`-n${spec.count}`)) {
+        log(`${spec.benchmark}: removing stale dataset bench/.data/${entry}`);
+        rmSync(join(options.dataDir, entry), { recursive: true, force: true });
+      }
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+  log(`${spec.benchmark}: building ${size} dataset in bench/.data/${spec.key}${spec.how ? ` ${spec.how}` : ''} (once; later runs reuse it)`);
+  const started = performance.now();
+  const writeMeta = (meta: M) => writeFileSync(metaFile, `${JSON.stringify(meta, null, 2)}\n`, { mode: 0o600 });
+  const built = await build(dir, writeMeta);
+  const meta = { ...built, complete: true, buildSeconds: (performance.now() - started) / 1000, builtAt: new Date().toISOString() } as M;
+  writeMeta(meta);
+  log(`${spec.benchmark}: ${size} dataset built in ${fmt(meta.buildSeconds!)} s`);
+  return { dir, meta, built: true };
 }

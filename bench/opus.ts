@@ -13,8 +13,6 @@
  * bench/.data/, built once and reused while the schema and generator are unchanged.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Kysely } from 'kysely';
 import { PRODUCER_PERMISSION } from '../src/platform/producer.js';
@@ -30,7 +28,6 @@ import {
   loopbackOrigin,
   measureSides,
   ratioOf,
-  readJson,
   startBenchMeridian,
   type BenchMeridian,
   type BenchOptions,
@@ -38,6 +35,10 @@ import {
   type LoadSpec,
   type RequestSpec,
   UNREACHABLE_RATE_LIMIT,
+  countLabel,
+  reusableDataset,
+  type BenchDataset,
+  type DatasetMetaBase,
 } from './lib.js';
 
 const DATASET_VERSION = 1;
@@ -56,25 +57,15 @@ const COLUMNS = [
 ];
 const RATE_NOTE = `Meridian's regional rate limit is set to ${UNREACHABLE_RATE_LIMIT.toLocaleString('en-US')} a minute: the limiter runs on every request but never refuses one.`;
 
-interface DatasetMeta {
-  key: string;
-  count: number;
-  complete: boolean;
-  tenantId: string;
-  tenantName: string;
-  clientId: string;
-  clientSecret: string;
+interface DatasetMeta extends DatasetMetaBase {
   connectionId: string;
-  buildSeconds?: number;
   recordsPerSecond?: number;
-  builtAt?: string;
 }
 
 /** Shorter windows than the other benchmarks: three measurements and a 1 M-record dataset fit in about five minutes. */
 const TIMING = (options: BenchOptions) =>
   options.quick ? { warmupMs: 1000, durationMs: 3000, rounds: 1, retries: 0, quietWaitMs: 1000 } : { warmupMs: 1500, durationMs: 6000, rounds: 2, retries: 1, quietWaitMs: 5000 };
 
-const label = (count: number) => (count >= 1_000_000 ? `${count / 1_000_000}M` : `${count / 1000}k`);
 
 export async function benchOpus(options: BenchOptions): Promise<BenchResult[]> {
   return [await benchSubmit(options), ...(await benchDuePages(options))];
@@ -245,13 +236,13 @@ async function benchDuePages(options: BenchOptions): Promise<BenchResult[]> {
     const base = { caPem: bench.caPem, concurrency, warmupMs: timing.warmupMs, durationMs: timing.durationMs, expectBodyIncludes: '"queriedItems":[' };
     for (const kind of ['first', 'deep'] as const) {
       const requests = kind === 'first' ? first : deep;
-      log(`opus: ${label(count)} due pages (${kind}), memory / meridian (${timing.rounds} round(s) of ${timing.durationMs / 1000} s, concurrency ${concurrency})`);
+      log(`opus: ${countLabel(count)} due pages (${kind}), memory / meridian (${timing.rounds} round(s) of ${timing.durationMs / 1000} s, concurrency ${concurrency})`);
       const measured = await measureSides(
         { memory: { ...base, origin: memory.origin, requests }, meridian: { ...base, origin: loopbackOrigin(bench.regionUrl(REGION)), requests } },
         { rounds: timing.rounds, retries: timing.retries, quietWaitMs: timing.quietWaitMs, log, label: `opus ${kind} pages` },
       );
       results.push({
-        name: `opus ${label(count)}: due records, ${kind} pages`,
+        name: `opus ${countLabel(count)}: due records, ${kind} pages`,
         labels: { baseline: 'bare Fastify HTTPS route returning the same page bytes from memory', subject: `Meridian GET /records/connector/records (${kind === 'first' ? 'first page of a listing' : 'startIndex pages deep in a listing'})` },
         baseline: measured.memory.stats,
         subject: measured.meridian.stats,
@@ -291,45 +282,32 @@ function datasetRecords(batch: number): Array<Record<string, unknown>> {
   });
 }
 
-async function ensureDataset(count: number, options: BenchOptions): Promise<{ dir: string; meta: DatasetMeta; built: boolean }> {
+async function ensureDataset(count: number, options: BenchOptions): Promise<BenchDataset<DatasetMeta>> {
   const { log } = options;
   const key = datasetKey(count);
-  const dir = join(options.dataDir, key);
-  const metaFile = join(dir, 'dataset.json');
-  const existing = readJson<DatasetMeta>(metaFile);
-  if (existing?.complete && existing.key === key && existsSync(join(dir, 'region-us.sqlite'))) {
-    log(`opus: reusing ${label(count)} dataset bench/.data/${key}`);
-    return { dir, meta: existing, built: false };
-  }
-  for (const entry of readdirSync(options.dataDir)) {
-    if (entry !== key && entry.startsWith('opus-') && entry.endsWith(`-n${count}`)) rmSync(join(options.dataDir, entry), { recursive: true, force: true });
-  }
-  rmSync(dir, { recursive: true, force: true });
-  log(`opus: building the ${label(count)}-record dataset in bench/.data/${key} through Meridian's store (once; later runs reuse it)`);
-  const started = performance.now();
-  const bench = await startBenchMeridian({ dataDir: dir, regions: [REGION] });
-  try {
-    const { app, connectionId } = await setUpTenant(bench, `bench-opus-${count}`);
-    const region = bench.meridian.regions.get(REGION)!;
-    const db = region.context.db as Kysely<OpusTables>;
-    const { engine, clock } = region.context;
-    const submission = new RecordSubmission(db, engine, clock, new TermService(db, engine, clock));
-    const connection = (await new ConnectionStore(db).get(app.tenantId, connectionId))!;
-    let nextReport = 100_000;
-    for (let batch = 0; batch * LOAD_BATCH < count; batch++) {
-      const outcome = await submission.submit(app.tenantId, connection, 'Overwrite', datasetRecords(batch), 'bench-loader');
-      if (outcome.failedItems.length > 0) throw new Error(`bulk load refused records: ${JSON.stringify(outcome.failedItems[0])}`);
-      const done = (batch + 1) * LOAD_BATCH;
-      if (done >= nextReport) {
-        log(`opus: loaded ${done.toLocaleString('en-US')} / ${count.toLocaleString('en-US')} records (${fmt(done / ((performance.now() - started) / 1000))} records/s)`);
-        nextReport += 100_000;
+  return reusableDataset<DatasetMeta>(options, { benchmark: 'opus', key, count, files: ['region-us.sqlite'], how: "through Meridian's store" }, async (dir) => {
+    const started = performance.now();
+    const bench = await startBenchMeridian({ dataDir: dir, regions: [REGION] });
+    try {
+      const { app, connectionId } = await setUpTenant(bench, `bench-opus-${count}`);
+      const region = bench.meridian.regions.get(REGION)!;
+      const db = region.context.db as Kysely<OpusTables>;
+      const { engine, clock } = region.context;
+      const submission = new RecordSubmission(db, engine, clock, new TermService(db, engine, clock));
+      const connection = (await new ConnectionStore(db).get(app.tenantId, connectionId))!;
+      let nextReport = 100_000;
+      for (let batch = 0; batch * LOAD_BATCH < count; batch++) {
+        const outcome = await submission.submit(app.tenantId, connection, 'Overwrite', datasetRecords(batch), 'bench-loader');
+        if (outcome.failedItems.length > 0) throw new Error(`bulk load refused records: ${JSON.stringify(outcome.failedItems[0])}`);
+        const done = (batch + 1) * LOAD_BATCH;
+        if (done >= nextReport) {
+          log(`opus: loaded ${done.toLocaleString('en-US')} / ${count.toLocaleString('en-US')} records (${fmt(done / ((performance.now() - started) / 1000))} records/s)`);
+          nextReport += 100_000;
+        }
       }
+      return { key, count, ...app, connectionId, recordsPerSecond: count / ((performance.now() - started) / 1000) };
+    } finally {
+      await bench.close();
     }
-    const seconds = (performance.now() - started) / 1000;
-    const meta: DatasetMeta = { key, count, complete: true, ...app, connectionId, buildSeconds: seconds, recordsPerSecond: count / seconds, builtAt: new Date().toISOString() };
-    writeFileSync(metaFile, `${JSON.stringify(meta, null, 2)}\n`, { mode: 0o600 });
-    return { dir, meta, built: true };
-  } finally {
-    await bench.close();
-  }
+  });
 }
