@@ -15,6 +15,7 @@ import {
 } from './client-secrets.js';
 import { assertUsableForClientAuth, CertificateRejected, parseCertificate } from './certificates/parse-certificate.js';
 import { findPermission } from './permissions.js';
+import { queryTemplate } from '../storage/query-template.js';
 import type { IdentityTables } from './schema.js';
 
 export type TenantRow = Selectable<IdentityTables['identity_tenants']>;
@@ -78,12 +79,38 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * with its audit event in one transaction, so the audit log never misses or invents one.
  */
 export class Directory {
+  // The reads of every token request, compiled once (src/storage/query-template.ts).
+  private readonly appWithTenantRead;
+  private readonly liveSecretsRead;
+  private readonly liveCertificatesRead;
+
   constructor(
     private readonly db: Kysely<IdentityTables>,
     private readonly clock: Clock,
     readonly environment: EnvironmentId,
     private readonly changed: () => void = () => {},
-  ) {}
+  ) {
+    this.appWithTenantRead = queryTemplate(db, ['clientId'], (v: { clientId: string }) => this.appWithTenant(v.clientId));
+    this.liveSecretsRead = queryTemplate(db, ['clientId', 'nowMs'], (v: { clientId: string; nowMs: number }) =>
+      this.appWithTenant(v.clientId)
+        .leftJoin('identity_client_secrets as s', (join) => join.onRef('s.client_id', '=', 'a.client_id').on('s.expires_at', '>', v.nowMs))
+        .select('s.secret_hash'),
+    );
+    this.liveCertificatesRead = queryTemplate(db, ['clientId', 'nowMs'], (v: { clientId: string; nowMs: number }) =>
+      this.appWithTenant(v.clientId)
+        .leftJoin('identity_certificates as c', (join) => join.onRef('c.client_id', '=', 'a.client_id').on('c.not_before', '<=', v.nowMs).on('c.not_after', '>', v.nowMs))
+        .select([
+          'c.id as cert_id',
+          'c.thumbprint_sha1 as cert_sha1',
+          'c.thumbprint_sha256 as cert_sha256',
+          'c.subject as cert_subject',
+          'c.not_before as cert_not_before',
+          'c.not_after as cert_not_after',
+          'c.der_base64 as cert_der',
+          'c.created_at as cert_created_at',
+        ]),
+    );
+  }
 
   async createTenant(input: { name: string; region: string }, actor: Actor): Promise<TenantView> {
     const name = requireName('name', input.name);
@@ -243,17 +270,14 @@ export class Directory {
   /** The client and its tenant, in one indexed read. */
   async clientForAuthentication(clientId: string): Promise<{ app: AppRow; tenant: TenantRow } | undefined> {
     if (!UUID.test(clientId)) return undefined;
-    const row = await this.appWithTenant(clientId).executeTakeFirst();
+    const [row] = await this.appWithTenantRead({ clientId: clientId.toLowerCase() });
     return row ? splitAppAndTenant(row) : undefined;
   }
 
   /** The client, its tenant and the hashes of its live secrets: what a secret check needs, in one read. */
   async clientWithLiveSecrets(clientId: string, nowMs: number): Promise<{ app: AppRow; tenant: TenantRow; secretHashes: string[] } | undefined> {
     if (!UUID.test(clientId)) return undefined;
-    const rows = await this.appWithTenant(clientId)
-      .leftJoin('identity_client_secrets as s', (join) => join.onRef('s.client_id', '=', 'a.client_id').on('s.expires_at', '>', nowMs))
-      .select('s.secret_hash')
-      .execute();
+    const rows = await this.liveSecretsRead({ clientId: clientId.toLowerCase(), nowMs });
     const [first] = rows;
     if (!first) return undefined;
     const { secret_hash: _hash, ...appAndTenant } = first;
@@ -263,19 +287,7 @@ export class Directory {
   /** The client, its tenant and its certificates valid now: what an assertion check needs, in one read. */
   async clientWithLiveCertificates(clientId: string, nowMs: number): Promise<{ app: AppRow; tenant: TenantRow; certificates: CertificateRow[] } | undefined> {
     if (!UUID.test(clientId)) return undefined;
-    const rows = await this.appWithTenant(clientId)
-      .leftJoin('identity_certificates as c', (join) => join.onRef('c.client_id', '=', 'a.client_id').on('c.not_before', '<=', nowMs).on('c.not_after', '>', nowMs))
-      .select([
-        'c.id as cert_id',
-        'c.thumbprint_sha1 as cert_sha1',
-        'c.thumbprint_sha256 as cert_sha256',
-        'c.subject as cert_subject',
-        'c.not_before as cert_not_before',
-        'c.not_after as cert_not_after',
-        'c.der_base64 as cert_der',
-        'c.created_at as cert_created_at',
-      ])
-      .execute();
+    const rows = await this.liveCertificatesRead({ clientId: clientId.toLowerCase(), nowMs });
     const [first] = rows;
     if (!first) return undefined;
     const { cert_id: _id, cert_sha1: _sha1, cert_sha256: _sha256, cert_subject: _subject, cert_not_before: _nb, cert_not_after: _na, cert_der: _der, cert_created_at: _created, ...appAndTenant } = first;
@@ -297,13 +309,14 @@ export class Directory {
     return { ...splitAppAndTenant(appAndTenant), certificates };
   }
 
+  /** `clientId` lower-cased: client ids are stored so. */
   private appWithTenant(clientId: string) {
     return this.db
       .selectFrom('identity_apps as a')
       .innerJoin('identity_tenants as t', 't.id', 'a.tenant_id')
       .select(['a.client_id', 'a.tenant_id', 'a.name', 'a.permissions', 'a.created_at', 'a.updated_at'])
       .select(['t.name as tenant_name', 't.name_key as tenant_name_key', 't.home_region as tenant_home_region', 't.created_at as tenant_created_at'])
-      .where('a.client_id', '=', clientId.toLowerCase());
+      .where('a.client_id', '=', clientId);
   }
 
   private async requireAppWithTenant(clientId: string): Promise<{ app: AppRow; tenant: TenantRow }> {

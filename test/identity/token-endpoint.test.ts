@@ -172,21 +172,33 @@ describe('POST /connect/token', () => {
       expect(result.body.error).toBe('invalid_client');
     });
 
-    it('refuses a wrong audience, a missing jti, a missing exp, an expired or far-future assertion, and iss != sub', async () => {
-      const cases: Array<[string, Parameters<typeof signAssertion>[1]]> = [
-        ['aud', { clientId: certApp.clientId, audience: 'https://elsewhere.example/connect/token' }],
-        ['jti', { clientId: certApp.clientId, audience: tokenUrl, omit: ['jti'] }],
-        ['exp', { clientId: certApp.clientId, audience: tokenUrl, omit: ['exp'] }],
-        ['expired', { clientId: certApp.clientId, audience: tokenUrl, nowSeconds: Math.floor(Date.now() / 1000) - 7200, lifetimeSeconds: 600 }],
-        ['too long', { clientId: certApp.clientId, audience: tokenUrl, lifetimeSeconds: 24 * 3600 }],
-        ['sub', { clientId: certApp.clientId, audience: tokenUrl, claims: { sub: 'someone-else' } }],
-        ['nbf', { clientId: certApp.clientId, audience: tokenUrl, claims: { nbf: Math.floor(Date.now() / 1000) + 3600 } }],
+    it('refuses a wrong audience, a missing jti, a missing exp, an expired or far-future assertion, and iss != sub, naming what was wrong', async () => {
+      const nowSeconds = Math.floor(Date.now() / 1000);
+      const cases: Array<[RegExp, Parameters<typeof signAssertion>[1]]> = [
+        [/audience \(aud\)/, { clientId: certApp.clientId, audience: 'https://elsewhere.example/connect/token' }],
+        [/jti/, { clientId: certApp.clientId, audience: tokenUrl, omit: ['jti'] }],
+        [/exp/, { clientId: certApp.clientId, audience: tokenUrl, omit: ['exp'] }],
+        [/has expired/, { clientId: certApp.clientId, audience: tokenUrl, nowSeconds: nowSeconds - 7200, lifetimeSeconds: 600 }],
+        [/too far in the future/, { clientId: certApp.clientId, audience: tokenUrl, lifetimeSeconds: 24 * 3600 }],
+        [/iss and sub/, { clientId: certApp.clientId, audience: tokenUrl, claims: { sub: 'someone-else' } }],
+        [/not yet valid \(nbf\)/, { clientId: certApp.clientId, audience: tokenUrl, claims: { nbf: nowSeconds + 3600 } }],
+        [/issued in the future \(iat\)/, { clientId: certApp.clientId, audience: tokenUrl, claims: { iat: nowSeconds + 3600 } }],
       ];
-      for (const [name, options] of cases) {
+      for (const [reason, options] of cases) {
         const result = await assertionRequest(await signAssertion(certificate, options));
-        expect(result.status, name).toBe(401);
-        expect(result.body.error, name).toBe('invalid_client');
+        expect(result.status, String(reason)).toBe(401);
+        expect(result.body.error, String(reason)).toBe('invalid_client');
+        expect(result.body.error_description, String(reason)).toMatch(reason);
       }
+    });
+
+    it('refuses an assertion whose signature does not verify, even with every claim right', async () => {
+      const assertion = await signAssertion(certificate, { clientId: certApp.clientId, audience: tokenUrl });
+      const [header, payload, signature] = assertion.split('.');
+      const forged = base64url.encode(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')), jti: 'forged-1' }));
+      const result = await assertionRequest(`${header}.${forged}.${signature}`);
+      expect(result.status).toBe(401);
+      expect(result.body.error_description).toMatch(/signature does not verify/);
     });
 
     it('accepts an assertion once: a replayed jti is refused', async () => {
