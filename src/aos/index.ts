@@ -16,7 +16,7 @@ export const aosModule: ProductModule = {
   async register(app, context) {
     installErrorHandling(app, aosErrorEnvelope);
     const db = context.db as Kysely<AosTables>;
-    registerAuditRoutes(app, context, new AuditStore(db));
+    registerAuditRoutes(app, context, new AuditStore(db, context.engine));
     registerScanJobRoutes(app, context, new ScanJobStore(db));
   },
 };
