@@ -9,6 +9,7 @@
  * Meridian data directory under bench/.data/, built once and reused.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Kysely } from 'kysely';
@@ -32,6 +33,7 @@ import {
   UNREACHABLE_RATE_LIMIT,
   countLabel,
   reusableDataset,
+  REPO_ROOT,
   type BenchDataset,
   type DatasetMetaBase,
 } from './lib.js';
@@ -60,7 +62,8 @@ function datasetKey(count: number): string {
     String(DATASET_VERSION),
     ...Object.entries(backupMigrations.migrations).map(([name, make]) => `${name}:${make.toString()}`),
     m365Jobs.toString(),
-    toStoredM365Job.toString(),
+    // The whole module: a job's stored form (and its pre-rendered list item) is made by several of its functions.
+    readFileSync(join(REPO_ROOT, 'src', 'backup', 'm365', 'jobs', 'job-routes.ts'), 'utf8'),
     String(HISTORY_END_MS),
   ].join('\n');
   return `backup-jobs-v${DATASET_VERSION}-${createHash('sha256').update(source).digest('hex').slice(0, 10)}-n${count}`;
@@ -194,7 +197,8 @@ async function ensureDataset(count: number, options: BenchOptions): Promise<Benc
     const bench = await startBenchMeridian({ dataDir: dir, regions: [REGION] });
     try {
       const app = await bench.tenantWithApp([PERMISSION], REGION, `bench-backup-${count}`);
-      const store = new BackupJobStore(bench.meridian.regions.get(REGION)!.context.db as Kysely<BackupTables>);
+      const region = bench.meridian.regions.get(REGION)!.context;
+      const store = new BackupJobStore(region.db as Kysely<BackupTables>, region.engine);
       let batch: StoredJob[] = [];
       let done = 0;
       const flush = async () => {

@@ -61,7 +61,7 @@ export const backupModule: ProductModule = {
   seed: seedBackup,
   async register(app: FastifyInstance, context: RegionContext) {
     const db = context.db as Kysely<BackupTables>;
-    const jobs = new BackupJobStore(db);
+    const jobs = new BackupJobStore(db, context.engine);
     const events = new EventStore(db);
     const settings = new SettingsStore(db);
     const objects = new ProtectedObjectStore(db);

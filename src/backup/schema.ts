@@ -1,6 +1,7 @@
-import type { Generated } from 'kysely';
+import { sql, type Generated } from 'kysely';
 import { createOutboxIndex, createOutboxTable, type OutboxTable } from '../platform/outbox.js';
 import { addSequenceColumn, type ModuleMigrations } from '../storage/migrations.js';
+import { DAY_MS } from './shared/format.js';
 
 /**
  * The backup module's tables in a regional database, shared by the five Cloud Backup
@@ -25,7 +26,32 @@ export interface BackupTables {
     variant: number | null;
     description: string | null;
     details: string;
+    /**
+     * The job as its product's list shows it, rendered when it was written: set once a job has
+     * finished (a running job's duration grows with the time of the request, so it is rendered
+     * on each read) by products whose reports carry it (StoredJob.listed).
+     */
+    listed: string | null;
     updated_at: number;
+  };
+  /**
+   * How many jobs started on each UTC day, per combination of the filter dimensions: the
+   * whole days of a count's window are summed from here instead of counting their jobs.
+   * Kept exact by BackupJobStore.upsertIn, in the transaction that writes the jobs. NULL
+   * dimensions are stored as NO_SERVICE_TYPE / NO_LOCATION / NO_VARIANT, so that they are
+   * part of the primary key on both engines.
+   */
+  backup_job_counts: {
+    tenant_id: string;
+    product: string;
+    /** Epoch milliseconds of the UTC midnight starting the day. */
+    start_day: number;
+    state: number;
+    job_type: number;
+    service_type: number;
+    location: string;
+    variant: number;
+    n: number;
   };
   /** Point-in-time facts a product reports (unusual activities, monitor alerts), idempotent on event_id. */
   backup_events: {
@@ -89,6 +115,11 @@ export interface BackupTables {
 }
 
 export const BACKUP_AUDIT_OUTBOX = 'backup_audit_outbox';
+
+/** backup_job_counts' stand-ins for NULL (no documented filter value is negative or empty). */
+export const NO_SERVICE_TYPE = -1;
+export const NO_LOCATION = '';
+export const NO_VARIANT = -1;
 
 export const backupMigrations: ModuleMigrations = {
   module: 'backup',
@@ -181,6 +212,33 @@ export const backupMigrations: ModuleMigrations = {
 
         await createOutboxTable(db, engine, BACKUP_AUDIT_OUTBOX).execute();
         await createOutboxIndex(db, BACKUP_AUDIT_OUTBOX);
+      },
+    }),
+    '002_job_counts_and_listed_jobs': (engine) => ({
+      async up(db) {
+        // Jobs stored before this have no rendered item; they are rendered on each read until reported again.
+        await db.schema.alterTable('backup_jobs').addColumn('listed', 'text').execute();
+        const counts = db.schema
+          .createTable('backup_job_counts')
+          .addColumn('tenant_id', 'text', (c) => c.notNull())
+          .addColumn('product', 'text', (c) => c.notNull())
+          .addColumn('start_day', 'bigint', (c) => c.notNull())
+          .addColumn('state', 'integer', (c) => c.notNull())
+          .addColumn('job_type', 'integer', (c) => c.notNull())
+          .addColumn('service_type', 'integer', (c) => c.notNull())
+          .addColumn('location', 'text', (c) => c.notNull())
+          .addColumn('variant', 'integer', (c) => c.notNull())
+          .addColumn('n', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('backup_job_counts_pk', ['tenant_id', 'product', 'start_day', 'state', 'job_type', 'service_type', 'location', 'variant']);
+        // SQLite keeps the rows in primary-key order, so a window's days are one contiguous read.
+        await (engine === 'sqlite' ? counts.modifyEnd(sql`without rowid`) : counts).execute();
+        // The day is floored, also before 1970, where % is negative on both engines.
+        await sql`
+          insert into backup_job_counts (tenant_id, product, start_day, state, job_type, service_type, location, variant, n)
+          select tenant_id, product, start_time - ((start_time % ${sql.lit(DAY_MS)}) + ${sql.lit(DAY_MS)}) % ${sql.lit(DAY_MS)}, state, job_type,
+            coalesce(service_type, ${sql.lit(NO_SERVICE_TYPE)}), coalesce(location, ${sql.lit(NO_LOCATION)}), coalesce(variant, ${sql.lit(NO_VARIANT)}), count(*)
+          from backup_jobs
+          group by 1, 2, 3, 4, 5, 6, 7, 8`.execute(db);
       },
     }),
   },

@@ -1,4 +1,9 @@
+import Fastify from 'fastify';
+import type { TSchema } from 'typebox';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { M365JobPage } from '../../src/backup/m365/jobs/job-schemas.js';
+import type { BackupTables } from '../../src/backup/schema.js';
 import { ENGINES } from '../support/services.js';
 import { BACKUP_PERMISSIONS, BackupHarness, DAY, HOUR, expectNamed, iso, type BackupTenant } from './support.js';
 
@@ -42,6 +47,20 @@ function report(job: Fixture) {
     jobErrors: job.state === 'Failed' ? [{ isErrorCode: true, value: 'Error code: 0x00010005.', url: 'https://learn.avepoint.com/x', number: 16 }] : [],
   };
 }
+
+/** What Fastify's serializer makes of a value under a response schema: the bytes an assembled page must equal. */
+async function serializedBySchema(schema: TSchema, value: unknown): Promise<string> {
+  const app = Fastify();
+  app.get('/', { schema: { response: { 200: schema } } }, async () => value);
+  try {
+    return (await app.inject({ url: '/' })).body;
+  } finally {
+    await app.close();
+  }
+}
+
+/** A page's bytes without what differs from request to request. */
+const stable = (text: string) => text.replace(/"(requestId|timestamp|traceId)":"[^"]*"/g, '"$1":""');
 
 const newestFirst = (jobs: Fixture[]) => [...jobs].sort((a, b) => b.startMs - a.startMs).map((job) => job.id);
 const read = (body: any) => ({ items: body.data, nextLink: body.metadata.nextLink });
@@ -244,6 +263,29 @@ describe.each(ENGINES)('Cloud Backup for Microsoft 365 jobs on %s', (engine) => 
     const restoreOnly = await b.tenant([BACKUP_PERMISSIONS.restore]);
     expect((await b.get(LIST, restoreOnly.token)).status).toBe(403);
     expect((await b.post(PRODUCER, t.token, { value: [report(jobs[0]!)] })).status).toBe(403);
+  });
+
+  it('assembles pages byte for byte as the response schema serializes them, from stored items or rendered on read', async () => {
+    const awkward = { isErrorCode: false, value: 'Quote " backslash \\ tab \t newline \n é 😀 \u2028 \u0001 </script>', url: 'https://x.test/?a=1&b="2"', number: 3 };
+    const own = await b.tenant();
+    await b.produce(PRODUCER, own.producer, [
+      ...jobs.slice(0, 30).map(report),
+      { ...report({ ...jobs[40]!, id: 'AWKWARD-1' }), state: 'Failed', jobErrors: [awkward, { ...awkward, isErrorCode: true, url: null, number: 1 }] },
+      { ...report({ ...jobs[116]!, id: 'AWKWARD-2' }), jobErrors: [awkward] },
+    ]);
+    const finished = `startTime=${iso(T0)}&finishTime=${iso(T0 + 100 * HOUR)}&pageSize=1000`;
+    const stored = await b.get(`${LIST}?${finished}`, own.token);
+    expect(stored.body.data.map((job: any) => job.id)).toContain('AWKWARD-1');
+    const everything = await b.get(`${LIST}?pageSize=1000`, own.token);
+    expect(everything.body.data.map((job: any) => job.id)).toContain('AWKWARD-2');
+    for (const page of [stored, everything]) expect(page.text).toBe(await serializedBySchema(M365JobPage, page.body));
+
+    // Jobs stored before their items were rendered at write time are rendered on each read, to the same bytes.
+    const db = b.harness.meridian.regions.get('us')!.context.db as Kysely<BackupTables>;
+    await db.updateTable('backup_jobs').set({ listed: null }).where('tenant_id', '=', own.tenantId).where('job_id', 'in', ['AWKWARD-1', jobs[3]!.id, jobs[7]!.id]).execute();
+    const rendered = await b.get(`${LIST}?${finished}`, own.token);
+    expect(stable(rendered.text)).toBe(stable(stored.text));
+    expect(rendered.text).toBe(await serializedBySchema(M365JobPage, rendered.body));
   });
 
   it('keeps tenants apart', async () => {

@@ -52,6 +52,18 @@ export function graphResult<T>(request: FastifyRequest, clock: Clock, data: T) {
 }
 
 /**
+ * A list page of graphResult with `metadata`, as JSON around its items' JSON: the bytes the
+ * response schema serializes, whose key order puts metadata before traceId (list-jobs.md).
+ */
+export function graphListJson(request: FastifyRequest, clock: Clock, items: string, metadata: { totalCount: number; nextLink: string }): string {
+  const { statusCode, message, requestId, timestamp, traceId } = graphResult(request, clock, null);
+  return (
+    `{"statusCode":${statusCode},"message":${JSON.stringify(message)},"data":[${items}],"requestId":${JSON.stringify(requestId)},` +
+    `"timestamp":${JSON.stringify(timestamp)},"metadata":{"totalCount":${metadata.totalCount},"nextLink":${JSON.stringify(metadata.nextLink)}},"traceId":${JSON.stringify(traceId)}}`
+  );
+}
+
+/**
  * Which field a kernel message names: "The parameter 'pageSize' ..." is a query parameter
  * (named as documented); "The field 'siteRestoreScope.restoreTargets.0.libraryName' ..." a
  * body field, named as the 400 sample names them (SiteRestoreScope.RestoreTargets[0].LibraryName).

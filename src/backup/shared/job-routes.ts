@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type TSchema } from 'typebox';
 import type { RegionContext } from '../../platform/product-module.js';
 import { errorResponses } from './envelopes.js';
-import type { BackupJobStore, JobFilter, StoredJob } from './job-store.js';
-import { linkTo, listJobs, resolvePage, type JobPage, type PagingStyle } from './paging.js';
+import type { BackupJobStore, JobFilter, JobRow, ListedRow, StoredJob } from './job-store.js';
+import { linkTo, listJobs, resolvePage, type JobPage, type PagedRow, type PagingStyle } from './paging.js';
 import type { BackupProduct } from './products.js';
 import { PRODUCER_TAGS, ProducerResult, producerRoute, tenantOf } from './producer.js';
 
@@ -29,7 +29,30 @@ export interface JobListSpec<Q> {
   linkParams(query: Q): Record<string, string | number | undefined>;
   /** A nextLink is a URL to the next page, or (IaaS + PaaS) the bare token for `skiptoken`. */
   nextLink: 'url' | 'token';
-  render(page: JobPage, view: { request: FastifyRequest; nowMs: number; nextLink: string; pageSize: number }): unknown;
+  render: JobListRender;
+}
+
+export interface JobListView {
+  request: FastifyRequest;
+  nowMs: number;
+  nextLink: string;
+  pageSize: number;
+}
+
+/**
+ * How a page becomes its response: an object the response schema serializes, or (where the
+ * rendering costs more than the query) the response's JSON assembled around the page's jobs
+ * as their product rendered them when they were written (JobRow.listed). `item` renders a
+ * job stored without one, on the spot; `assemble` must give the very bytes the response
+ * schema would serialize from the same values.
+ */
+export type JobListRender =
+  | ((page: JobPage, view: JobListView) => unknown)
+  | { item(row: JobRow, nowMs: number): unknown; assemble(items: string, page: JobPage<ListedRow>, view: JobListView): string };
+
+/** The page's jobs as JSON array elements, comma-separated. */
+function listedItems(rows: readonly ListedRow[], nowMs: number, item: (row: JobRow, nowMs: number) => unknown): string {
+  return rows.map((row) => (typeof row.listed === 'string' ? row.listed : JSON.stringify(item(row.listed, nowMs)))).join(',');
 }
 
 export function registerJobList<Q extends Record<string, unknown>>(app: FastifyInstance, context: RegionContext, store: BackupJobStore, spec: JobListSpec<Q>): void {
@@ -46,26 +69,33 @@ export function registerJobList<Q extends Record<string, unknown>>(app: FastifyI
       },
       config: { permission: spec.permission },
     },
-    async (request) => {
+    async (request, reply) => {
       const query = request.query as Q;
       const filter = spec.filter(query, tenantOf(request));
       const pageSize = (query[spec.paging.sizeParam] as number | undefined) ?? spec.defaultPageSize;
-      const page = await listJobs(context, store, filter, resolvePage(context, spec.paging, query, filter, pageSize));
-      let nextLink = '';
-      if (page.next) {
-        nextLink =
-          spec.nextLink === 'token'
-            ? page.next.token
-            : linkTo(context, spec.path, {
-                ...spec.linkParams(query),
-                [spec.paging.indexParam]: page.next.pageIndex,
-                [spec.paging.sizeParam]: pageSize,
-                [spec.paging.tokenParam]: page.next.token,
-              });
+      const position = resolvePage(context, spec.paging, query, filter, pageSize);
+      const viewOf = (page: JobPage<PagedRow>): JobListView => ({ request, nowMs: context.clock.nowMs(), nextLink: nextLinkOf(context, spec, query, page, pageSize), pageSize });
+      const render = spec.render;
+      if (typeof render === 'function') {
+        const page = await listJobs(context, store, filter, position, (...read) => store.page(...read));
+        return render(page, viewOf(page));
       }
-      return spec.render(page, { request, nowMs: context.clock.nowMs(), nextLink, pageSize });
+      const page = await listJobs(context, store, filter, position, (...read) => store.listedPage(...read));
+      const view = viewOf(page);
+      return reply.type('application/json; charset=utf-8').send(render.assemble(listedItems(page.rows, view.nowMs, render.item), page, view));
     },
   );
+}
+
+function nextLinkOf<Q extends Record<string, unknown>>(context: RegionContext, spec: JobListSpec<Q>, query: Q, page: JobPage<PagedRow>, pageSize: number): string {
+  if (!page.next) return '';
+  if (spec.nextLink === 'token') return page.next.token;
+  return linkTo(context, spec.path, {
+    ...spec.linkParams(query),
+    [spec.paging.indexParam]: page.next.pageIndex,
+    [spec.paging.sizeParam]: pageSize,
+    [spec.paging.tokenParam]: page.next.token,
+  });
 }
 
 export interface JobProducerSpec<P> {

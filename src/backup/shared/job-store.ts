@@ -1,5 +1,8 @@
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type AliasableExpression, type Compilable, type Kysely, type RawBuilder, type Selectable, type SelectQueryBuilder, type Transaction } from 'kysely';
+import { queryTemplate, TemplateCache } from '../../storage/query-template.js';
+import type { Engine } from '../../storage/database.js';
 import type { BackupTables } from '../schema.js';
+import { CountChanges, countable, dayWindow, type CountedColumns } from './job-counts.js';
 import type { BackupProduct } from './products.js';
 
 export type JobRow = Selectable<BackupTables['backup_jobs']>;
@@ -17,6 +20,11 @@ export interface StoredJob {
   variant: number | null;
   description: string | null;
   details: Record<string, unknown>;
+  /**
+   * The job as its product's list shows it, rendered from these fields, for a job that has
+   * finished (JobRow.listed). Stored only while the job keeps this report's start time.
+   */
+  listed?: string | undefined;
 }
 
 /** The documented filters of the five job lists, in one shape. Absent or empty means "any". */
@@ -43,6 +51,19 @@ export interface JobCursor {
   seq: number;
 }
 
+/** Where a page starts: after a cursor (keyset) or at an offset (a client's own page index). */
+export interface PagePosition {
+  after?: JobCursor | undefined;
+  offset: number;
+}
+
+/** A job of a page of rendered items: its position, and its stored item or, stored without one, the whole job. */
+export interface ListedRow {
+  seq: number;
+  start_time: number;
+  listed: string | JobRow;
+}
+
 export interface UpsertResult {
   received: number;
   /** Jobs inserted or changed. */
@@ -54,50 +75,179 @@ export interface UpsertResult {
 const CHUNK = 500;
 
 /**
+ * A query's values under the names its compiled template binds (src/storage/query-template.ts).
+ * Which names are present is the query's shape: each filter that is set adds its own, a list
+ * one per item (state0, state1, ...).
+ */
+type QueryValues = Record<string, string | number>;
+
+/** The filter's values, computed before any template binds them. */
+function valuesOf(filter: JobFilter): QueryValues {
+  const values: QueryValues = { tenantId: filter.tenantId, product: filter.product };
+  if (filter.startMs !== undefined) values.startMs = filter.startMs;
+  if (filter.endMs !== undefined) values.endMs = filter.endMs;
+  const list = (name: string, items: readonly number[] | undefined) => items?.forEach((item, index) => (values[`${name}${index}`] = item));
+  list('state', filter.states);
+  list('jobType', filter.jobTypes);
+  list('serviceType', filter.serviceTypes);
+  if (filter.location !== undefined) values.location = filter.location;
+  if (filter.variant !== undefined) values.variant = filter.variant;
+  if (filter.organizationId !== undefined) values.organizationId = filter.organizationId.toLowerCase();
+  if (filter.search) values.search = `%${filter.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return values;
+}
+
+/** A page's values: the filter's, its position, and one row more than its size. */
+function pageValues(filter: JobFilter, position: PagePosition, size: number): QueryValues {
+  const after = position.after;
+  const values = valuesOf(filter);
+  if (after) {
+    // The position is the range's one upper bound: given the window's end as well, SQLite ranges
+    // from there and filters its way down to the position, a cost that grows with the depth.
+    values.endMs = Math.min(filter.endMs ?? after.startMs + 1, after.startMs + 1);
+    Object.assign(values, { afterStart: after.startMs, afterSeq: after.seq });
+  }
+  if (position.offset > 0) values.offset = position.offset;
+  values.limit = size + 1;
+  return values;
+}
+
+const shapeOf = (values: QueryValues): string => JSON.stringify(Object.keys(values));
+
+/** A page read one row further than its size, so that it knows whether more follow. */
+function pageOf<R>(rows: R[], size: number): { rows: R[]; more: boolean } {
+  const more = rows.length > size;
+  return { rows: more ? rows.slice(0, size) : rows, more };
+}
+
+/** The slots of a list value, in order. */
+function listOf(v: QueryValues, name: string): number[] {
+  const items: number[] = [];
+  for (let index = 0; `${name}${index}` in v; index++) items.push(v[`${name}${index}`] as number);
+  return items;
+}
+
+/** The documented dimensions, on the columns backup_jobs and backup_job_counts share. */
+function withDimensions<T extends 'backup_jobs' | 'backup_job_counts', O>(query: SelectQueryBuilder<BackupTables, T, O>, v: QueryValues): SelectQueryBuilder<BackupTables, T, O> {
+  const conditions: Array<[RawBuilder<unknown>, unknown[]]> = [
+    [sql.ref('state'), listOf(v, 'state')],
+    [sql.ref('job_type'), listOf(v, 'jobType')],
+    [sql.ref('service_type'), listOf(v, 'serviceType')],
+    [sql.ref('location'), 'location' in v ? [v.location] : []],
+    [sql.ref('variant'), 'variant' in v ? [v.variant] : []],
+  ];
+  return conditions.reduce((narrowed, [column, values]) => (values.length === 0 ? narrowed : narrowed.where(column, 'in', values)), query);
+}
+
+/** Bounds of start_time, by the names of the values holding them. */
+interface TimeBounds {
+  from: string;
+  to: string;
+}
+
+const FILTER_BOUNDS: TimeBounds = { from: 'startMs', to: 'endMs' };
+
+type ListedColumns = Pick<JobRow, 'seq' | 'start_time' | 'listed'>;
+
+/**
  * Queries of backup_jobs, for every product. Lists are newest first in (start_time, seq)
  * order, both immutable once a job exists, so a keyset position stays valid however many
- * jobs are written meanwhile.
+ * jobs are written meanwhile. The lists' reads run as compiled templates, one per shape:
+ * building them with Kysely on every request took about a fifth of a list request's CPU.
  */
 export class BackupJobStore {
-  constructor(private readonly db: Kysely<BackupTables>) {}
+  private readonly pages = new TemplateCache<QueryValues, JobRow>((shape) => this.pageTemplate(shape, (query) => query.selectAll()));
+  private readonly listedPages = new TemplateCache<QueryValues, ListedColumns>((shape) => this.pageTemplate(shape, (query) => query.select(['seq', 'start_time', 'listed'])));
+  private readonly counts = new TemplateCache<QueryValues, { n: number }>((shape) => this.countTemplate(shape));
 
-  private filtered(filter: JobFilter) {
-    let query = this.db.selectFrom('backup_jobs').where('tenant_id', '=', filter.tenantId).where('product', '=', filter.product);
-    if (filter.startMs !== undefined) query = query.where('start_time', '>=', filter.startMs);
-    if (filter.endMs !== undefined) query = query.where('start_time', '<', filter.endMs);
-    if (filter.states?.length) query = query.where('state', 'in', filter.states);
-    if (filter.jobTypes?.length) query = query.where('job_type', 'in', filter.jobTypes);
-    if (filter.serviceTypes?.length) query = query.where('service_type', 'in', filter.serviceTypes);
-    if (filter.location !== undefined) query = query.where('location', '=', filter.location);
-    if (filter.organizationId !== undefined) query = query.where(sql<string>`lower(organization_id)`, '=', filter.organizationId.toLowerCase());
-    if (filter.variant !== undefined) query = query.where('variant', '=', filter.variant);
-    if (filter.search) {
-      const pattern = `%${filter.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      query = query.where((eb) =>
-        eb.or([eb(sql<string>`lower(job_id)`, 'like', sql<string>`${pattern} escape '\\'`), eb(sql<string>`lower(description)`, 'like', sql<string>`${pattern} escape '\\'`)]),
+  constructor(
+    private readonly db: Kysely<BackupTables>,
+    private readonly engine: Engine,
+  ) {}
+
+  /** One page, newest first: after a cursor (keyset) or at an offset (a client's own page index). */
+  async page(filter: JobFilter, position: PagePosition, size: number): Promise<{ rows: JobRow[]; more: boolean }> {
+    const values = pageValues(filter, position, size);
+    return pageOf(await this.pages.run(shapeOf(values), values), size);
+  }
+
+  /**
+   * The same page for lists assembled from rendered items: only the position and the stored
+   * item are read (the whole row costs three times as much), and the whole row only of a job
+   * stored without an item.
+   */
+  async listedPage(filter: JobFilter, position: PagePosition, size: number): Promise<{ rows: ListedRow[]; more: boolean }> {
+    const values = pageValues(filter, position, size);
+    const { rows, more } = pageOf(await this.listedPages.run(shapeOf(values), values), size);
+    const unlisted = rows.filter((row) => row.listed === null).map((row) => row.seq);
+    // By seq alone, which the tenant's own query just gave: with tenant_id too, SQLite would range over the tenant's jobs.
+    const whole = unlisted.length === 0 ? [] : await this.db.selectFrom('backup_jobs').selectAll().where('seq', 'in', unlisted).execute();
+    const bySeq = new Map(whole.map((row) => [row.seq, row]));
+    return { rows: rows.map((row) => ({ seq: row.seq, start_time: row.start_time, listed: row.listed ?? bySeq.get(row.seq)! })), more };
+  }
+
+  /**
+   * The jobs matching the filter, exactly. Whole days come from backup_job_counts and only the
+   * partial days at the window's ends from the index, in one statement: one snapshot on both
+   * engines, so the sum and the edges agree however many jobs are being written.
+   */
+  async count(filter: JobFilter): Promise<number> {
+    const window = countable(filter) ? dayWindow(filter.startMs, filter.endMs) : undefined;
+    // A window is its days and edges instead of its bounds.
+    const values = valuesOf(window ? { ...filter, startMs: undefined, endMs: undefined } : filter);
+    if (window?.days.from !== undefined) values.dayFrom = window.days.from;
+    if (window?.days.to !== undefined) values.dayTo = window.days.to;
+    window?.edges.forEach((edge, index) => Object.assign(values, { [`edgeFrom${index}`]: edge.startMs, [`edgeTo${index}`]: edge.endMs }));
+    // The edges' signs are SQL, not values: they are part of the shape.
+    const [row] = await this.counts.run(JSON.stringify([Object.keys(values), window?.edges.map((edge) => edge.sign) ?? null]), values);
+    return Number(row!.n);
+  }
+
+  private pageTemplate<R>(shape: string, select: (query: SelectQueryBuilder<BackupTables, 'backup_jobs', object>) => Compilable<R>) {
+    const names = JSON.parse(shape) as string[];
+    return queryTemplate(this.db, names, (v: QueryValues) => {
+      let query = this.matching(v, FILTER_BOUNDS);
+      if ('afterStart' in v) query = query.where((eb) => eb(eb.refTuple('start_time', 'seq'), '<', eb.tuple(v.afterStart as number, v.afterSeq as number)));
+      query = query.orderBy('start_time', 'desc').orderBy('seq', 'desc').limit(v.limit as number);
+      return select('offset' in v ? query.offset(v.offset as number) : query);
+    });
+  }
+
+  private countTemplate(shape: string) {
+    const [names, signs] = JSON.parse(shape) as [string[], Array<1 | -1> | null];
+    return queryTemplate(this.db, names, (v: QueryValues) => {
+      if (!signs) return this.matching(v, FILTER_BOUNDS).select(sql<number>`count(*)`.as('n'));
+      return this.db.selectNoFrom((eb) =>
+        signs
+          .reduce<AliasableExpression<number>>(
+            (total, sign, index) => eb(total, sign > 0 ? '+' : '-', this.matching(v, { from: `edgeFrom${index}`, to: `edgeTo${index}` }).select(sql<number>`count(*)`.as('n')).$asScalar()),
+            this.countedDays(v).$asScalar(),
+          )
+          .as('n'),
       );
+    });
+  }
+
+  /** The tenant's jobs of the product that match the values, with start_time within `bounds`. */
+  private matching(v: QueryValues, bounds: TimeBounds) {
+    let query = this.db.selectFrom('backup_jobs').where('tenant_id', '=', v.tenantId as string).where('product', '=', v.product as string);
+    if (bounds.from in v) query = query.where('start_time', '>=', v[bounds.from] as number);
+    if (bounds.to in v) query = query.where('start_time', '<', v[bounds.to] as number);
+    query = withDimensions(query, v);
+    if ('organizationId' in v) query = query.where(sql<string>`lower(organization_id)`, '=', v.organizationId as string);
+    if ('search' in v) {
+      const pattern = sql<string>`${v.search} escape '\\'`;
+      query = query.where((eb) => eb.or([eb(sql<string>`lower(job_id)`, 'like', pattern), eb(sql<string>`lower(description)`, 'like', pattern)]));
     }
     return query;
   }
 
-  /** One page, newest first: after a cursor (keyset) or at an offset (a client's own page index). */
-  async page(filter: JobFilter, position: { after?: JobCursor | undefined; offset: number }, size: number): Promise<{ rows: JobRow[]; more: boolean }> {
-    let query = this.filtered(filter).selectAll();
-    const after = position.after;
-    if (after) {
-      // The plain bound lets the index range start at the position; the tuple alone is only a filter.
-      query = query.where('start_time', '<=', after.startMs).where((eb) => eb(eb.refTuple('start_time', 'seq'), '<', eb.tuple(after.startMs, after.seq)));
-    }
-    query = query.orderBy('start_time', 'desc').orderBy('seq', 'desc').limit(size + 1);
-    if (position.offset > 0) query = query.offset(position.offset);
-    const rows = await query.execute();
-    const more = rows.length > size;
-    return { rows: more ? rows.slice(0, size) : rows, more };
-  }
-
-  async count(filter: JobFilter): Promise<number> {
-    const row = await this.filtered(filter).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
-    return Number(row.n);
+  /** The jobs of the whole days between dayFrom and dayTo, from backup_job_counts. */
+  private countedDays(v: QueryValues) {
+    let query = this.db.selectFrom('backup_job_counts').where('tenant_id', '=', v.tenantId as string).where('product', '=', v.product as string);
+    if ('dayFrom' in v) query = query.where('start_day', '>=', v.dayFrom as number);
+    if ('dayTo' in v) query = query.where('start_day', '<', v.dayTo as number);
+    return withDimensions(query, v).select(sql<number>`coalesce(sum(n), 0)`.as('n'));
   }
 
   async find(tenantId: string, product: BackupProduct, jobId: string): Promise<JobRow | undefined> {
@@ -114,6 +264,7 @@ export class BackupJobStore {
     return this.db.transaction().execute((trx) => this.upsertIn(trx, tenantId, product, jobs, runningStates, nowMs));
   }
 
+  /** Also moves each written job's count from the dimensions it had (if it existed) to those it has now. */
   async upsertIn(
     trx: Transaction<BackupTables>,
     tenantId: string,
@@ -122,41 +273,18 @@ export class BackupJobStore {
     runningStates: readonly number[],
     nowMs: number,
   ): Promise<UpsertResult> {
+    await this.takeWriterTurn(trx, tenantId, product);
     const running = new Set(runningStates);
-    // Several reports of one job in a batch (started, then finished) fold with the same rule,
-    // because one statement cannot touch a row twice.
-    const folded = new Map<string, StoredJob>();
-    let stale = 0;
-    for (const job of jobs) {
-      const previous = folded.get(job.jobId);
-      if (previous && !running.has(previous.state) && running.has(job.state)) {
-        stale++;
-        continue;
-      }
-      folded.set(job.jobId, previous ? { ...job, startMs: previous.startMs } : job);
-    }
-    const unique = [...folded.values()];
+    const { latest, stale } = fold(jobs, running);
+    const counts = new CountChanges();
     let applied = 0;
-    for (let i = 0; i < unique.length; i += CHUNK) {
-      const values = unique.slice(i, i + CHUNK).map((job) => ({
-        tenant_id: tenantId,
-        product,
-        job_id: job.jobId,
-        job_type: job.jobType,
-        service_type: job.serviceType,
-        state: job.state,
-        start_time: job.startMs,
-        finish_time: job.finishMs,
-        location: job.location,
-        organization_id: job.organizationId,
-        variant: job.variant,
-        description: job.description,
-        details: JSON.stringify(job.details),
-        updated_at: nowMs,
-      }));
-      const result = await trx
+    for (let i = 0; i < latest.length; i += CHUNK) {
+      const chunk = latest.slice(i, i + CHUNK);
+      const stored = await this.storedCounted(trx, tenantId, product, chunk.map(({ job }) => job.jobId));
+      const values = new Map(chunk.map(({ job, startMs }) => [job.jobId, rowOf(tenantId, product, job, stored.get(job.jobId)?.start_time ?? startMs, nowMs)]));
+      const written = await trx
         .insertInto('backup_jobs')
-        .values(values)
+        .values([...values.values()])
         .onConflict((oc) =>
           oc
             .columns(['tenant_id', 'product', 'job_id'])
@@ -170,15 +298,86 @@ export class BackupJobStore {
               variant: eb.ref('excluded.variant'),
               description: eb.ref('excluded.description'),
               details: eb.ref('excluded.details'),
+              listed: eb.ref('excluded.listed'),
               updated_at: eb.ref('excluded.updated_at'),
             }))
             .where((eb) => eb.or([eb('backup_jobs.state', 'in', [...running]), eb('excluded.state', 'not in', [...running])])),
         )
-        .executeTakeFirst();
-      applied += Number(result.numInsertedOrUpdatedRows ?? 0);
+        .returning('job_id')
+        .execute();
+      applied += written.length;
+      for (const { job_id } of written) {
+        const before = stored.get(job_id);
+        if (before) counts.add(before, -1);
+        counts.add(values.get(job_id)!, 1);
+      }
     }
-    return { received: jobs.length, applied, ignored: stale + unique.length - applied };
+    await counts.apply(trx, tenantId, product);
+    return { received: jobs.length, applied, ignored: stale + latest.length - applied };
   }
+
+  /**
+   * The counts move jobs from the dimensions read before the upsert, so no other writer may
+   * change those jobs in between. On PostgreSQL a tenant's writers of one product take turns;
+   * SQLite runs one write transaction at a time already.
+   */
+  private async takeWriterTurn(trx: Transaction<BackupTables>, tenantId: string, product: BackupProduct): Promise<void> {
+    if (this.engine === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`backup-jobs:${tenantId}:${product}`}))`.execute(trx);
+  }
+
+  /** The stored jobs among `jobIds`, by id, with the columns they are counted by. */
+  private async storedCounted(trx: Transaction<BackupTables>, tenantId: string, product: BackupProduct, jobIds: string[]): Promise<Map<string, CountedColumns>> {
+    const rows = await trx
+      .selectFrom('backup_jobs')
+      .select(['job_id', 'start_time', 'state', 'job_type', 'service_type', 'location', 'variant'])
+      .where('tenant_id', '=', tenantId)
+      .where('product', '=', product)
+      .where('job_id', 'in', jobIds)
+      .execute();
+    return new Map(rows.map((row) => [row.job_id, row]));
+  }
+
+}
+
+/**
+ * Reports of one job in a batch fold with the upsert's own rule, because one statement cannot
+ * touch a row twice: the last report wins unless it would take a finished job back to running,
+ * and the first report's start time is kept.
+ */
+function fold(jobs: readonly StoredJob[], running: ReadonlySet<number>): { latest: Array<{ job: StoredJob; startMs: number }>; stale: number } {
+  const folded = new Map<string, { job: StoredJob; startMs: number }>();
+  let stale = 0;
+  for (const job of jobs) {
+    const previous = folded.get(job.jobId);
+    if (previous && !running.has(previous.job.state) && running.has(job.state)) {
+      stale++;
+      continue;
+    }
+    folded.set(job.jobId, { job, startMs: previous?.startMs ?? job.startMs });
+  }
+  return { latest: [...folded.values()], stale };
+}
+
+/** The row a report writes; `startMs` is the job's start time as it is kept. */
+function rowOf(tenantId: string, product: BackupProduct, job: StoredJob, startMs: number, nowMs: number) {
+  return {
+    tenant_id: tenantId,
+    product,
+    job_id: job.jobId,
+    job_type: job.jobType,
+    service_type: job.serviceType,
+    state: job.state,
+    start_time: startMs,
+    finish_time: job.finishMs,
+    location: job.location,
+    organization_id: job.organizationId,
+    variant: job.variant,
+    description: job.description,
+    details: JSON.stringify(job.details),
+    // The item shows the report's start time; a job that keeps an earlier one is rendered on read.
+    listed: startMs === job.startMs ? (job.listed ?? null) : null,
+    updated_at: nowMs,
+  };
 }
 
 export const parseDetails = <T>(row: Pick<JobRow, 'details'>): T => JSON.parse(row.details) as T;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { invalidParameter } from '../../platform/errors.js';
 import type { RegionContext } from '../../platform/product-module.js';
 import { single } from '../../platform/query.js';
-import type { BackupJobStore, JobCursor, JobFilter, JobRow } from './job-store.js';
+import type { BackupJobStore, JobCursor, JobFilter, JobRow, PagePosition } from './job-store.js';
 
 /**
  * How one product's job list pages, as its page documents it. Every list is newest first in
@@ -39,8 +39,8 @@ interface PageToken extends Record<string, unknown> {
   p: number;
 }
 
-export interface JobPage {
-  rows: JobRow[];
+export interface JobPage<R extends PagedRow = JobRow> {
+  rows: R[];
   total: number;
   pageIndex: number;
   /** Present when more jobs follow: the next page's number and its continuation token. */
@@ -79,8 +79,18 @@ export function resolvePage(context: RegionContext, style: PagingStyle, query: R
   return { size, pageIndex, offset: (pageIndex - style.firstPage) * size };
 }
 
-export async function listJobs(context: RegionContext, store: BackupJobStore, filter: JobFilter, page: PageRequest): Promise<JobPage> {
-  const [{ rows, more }, total] = await Promise.all([store.page(filter, page, page.size), store.count(filter)]);
+/** What a page needs of its rows: their place in the list order. */
+export type PagedRow = Pick<JobRow, 'seq' | 'start_time'>;
+
+/** One page with its count and continuation; `read` reads the page's rows (BackupJobStore.page or listedPage). */
+export async function listJobs<R extends PagedRow>(
+  context: RegionContext,
+  store: BackupJobStore,
+  filter: JobFilter,
+  page: PageRequest,
+  read: (filter: JobFilter, position: PagePosition, size: number) => Promise<{ rows: R[]; more: boolean }>,
+): Promise<JobPage<R>> {
+  const [{ rows, more }, total] = await Promise.all([read(filter, page, page.size), store.count(filter)]);
   const last = rows[rows.length - 1];
   const next =
     more && last

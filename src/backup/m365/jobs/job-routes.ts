@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../../platform/errors.js';
 import type { RegionContext } from '../../../platform/product-module.js';
-import { GraphError, errorResponses, graphResult } from '../../shared/envelopes.js';
+import { GraphError, errorResponses, graphListJson, graphResult } from '../../shared/envelopes.js';
 import { HOUR_MS, isoSeconds } from '../../shared/format.js';
 import { parseDetails, type BackupJobStore, type JobRow, type StoredJob } from '../../shared/job-store.js';
 import { registerJobList, registerJobProducer } from '../../shared/job-routes.js';
@@ -57,10 +57,10 @@ export function registerM365JobRoutes(app: FastifyInstance, context: RegionConte
       jobState: query.jobState,
       location: parseLocation(query.location),
     }),
-    render: (page, { request, nowMs, nextLink }) => ({
-      ...graphResult(request, context.clock, page.rows.map((row) => toListedJob(row, nowMs))),
-      metadata: { totalCount: page.total, nextLink },
-    }),
+    render: {
+      item: toListedJob,
+      assemble: (items, page, { request, nextLink }) => graphListJson(request, context.clock, items, { totalCount: page.total, nextLink }),
+    },
   });
 
   app.get(
@@ -110,22 +110,26 @@ export function toStoredM365Job(job: ProducedM365Job, at: string): StoredJob {
     counts: { total: counts.totalCount, failed: counts.failedCount, successful: counts.successfulCount, skipped: counts.skippedCount },
     jobErrors: (job.jobErrors ?? []).map((error) => ({ isErrorCode: error.isErrorCode, value: error.value, url: error.url ?? '', number: error.number })),
   };
+  return storedM365Job(
+    { jobId: job.id, jobType: job.jobType, serviceType: job.serviceType, state, startMs, finishMs, location: job.location ?? CENTRAL_LOCATION },
+    details,
+  );
+}
+
+/** A Microsoft 365 job in the shared shape; once finished, with its list item rendered (StoredJob.listed). */
+export function storedM365Job(job: Pick<StoredJob, 'jobId' | 'jobType' | 'serviceType' | 'state' | 'startMs' | 'finishMs' | 'location'>, details: M365JobDetails): StoredJob {
   return {
-    jobId: job.id,
-    jobType: job.jobType,
-    serviceType: job.serviceType,
-    state,
-    startMs,
-    finishMs,
-    location: job.location ?? CENTRAL_LOCATION,
+    ...job,
     organizationId: null,
     variant: null,
     description: null,
     details: details as unknown as Record<string, unknown>,
+    // A finished job's item no longer depends on the time it is read at.
+    listed: job.finishMs === null ? undefined : JSON.stringify(listedJob({ job_id: job.jobId, state: job.state, start_time: job.startMs, finish_time: job.finishMs }, details, job.finishMs)),
   };
 }
 
-function common(row: JobRow, nowMs: number) {
+function common(row: Pick<JobRow, 'job_id' | 'state' | 'start_time' | 'finish_time'>, nowMs: number) {
   const end = row.finish_time ?? Math.max(nowMs, row.start_time);
   return {
     id: row.job_id,
@@ -136,12 +140,14 @@ function common(row: JobRow, nowMs: number) {
   };
 }
 
-export function toListedJob(row: JobRow, nowMs: number) {
-  const details = parseDetails<M365JobDetails>(row);
+export const toListedJob = (row: JobRow, nowMs: number) => listedJob(row, parseDetails<M365JobDetails>(row), nowMs);
+
+/** Fields in the response schema's order and nothing else: JSON.stringify then writes what the schema serializer would. */
+function listedJob(row: Pick<JobRow, 'job_id' | 'state' | 'start_time' | 'finish_time'>, details: M365JobDetails, nowMs: number) {
   return {
     ...common(row, nowMs),
     backupDetails: { totalCount: details.counts.total, failedCount: details.counts.failed, successfulCount: details.counts.successful, skippedCount: details.counts.skipped },
-    jobErrors: details.jobErrors,
+    jobErrors: details.jobErrors.map((error) => ({ isErrorCode: error.isErrorCode, value: error.value, url: error.url, number: error.number })),
   };
 }
 

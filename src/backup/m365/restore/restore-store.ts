@@ -5,6 +5,7 @@ import { appendAudit } from '../../shared/audit-outbox.js';
 import type { BackupJobStore } from '../../shared/job-store.js';
 import type { BackupTables } from '../../schema.js';
 import { M365_JOB_STATES, M365_JOB_TYPES, M365_RUNNING_STATES } from '../catalogue.js';
+import { storedM365Job } from '../jobs/job-routes.js';
 import type { M365JobDetails } from '../jobs/job-schemas.js';
 import { restoreAuditRecord } from './restore-audit.js';
 import type { RestoreTargetItem } from './restore-request.js';
@@ -182,19 +183,10 @@ function restoreJob(jobId: string, restore: Pick<NewRestore, 'serviceType' | 'lo
     counts: { total, failed: progress.failed, successful: progress.successful, skipped: progress.skipped },
     jobErrors: progress.jobErrors,
   };
-  return {
-    jobId,
-    jobType: M365_JOB_TYPES.Restore,
-    serviceType: restore.serviceType,
-    state: progress.state,
-    startMs,
-    finishMs: progress.finishMs,
-    location: restore.location,
-    organizationId: null,
-    variant: null,
-    description: null,
-    details: details as unknown as Record<string, unknown>,
-  };
+  return storedM365Job(
+    { jobId, jobType: M365_JOB_TYPES.Restore, serviceType: restore.serviceType, state: progress.state, startMs, finishMs: progress.finishMs, location: restore.location },
+    details,
+  );
 }
 
 const restoreJobFromRow = (row: RestoreRow, progress: RestoreProgress) =>
