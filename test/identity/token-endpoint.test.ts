@@ -1,4 +1,4 @@
-import { createHmac, createPublicKey } from 'node:crypto';
+import { createHmac, createPublicKey, createSign } from 'node:crypto';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, jwtVerify, base64url } from 'jose';
@@ -190,6 +190,17 @@ describe('POST /connect/token', () => {
         expect(result.body.error, String(reason)).toBe('invalid_client');
         expect(result.body.error_description, String(reason)).toMatch(reason);
       }
+    });
+
+    it('refuses an assertion that marks a header extension critical', async () => {
+      // jose will not sign an extension it does not know, so this one is signed by hand.
+      const now = Math.floor(Date.now() / 1000);
+      const header = base64url.encode(JSON.stringify({ alg: 'RS256', typ: 'JWT', x5t: certificate.x5t, crit: ['x-meridian-test'], 'x-meridian-test': true }));
+      const payload = base64url.encode(JSON.stringify({ iss: certApp.clientId, sub: certApp.clientId, aud: tokenUrl, jti: 'crit-1', iat: now, exp: now + 300 }));
+      const signature = createSign('RSA-SHA256').update(`${header}.${payload}`).sign(certificate.privateKey).toString('base64url');
+      const result = await assertionRequest(`${header}.${payload}.${signature}`);
+      expect(result.status).toBe(401);
+      expect(result.body.error_description).toMatch(/crit/);
     });
 
     it('refuses an assertion whose signature does not verify, even with every claim right', async () => {

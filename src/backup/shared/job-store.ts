@@ -98,7 +98,7 @@ function valuesOf(filter: JobFilter): QueryValues {
 }
 
 /** A page's values: the filter's and its position (its size is part of its shape). */
-function pageValues(filter: JobFilter, position: PagePosition, size: number): QueryValues {
+function pageValues(filter: JobFilter, position: PagePosition): QueryValues {
   const after = position.after;
   const values = valuesOf(filter);
   if (after) {
@@ -167,7 +167,7 @@ export class BackupJobStore {
 
   /** One page, newest first: after a cursor (keyset) or at an offset (a client's own page index). */
   async page(filter: JobFilter, position: PagePosition, size: number): Promise<{ rows: JobRow[]; more: boolean }> {
-    const values = pageValues(filter, position, size);
+    const values = pageValues(filter, position);
     return pageOf(await this.pages.run(pageShapeOf(values, size), values), size);
   }
 
@@ -177,7 +177,7 @@ export class BackupJobStore {
    * stored without an item.
    */
   async listedPage(filter: JobFilter, position: PagePosition, size: number): Promise<{ rows: ListedRow[]; more: boolean }> {
-    const values = pageValues(filter, position, size);
+    const values = pageValues(filter, position);
     const { rows, more } = pageOf(await this.listedPages.run(pageShapeOf(values, size), values), size);
     const unlisted = rows.filter((row) => row.listed === null).map((row) => row.seq);
     // By seq alone, which the tenant's own query just gave: with tenant_id too, SQLite would range over the tenant's jobs.

@@ -1,15 +1,16 @@
-import { X509Certificate } from 'node:crypto';
-import { createDecoder, createVerifier, TokenError } from 'fast-jwt';
+import { X509Certificate, type KeyObject } from 'node:crypto';
+import { createDecoder } from 'fast-jwt';
 import type { Clock } from '../../platform/clock.js';
 import type { AppRow, CertificateRow, Directory, TenantRow } from '../directory.js';
 import { secretMatches } from '../client-secrets.js';
 import type { ReplayCache } from '../replay-cache.js';
 import { clientAuthenticationFailed, oauthError } from './oauth-error.js';
+import { JWS_ASYMMETRIC_ALGORITHMS, jwsSignedBy } from './jws-signature.js';
 
 export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 /** RFC 7523 §3 and RFC 7518: only asymmetric signatures prove possession of a certificate's key. */
-export const ASSERTION_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+export const ASSERTION_ALGORITHMS = JWS_ASYMMETRIC_ALGORITHMS;
 export const MAX_ASSERTION_LENGTH = 8 * 1024;
 /** Allowed clock difference for `nbf`, `iat` and `exp`. */
 export const CLOCK_SKEW_SECONDS = 60;
@@ -92,6 +93,8 @@ export class ClientAuthenticator {
     if (typeof header.alg !== 'string' || !ASSERTION_ALGORITHMS.includes(header.alg)) {
       throw oauthError('invalid_client', `client_assertion must be signed with an asymmetric algorithm (${ASSERTION_ALGORITHMS.join(', ')}); '${String(header.alg)}' is not accepted.`, 401);
     }
+    // RFC 7515 §4.1.11: an extension the signer marks critical must be understood; Meridian understands none.
+    if (header.crit !== undefined) throw oauthError('invalid_client', 'client_assertion names critical header extensions (crit), which are not supported.', 401);
     const clientId = claims.iss;
     if (typeof clientId !== 'string' || claims.sub !== clientId) {
       throw oauthError('invalid_client', 'client_assertion must carry iss and sub both equal to the client id.', 401);
@@ -108,7 +111,8 @@ export class ClientAuthenticator {
     if (candidates.length === 0) {
       throw oauthError('invalid_client', 'No valid certificate of this app matches the client_assertion (x5t, x5t#S256 or kid).', 401);
     }
-    if (!candidates.some((certificate) => signedBy(assertion, certificate))) {
+    const verdicts = await Promise.all(candidates.map((certificate) => jwsSignedBy(assertion, header.alg as string, publicKeyOf(certificate))));
+    if (!verdicts.includes(true)) {
       throw oauthError('invalid_client', 'client_assertion signature does not verify against any valid certificate of this app.', 401);
     }
     const fresh = await this.options.replayCache.claim(`${this.options.replayKeyPrefix}${clientId}:${jti}`, (exp + CLOCK_SKEW_SECONDS) * 1000);
@@ -187,30 +191,15 @@ function selectCertificates(certificates: CertificateRow[], header: Record<strin
   });
 }
 
-type SignatureVerifier = (token: string) => unknown;
+const publicKeys = new Map<string, KeyObject>();
 
-const verifiers = new Map<string, SignatureVerifier>();
-
-/**
- * The signature (and the alg / key type match, and `crit`) through fast-jwt, which verifies
- * with node:crypto synchronously: jose's WebCrypto path was measured at about three times the
- * CPU per assertion. Times are checked by checkAssertionClaims against Meridian's clock, so
- * one verifier per certificate serves every request.
- */
-function signedBy(assertion: string, certificate: CertificateRow): boolean {
-  let verify = verifiers.get(certificate.id);
-  if (!verify) {
-    const publicKeyPem = new X509Certificate(Buffer.from(certificate.der_base64, 'base64')).publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    // Without an `algorithms` list fast-jwt allows exactly those of the key's type: never HMAC.
-    verify = createVerifier({ key: publicKeyPem, ignoreExpiration: true, ignoreNotBefore: true });
-    if (verifiers.size > 10_000) verifiers.clear();
-    verifiers.set(certificate.id, verify);
+/** A certificate's public key, parsed once per certificate. */
+function publicKeyOf(certificate: CertificateRow): KeyObject {
+  let key = publicKeys.get(certificate.id);
+  if (!key) {
+    key = new X509Certificate(Buffer.from(certificate.der_base64, 'base64')).publicKey;
+    if (publicKeys.size > 10_000) publicKeys.clear();
+    publicKeys.set(certificate.id, key);
   }
-  try {
-    verify(assertion);
-    return true;
-  } catch (error) {
-    if (error instanceof TokenError) return false;
-    throw error;
-  }
+  return key;
 }
