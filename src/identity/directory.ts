@@ -22,6 +22,8 @@ export type TenantRow = Selectable<IdentityTables['identity_tenants']>;
 export type AppRow = Selectable<IdentityTables['identity_apps']>;
 export type SecretRow = Selectable<IdentityTables['identity_client_secrets']>;
 export type CertificateRow = Selectable<IdentityTables['identity_certificates']>;
+/** A certificate as an assertion check first needs it: without its DER, which is immutable and read once per process (certificateDer). */
+export type LiveCertificate = Omit<CertificateRow, 'der_base64'>;
 
 export interface Actor {
   name: string;
@@ -106,7 +108,6 @@ export class Directory {
           'c.subject as cert_subject',
           'c.not_before as cert_not_before',
           'c.not_after as cert_not_after',
-          'c.der_base64 as cert_der',
           'c.created_at as cert_created_at',
         ]),
     );
@@ -284,13 +285,19 @@ export class Directory {
     return { ...splitAppAndTenant(appAndTenant), secretHashes: rows.flatMap((row) => (row.secret_hash ? [row.secret_hash] : [])) };
   }
 
+  /** A certificate's DER (base64), by id. */
+  async certificateDer(id: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('identity_certificates').select('der_base64').where('id', '=', id).executeTakeFirst();
+    return row?.der_base64;
+  }
+
   /** The client, its tenant and its certificates valid now: what an assertion check needs, in one read. */
-  async clientWithLiveCertificates(clientId: string, nowMs: number): Promise<{ app: AppRow; tenant: TenantRow; certificates: CertificateRow[] } | undefined> {
+  async clientWithLiveCertificates(clientId: string, nowMs: number): Promise<{ app: AppRow; tenant: TenantRow; certificates: LiveCertificate[] } | undefined> {
     if (!UUID.test(clientId)) return undefined;
     const rows = await this.liveCertificatesRead({ clientId: clientId.toLowerCase(), nowMs });
     const [first] = rows;
     if (!first) return undefined;
-    const { cert_id: _id, cert_sha1: _sha1, cert_sha256: _sha256, cert_subject: _subject, cert_not_before: _nb, cert_not_after: _na, cert_der: _der, cert_created_at: _created, ...appAndTenant } = first;
+    const { cert_id: _id, cert_sha1: _sha1, cert_sha256: _sha256, cert_subject: _subject, cert_not_before: _nb, cert_not_after: _na, cert_created_at: _created, ...appAndTenant } = first;
     const certificates = rows.flatMap((row) =>
       row.cert_id
         ? [{
@@ -301,7 +308,6 @@ export class Directory {
             subject: row.cert_subject!,
             not_before: row.cert_not_before!,
             not_after: row.cert_not_after!,
-            der_base64: row.cert_der!,
             created_at: row.cert_created_at!,
           }]
         : [],

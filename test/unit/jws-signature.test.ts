@@ -13,7 +13,7 @@ const pairs = {
 
 const signed = (alg: string, key: KeyObject) => new SignJWT({ jti: 'x' }).setProtectedHeader({ alg }).setIssuer('c').sign(key);
 
-describe('JWS signatures of client assertions (node:crypto, off the event loop)', () => {
+describe('JWS signatures of client assertions (node:crypto)', () => {
   it.each([
     ['RS256', pairs.rsa],
     ['RS384', pairs.rsa],
@@ -27,28 +27,28 @@ describe('JWS signatures of client assertions (node:crypto, off the event loop)'
     ['EdDSA', pairs.ed25519],
   ] as const)('accepts %s from its key and refuses it from another key of the same type', async (alg, pair) => {
     const token = await signed(alg, pair.privateKey);
-    expect(await jwsSignedBy(token, alg, pair.publicKey)).toBe(true);
+    expect(jwsSignedBy(token, alg, pair.publicKey)).toBe(true);
     const other = alg.startsWith('ES') ? generateKeyPairSync('ec', { namedCurve: pair.publicKey.asymmetricKeyDetails!.namedCurve! }) : alg === 'EdDSA' ? generateKeyPairSync('ed25519') : pairs.rsa === pair ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : pair;
-    expect(await jwsSignedBy(token, alg, other.publicKey)).toBe(false);
+    expect(jwsSignedBy(token, alg, other.publicKey)).toBe(false);
   });
 
   it('refuses a changed payload, a missing signature and a signature of another token', async () => {
     const token = await signed('RS256', pairs.rsa.privateKey);
     const [header, payload, signature] = token.split('.');
     const forged = Buffer.from(JSON.stringify({ jti: 'y', iss: 'c' })).toString('base64url');
-    expect(await jwsSignedBy(`${header}.${forged}.${signature}`, 'RS256', pairs.rsa.publicKey)).toBe(false);
-    expect(await jwsSignedBy(`${header}.${payload}.`, 'RS256', pairs.rsa.publicKey)).toBe(false);
+    expect(jwsSignedBy(`${header}.${forged}.${signature}`, 'RS256', pairs.rsa.publicKey)).toBe(false);
+    expect(jwsSignedBy(`${header}.${payload}.`, 'RS256', pairs.rsa.publicKey)).toBe(false);
     const another = (await signed('RS256', pairs.rsa.privateKey)).split('.')[2];
-    expect(await jwsSignedBy(`${header}.${forged}.${another}`, 'RS256', pairs.rsa.publicKey)).toBe(false);
+    expect(jwsSignedBy(`${header}.${forged}.${another}`, 'RS256', pairs.rsa.publicKey)).toBe(false);
   });
 
   it('never tries an algorithm that does not fit the key: HS256 with the public key, RS256 with an EC key, ES384 with a P-256 key', async () => {
     const publicPem = pairs.rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString();
     const input = `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from('{"iss":"c"}').toString('base64url')}`;
     const hmac = createHmac('sha256', publicPem).update(input).digest('base64url');
-    expect(await jwsSignedBy(`${input}.${hmac}`, 'HS256', pairs.rsa.publicKey)).toBe(false);
-    expect(await jwsSignedBy(await signed('ES256', pairs.p256.privateKey), 'RS256', pairs.p256.publicKey)).toBe(false);
-    expect(await jwsSignedBy(await signed('ES256', pairs.p256.privateKey), 'ES384', pairs.p256.publicKey)).toBe(false);
-    expect(await jwsSignedBy(await signed('RS256', pairs.rsa.privateKey), 'none', pairs.rsa.publicKey)).toBe(false);
+    expect(jwsSignedBy(`${input}.${hmac}`, 'HS256', pairs.rsa.publicKey)).toBe(false);
+    expect(jwsSignedBy(await signed('ES256', pairs.p256.privateKey), 'RS256', pairs.p256.publicKey)).toBe(false);
+    expect(jwsSignedBy(await signed('ES256', pairs.p256.privateKey), 'ES384', pairs.p256.publicKey)).toBe(false);
+    expect(jwsSignedBy(await signed('RS256', pairs.rsa.privateKey), 'none', pairs.rsa.publicKey)).toBe(false);
   });
 });

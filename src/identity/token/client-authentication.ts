@@ -1,7 +1,7 @@
 import { X509Certificate, type KeyObject } from 'node:crypto';
 import { createDecoder } from 'fast-jwt';
 import type { Clock } from '../../platform/clock.js';
-import type { AppRow, CertificateRow, Directory, TenantRow } from '../directory.js';
+import type { AppRow, Directory, LiveCertificate, TenantRow } from '../directory.js';
 import { secretMatches } from '../client-secrets.js';
 import type { ReplayCache } from '../replay-cache.js';
 import { clientAuthenticationFailed, oauthError } from './oauth-error.js';
@@ -111,15 +111,30 @@ export class ClientAuthenticator {
     if (candidates.length === 0) {
       throw oauthError('invalid_client', 'No valid certificate of this app matches the client_assertion (x5t, x5t#S256 or kid).', 401);
     }
-    const verdicts = await Promise.all(candidates.map((certificate) => jwsSignedBy(assertion, header.alg as string, publicKeyOf(certificate))));
-    if (!verdicts.includes(true)) {
+    const keys = await Promise.all(candidates.map((certificate) => this.publicKeyOf(certificate)));
+    if (!keys.some((key) => key !== undefined && jwsSignedBy(assertion, header.alg as string, key))) {
       throw oauthError('invalid_client', 'client_assertion signature does not verify against any valid certificate of this app.', 401);
     }
     const fresh = await this.options.replayCache.claim(`${this.options.replayKeyPrefix}${clientId}:${jti}`, (exp + CLOCK_SKEW_SECONDS) * 1000);
     if (!fresh) throw oauthError('invalid_client', 'client_assertion was already used (jti replay).', 401);
     return { app: found.app, tenant: found.tenant, method: 'private_key_jwt' };
   }
+
+  /** A certificate's public key, parsed once per certificate (a certificate never changes; a removed one is no longer live). */
+  private async publicKeyOf(certificate: LiveCertificate): Promise<KeyObject | undefined> {
+    let key = publicKeys.get(certificate.id);
+    if (!key) {
+      const der = await this.options.directory.certificateDer(certificate.id);
+      if (der === undefined) return undefined;
+      key = new X509Certificate(Buffer.from(der, 'base64')).publicKey;
+      if (publicKeys.size > 10_000) publicKeys.clear();
+      publicKeys.set(certificate.id, key);
+    }
+    return key;
+  }
 }
+
+const publicKeys = new Map<string, KeyObject>();
 
 interface DecodedAssertion {
   header: Record<string, unknown>;
@@ -176,7 +191,7 @@ function parseBasic(header: string): { clientId: string; secret: string } | unde
 }
 
 /** The certificates the assertion names by thumbprint, or all of them when it names none. */
-function selectCertificates(certificates: CertificateRow[], header: Record<string, unknown>): CertificateRow[] {
+function selectCertificates(certificates: LiveCertificate[], header: Record<string, unknown>): LiveCertificate[] {
   const x5t = typeof header.x5t === 'string' ? header.x5t : undefined;
   const x5tS256 = typeof header['x5t#S256'] === 'string' ? (header['x5t#S256'] as string) : undefined;
   const kid = typeof header.kid === 'string' ? header.kid : undefined;
@@ -191,15 +206,3 @@ function selectCertificates(certificates: CertificateRow[], header: Record<strin
   });
 }
 
-const publicKeys = new Map<string, KeyObject>();
-
-/** A certificate's public key, parsed once per certificate. */
-function publicKeyOf(certificate: CertificateRow): KeyObject {
-  let key = publicKeys.get(certificate.id);
-  if (!key) {
-    key = new X509Certificate(Buffer.from(certificate.der_base64, 'base64')).publicKey;
-    if (publicKeys.size > 10_000) publicKeys.clear();
-    publicKeys.set(certificate.id, key);
-  }
-  return key;
-}
