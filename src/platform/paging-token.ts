@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 import { ApiError } from './errors.js';
 
 /**
@@ -14,7 +14,9 @@ export interface PagingTokenCodec {
 const MAC_BYTES = 16;
 
 export function createPagingTokenCodec(secret: string | Buffer): PagingTokenCodec {
-  const mac = (data: string) => createHmac('sha256', secret).update(data).digest().subarray(0, MAC_BYTES);
+  // A key object, not the raw secret: the secret is then imported once, not on every page.
+  const key = createSecretKey(typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret);
+  const mac = (data: string) => createHmac('sha256', key).update(data).digest().subarray(0, MAC_BYTES);
   return {
     encode(payload) {
       const body = Buffer.from(JSON.stringify(payload)).toString('base64url');

@@ -51,12 +51,25 @@ export function list(value: unknown): string[] {
 
 /** Matches each value to one of `allowed` ignoring case; names the parameter when one does not match. */
 export function enumList<T extends string>(name: string, value: unknown, allowed: readonly T[]): T[] {
-  const byLower = new Map(allowed.map((item) => [item.toLowerCase(), item]));
+  if (value === undefined) return [];
+  const byLower = lowerCaseIndex(allowed);
   return list(value).map((item) => {
     const match = byLower.get(item.toLowerCase());
     if (!match) throw invalidParameter(name, `has an unknown value '${item}'; valid values are ${allowed.join(', ')}`);
     return match;
   });
+}
+
+const lowerCaseIndexes = new WeakMap<readonly string[], Map<string, string>>();
+
+/** An enumeration's values by their lower case, made once per enumeration. */
+function lowerCaseIndex<T extends string>(allowed: readonly T[]): Map<string, T> {
+  let index = lowerCaseIndexes.get(allowed);
+  if (!index) {
+    index = new Map(allowed.map((item) => [item.toLowerCase(), item]));
+    lowerCaseIndexes.set(allowed, index);
+  }
+  return index as Map<string, T>;
 }
 
 const ISO_8601 =

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { invalidParameter } from '../../platform/errors.js';
 import { enumList, parseIsoDate, single } from '../../platform/query.js';
@@ -87,15 +87,19 @@ export function registerAuditRoutes(app: FastifyInstance, context: RegionContext
 
 function fingerprintOf(filter: AuditFilter): string {
   const canonical = [filter.tenantId, filter.startMs, filter.endMs, [...filter.productTypes].sort().join(','), [...filter.geoLocations].sort().join(',')].join('|');
-  return createHash('sha256').update(canonical).digest('base64url').slice(0, 22);
+  return hash('sha256', canonical, 'base64url').slice(0, 22);
 }
 
+/**
+ * The link URLSearchParams writes, with the parts on every page (the window, the token, whose
+ * characters need no encoding but the times' `:`) written directly.
+ */
 function nextLinkFor(base: string, filter: AuditFilter, token: string): string {
-  const params = new URLSearchParams();
-  params.set('startTime', new Date(filter.startMs).toISOString());
-  params.set('endTime', new Date(filter.endMs).toISOString());
-  if (filter.productTypes.length > 0) params.set('productTypes', filter.productTypes.join(','));
-  if (filter.geoLocations.length > 0) params.set('geoLocations', filter.geoLocations.join(','));
-  params.set('skipToken', token);
-  return `${base}/aos/audit?${params.toString()}`;
+  const lists = new URLSearchParams();
+  if (filter.productTypes.length > 0) lists.set('productTypes', filter.productTypes.join(','));
+  if (filter.geoLocations.length > 0) lists.set('geoLocations', filter.geoLocations.join(','));
+  const filters = lists.size > 0 ? `&${lists.toString()}` : '';
+  return `${base}/aos/audit?startTime=${isoParam(filter.startMs)}&endTime=${isoParam(filter.endMs)}${filters}&skipToken=${token}`;
 }
+
+const isoParam = (ms: number): string => new Date(ms).toISOString().replaceAll(':', '%3A');
