@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Expression, type RawBuilder } from 'kysely';
 import type { Engine } from './database.js';
 
 /**
@@ -14,8 +14,14 @@ import type { Engine } from './database.js';
  */
 export function joinedInOrder(engine: Engine, column: string, orderBy: readonly string[]): RawBuilder<JoinedBytes> {
   // PostgreSQL would send bytea hex-encoded: text is the cheaper wire form there.
-  if (engine === 'postgres') return sql<JoinedBytes>`string_agg(${sql.ref(column)}, ',' order by ${sql.join(orderBy.map((name) => sql.ref(name)))})`;
-  return sql<JoinedBytes>`cast(group_concat(${sql.ref(column)}, ',') as blob)`;
+  if (engine === 'postgres') return joinedTextInOrder(engine, sql.ref(column), orderBy) as RawBuilder<JoinedBytes>;
+  return sql<JoinedBytes>`cast(${joinedTextInOrder(engine, sql.ref(column), orderBy)} as blob)`;
+}
+
+/** The same join as text, of any text expression: for a few short values, such as keyset positions. */
+export function joinedTextInOrder(engine: Engine, value: Expression<unknown>, orderBy: readonly string[]): RawBuilder<string | null> {
+  if (engine === 'postgres') return sql<string | null>`string_agg(${value}, ',' order by ${sql.join(orderBy.map((name) => sql.ref(name)))})`;
+  return sql<string | null>`group_concat(${value}, ',')`;
 }
 
 /** What joinedInOrder reads: bytes from SQLite, text from PostgreSQL, null for no rows. */

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Engine } from '../../storage/database.js';
-import { joinedBytes, joinedInOrder, type JoinedBytes } from '../../storage/ordered-join.js';
+import { joinedBytes, joinedInOrder, joinedTextInOrder, type JoinedBytes } from '../../storage/ordered-join.js';
 import { queryTemplate, TemplateCache } from '../../storage/query-template.js';
 import { PRODUCT_TYPES, type GeoLocation, type ProductType } from '../catalogue.js';
 import type { AosTables } from '../schema.js';
@@ -42,9 +42,8 @@ export interface AuditCursor {
 type PageValues = Record<string, string | number>;
 interface PageRow {
   records: JoinedBytes;
-  last_time: number | null;
-  last_seq: number | null;
-  more: number | boolean;
+  /** `time:seq` of the page's last record and, when another follows, of the next one. */
+  tail: string | null;
 }
 
 /** Queries of the aos_audit_records table, and nothing else. */
@@ -72,10 +71,12 @@ export class AuditStore {
     filter.productTypes.forEach((value, index) => (values[`product${index}`] = value));
     filter.geoLocations.forEach((value, index) => (values[`geo${index}`] = value));
     const [row] = await this.pages.run(JSON.stringify(shape), values);
-    const more = Boolean(row?.more);
+    const [last, next] = (row?.tail ?? '').split(',');
+    const more = next !== undefined;
+    const [time, seq] = (last ?? '').split(':').map(Number);
     return {
       records: joinedBytes(row?.records ?? null),
-      ...(more && row?.last_time != null && row.last_seq != null ? { last: { time: Number(row.last_time), seq: Number(row.last_seq) } } : {}),
+      ...(more && Number.isFinite(time) && Number.isFinite(seq) ? { last: { time: time!, seq: seq! } } : {}),
       more,
     };
   }
@@ -94,9 +95,11 @@ export class AuditStore {
           .selectFrom(range().select(['action_time', 'seq', 'record_json']).limit(size).as('page'))
           .select(joinedInOrder(this.engine, 'record_json', ['action_time', 'seq']).as('records'))
           .as('records'),
-        range().select('action_time').limit(1).offset(lastOffset).as('last_time'),
-        range().select('seq').limit(1).offset(lastOffset).as('last_seq'),
-        eb.exists(range().select('seq').limit(1).offset(size)).as('more'),
+        // One probe for both the page's last position and whether a record follows it.
+        eb
+          .selectFrom(range().select(['action_time', 'seq']).limit(sql.lit(2)).offset(lastOffset).as('tail'))
+          .select(joinedTextInOrder(this.engine, sql`${sql.ref('action_time')} || ':' || ${sql.ref('seq')}`, ['action_time', 'seq']).as('tail'))
+          .as('tail'),
       ]);
     });
   }
