@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { RegionContext } from '../../../platform/product-module.js';
-import { parseIsoDate } from '../../../platform/query.js';
 import { NullableString } from '../../../platform/schema.js';
+import { registerEventProducer } from '../../shared/event-routes.js';
 import { GraphError, errorResponses, graphResult } from '../../shared/envelopes.js';
 import type { EventStore } from '../../shared/event-store.js';
-import { PRODUCER_TAGS, ProducerResult, producerRoute, tenantOf } from '../../shared/producer.js';
+import { tenantOf } from '../../shared/producer.js';
 import { parseTimeRange } from '../../shared/time-range.js';
 import { CENTRAL_LOCATION, M365_LOCATIONS, M365_SERVICE_TYPE_VALUES, parseLocation } from '../catalogue.js';
 
@@ -93,35 +93,20 @@ export function registerUnusualActivityRoutes(app: FastifyInstance, context: Reg
     },
   );
 
-  app.post(
-    '/producer/backup/m365/unusual-activities',
-    {
-      schema: {
-        summary: 'Report Microsoft 365 unusual activities (producer API)',
-        description: 'Detections of unusual activity or potential ransomware attacks, stored once per id.',
-        tags: PRODUCER_TAGS,
-        security: [{ bearer: [] }],
-        body: Type.Object({ value: Type.Array(ProducedUnusualActivity, { minItems: 1, maxItems: 1000 }) }),
-        response: { 200: ProducerResult, ...errorResponses(GraphError) },
-      },
-      config: producerRoute,
-    },
-    async (request) => {
-      const value = (request.body as { value: ProducedUnusualActivity[] }).value;
-      const stored = await events.insert(
-        tenantOf(request),
-        'm365',
-        KIND,
-        value.map((item, index) => ({
-          eventId: item.id,
-          occurredMs: parseIsoDate(`value[${index}].detectedTime`, item.detectedTime, true).getTime(),
-          location: item.location ?? CENTRAL_LOCATION,
-          serviceType: item.serviceType,
-          organizationId: null,
-          body: { objectId: item.objectId, kind: item.kind, tenantOwner: item.tenantOwner },
-        })),
-      );
-      return { received: value.length, applied: stored, ignored: value.length - stored };
-    },
-  );
+  registerEventProducer<ProducedUnusualActivity>(app, events, {
+    path: '/producer/backup/m365/unusual-activities',
+    summary: 'Report Microsoft 365 unusual activities (producer API)',
+    description: 'Detections of unusual activity or potential ransomware attacks, stored once per id.',
+    product: 'm365',
+    kind: KIND,
+    item: ProducedUnusualActivity,
+    errorResponse: GraphError,
+    timeField: 'detectedTime',
+    toStored: (item) => ({
+      location: item.location ?? CENTRAL_LOCATION,
+      serviceType: item.serviceType,
+      organizationId: null,
+      body: { objectId: item.objectId, kind: item.kind, tenantOwner: item.tenantOwner },
+    }),
+  });
 }

@@ -2,11 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { invalidParameter } from '../../../platform/errors.js';
 import type { RegionContext } from '../../../platform/product-module.js';
-import { parseIsoDate, single } from '../../../platform/query.js';
+import { single } from '../../../platform/query.js';
+import { registerEventProducer } from '../../shared/event-routes.js';
 import { GraphError, errorResponses, graphResult } from '../../shared/envelopes.js';
 import type { EventStore } from '../../shared/event-store.js';
 import { isoSeconds } from '../../shared/format.js';
-import { PRODUCER_TAGS, ProducerResult, producerRoute, tenantOf } from '../../shared/producer.js';
+import { tenantOf } from '../../shared/producer.js';
 import { parseTimeRange } from '../../shared/time-range.js';
 import { SALESFORCE_ALERT_TYPES } from '../catalogue.js';
 import { SALESFORCE_PERMISSION, SALESFORCE_TAGS } from '../jobs/job-routes.js';
@@ -90,35 +91,20 @@ export function registerMonitorAlertRoutes(app: FastifyInstance, context: Region
     },
   );
 
-  app.post(
-    '/producer/backup/salesforce/monitor-alerts',
-    {
-      schema: {
-        summary: 'Report Salesforce monitor alerts (producer API)',
-        description: 'Alert records collected by the monitor, stored once per id.',
-        tags: PRODUCER_TAGS,
-        security: [{ bearer: [] }],
-        body: Type.Object({ value: Type.Array(ProducedMonitorAlert, { minItems: 1, maxItems: 1000 }) }),
-        response: { 200: ProducerResult, ...errorResponses(GraphError) },
-      },
-      config: producerRoute,
-    },
-    async (request) => {
-      const value = (request.body as { value: ProducedMonitorAlert[] }).value;
-      const stored = await events.insert(
-        tenantOf(request),
-        'salesforce',
-        KIND,
-        value.map((alert, index) => ({
-          eventId: alert.id,
-          occurredMs: parseIsoDate(`value[${index}].collectTime`, alert.collectTime, true).getTime(),
-          location: null,
-          serviceType: null,
-          organizationId: alert.organizationId,
-          body: { alertType: alert.alertType, objectType: alert.objectType, operation: alert.operation, recordNumber: alert.recordNumber },
-        })),
-      );
-      return { received: value.length, applied: stored, ignored: value.length - stored };
-    },
-  );
+  registerEventProducer<ProducedMonitorAlert>(app, events, {
+    path: '/producer/backup/salesforce/monitor-alerts',
+    summary: 'Report Salesforce monitor alerts (producer API)',
+    description: 'Alert records collected by the monitor, stored once per id.',
+    product: 'salesforce',
+    kind: KIND,
+    item: ProducedMonitorAlert,
+    errorResponse: GraphError,
+    timeField: 'collectTime',
+    toStored: (alert) => ({
+      location: null,
+      serviceType: null,
+      organizationId: alert.organizationId,
+      body: { alertType: alert.alertType, objectType: alert.objectType, operation: alert.operation, recordNumber: alert.recordNumber },
+    }),
+  });
 }

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { RegionContext } from '../../../platform/product-module.js';
-import { parseIsoDate, single } from '../../../platform/query.js';
+import { single } from '../../../platform/query.js';
+import { registerEventProducer } from '../../shared/event-routes.js';
 import { GraphError, errorResponses, graphResult } from '../../shared/envelopes.js';
 import type { EventStore } from '../../shared/event-store.js';
 import { isoSeconds } from '../../shared/format.js';
-import { PRODUCER_TAGS, ProducerResult, producerRoute, tenantOf } from '../../shared/producer.js';
+import { tenantOf } from '../../shared/producer.js';
 import { parseTimeRange } from '../../shared/time-range.js';
 import { SALESFORCE_PERMISSION, SALESFORCE_TAGS } from '../jobs/job-routes.js';
 
@@ -89,35 +90,20 @@ export function registerSalesforceUnusualActivityRoutes(app: FastifyInstance, co
     },
   );
 
-  app.post(
-    '/producer/backup/salesforce/unusual-activities',
-    {
-      schema: {
-        summary: 'Report Salesforce unusual activities (producer API)',
-        description: "A detection run's findings per organization, stored once per id.",
-        tags: PRODUCER_TAGS,
-        security: [{ bearer: [] }],
-        body: Type.Object({ value: Type.Array(ProducedUnusualActivity, { minItems: 1, maxItems: 1000 }) }),
-        response: { 200: ProducerResult, ...errorResponses(GraphError) },
-      },
-      config: producerRoute,
-    },
-    async (request) => {
-      const value = (request.body as { value: ProducedUnusualActivity[] }).value;
-      const stored = await events.insert(
-        tenantOf(request),
-        'salesforce',
-        KIND,
-        value.map((item, index) => ({
-          eventId: item.id,
-          occurredMs: parseIsoDate(`value[${index}].detectedTime`, item.detectedTime, true).getTime(),
-          location: null,
-          serviceType: null,
-          organizationId: item.organizationId,
-          body: { organizationName: item.organizationName, ...Object.fromEntries(counters.map((name) => [name, item[name]])) },
-        })),
-      );
-      return { received: value.length, applied: stored, ignored: value.length - stored };
-    },
-  );
+  registerEventProducer<ProducedUnusualActivity>(app, events, {
+    path: '/producer/backup/salesforce/unusual-activities',
+    summary: 'Report Salesforce unusual activities (producer API)',
+    description: "A detection run's findings per organization, stored once per id.",
+    product: 'salesforce',
+    kind: KIND,
+    item: ProducedUnusualActivity,
+    errorResponse: GraphError,
+    timeField: 'detectedTime',
+    toStored: (item) => ({
+      location: null,
+      serviceType: null,
+      organizationId: item.organizationId,
+      body: { organizationName: item.organizationName, ...Object.fromEntries(counters.map((name) => [name, item[name]])) },
+    }),
+  });
 }
