@@ -38,17 +38,16 @@ import {
   type BenchDataset,
   type DatasetMetaBase,
   UNREACHABLE_RATE_LIMIT,
+  DAY_MS,
+  HISTORY_DAYS,
+  HISTORY_END_MS,
+  HISTORY_START_MS,
+  WINDOW_MS,
+  BENCH_REGION,
 } from './lib.js';
 
 /** Bump when the dataset's shape changes in a way the hash below does not see. */
 const DATASET_VERSION = 1;
-const DAY_MS = 24 * 60 * 60 * 1000;
-const HISTORY_DAYS = 365;
-/** Fixed, so that the same count always makes the same history. */
-const HISTORY_END_MS = Date.UTC(2025, 0, 1);
-const HISTORY_START_MS = HISTORY_END_MS - HISTORY_DAYS * DAY_MS;
-const WINDOW_MS = 7 * DAY_MS;
-const REGION = 'us';
 const THROUGHPUT_TARGET = 0.5;
 const P99_TARGET = 1.25;
 
@@ -87,7 +86,7 @@ export async function benchAudit(options: BenchOptions): Promise<BenchResult[]> 
     const sides: Array<{ dataset: Dataset; bench: BenchMeridian; memory: BaselineServer; first: RequestSpec[]; deep: RequestSpec[]; notes: string[] }> = [];
     for (let index = 0; index < datasets.length; index++) {
       let dataset = datasets[index]!;
-      let bench = await startBenchMeridian({ dataDir: dataset.dir, regions: [REGION] });
+      let bench = await startBenchMeridian({ dataDir: dataset.dir, regions: [BENCH_REGION] });
       let token: string;
       try {
         token = await bench.token(dataset.meta);
@@ -97,13 +96,13 @@ export async function benchAudit(options: BenchOptions): Promise<BenchResult[]> 
         if (dataset.built) throw error;
         log(`audit: the ${countLabel(dataset.meta.count)} dataset's app cannot get a token (${(error as Error).message}); rebuilding it`);
         dataset = datasets[index] = await ensureDataset(dataset.meta.count, options, true);
-        bench = await startBenchMeridian({ dataDir: dataset.dir, regions: [REGION] });
+        bench = await startBenchMeridian({ dataDir: dataset.dir, regions: [BENCH_REGION] });
         token = await bench.token(dataset.meta);
       }
       const meridian = bench;
       closers.unshift(() => meridian.close());
       const headers = { authorization: `Bearer ${token}`, accept: 'application/json' };
-      const regionUrl = bench.regionUrl(REGION);
+      const regionUrl = bench.regionUrl(BENCH_REGION);
       const pages = new Map<string, Buffer>();
       const get = async (path: string) => {
         const response = await bench.meridian.fetch(`${regionUrl}${path}`, { headers });
@@ -187,7 +186,7 @@ export async function benchAudit(options: BenchOptions): Promise<BenchResult[]> 
         const name = countLabel(side.dataset.meta.count);
         const requests = kind === 'first' ? side.first : side.deep;
         specs[`memory ${name}`] = { ...base, caPem: side.bench.caPem, origin: side.memory.origin, requests };
-        specs[`meridian ${name}`] = { ...base, caPem: side.bench.caPem, origin: loopbackOrigin(side.bench.regionUrl(REGION)), requests };
+        specs[`meridian ${name}`] = { ...base, caPem: side.bench.caPem, origin: loopbackOrigin(side.bench.regionUrl(BENCH_REGION)), requests };
       }
       log(`audit: ${kind} pages, ${Object.keys(specs).join(' / ')} (${timing.rounds} round(s) of ${timing.durationMs / 1000} s, concurrency ${concurrency})`);
       const measured = await measureSides(specs, { rounds: timing.rounds, retries: timing.retries, quietWaitMs: timing.quietWaitMs, log, label: `audit ${kind}` });
@@ -265,10 +264,10 @@ async function ensureDataset(count: number, options: BenchOptions, rebuild = fal
   const key = datasetKey(count);
   return reusableDataset<DatasetMeta>(options, { benchmark: 'audit', key, count, files: ['region-us.sqlite', 'identity-commercial.sqlite'], rebuild }, async (dir, writeMeta) => {
     // The tenant and its app go through the identity directory like any other; Meridian makes the schema.
-    const bench = await startBenchMeridian({ dataDir: dir, regions: [REGION] });
+    const bench = await startBenchMeridian({ dataDir: dir, regions: [BENCH_REGION] });
     let meta: DatasetMeta;
     try {
-      const app = await bench.tenantWithApp(['audit.read.all'], REGION, `bench-audit-${count}`);
+      const app = await bench.tenantWithApp(['audit.read.all'], BENCH_REGION, `bench-audit-${count}`);
       await bench.meridian.identities.get('commercial')!.outbox.flush();
       meta = { key, count, complete: false, ...app, historyStart: new Date(HISTORY_START_MS).toISOString(), historyEnd: new Date(HISTORY_END_MS).toISOString() };
       writeMeta(meta);

@@ -36,17 +36,16 @@ import {
   REPO_ROOT,
   type BenchDataset,
   type DatasetMetaBase,
+  DAY_MS,
+  HISTORY_DAYS,
+  HISTORY_END_MS,
+  HISTORY_START_MS,
+  WINDOW_MS,
+  BENCH_REGION,
 } from './lib.js';
 
 /** Bump when the dataset's shape changes in a way the hash below does not see. */
 const DATASET_VERSION = 1;
-const DAY_MS = 24 * 60 * 60 * 1000;
-const HISTORY_DAYS = 365;
-/** Fixed, so that the same count always makes the same history. */
-const HISTORY_END_MS = Date.UTC(2025, 0, 1);
-const HISTORY_START_MS = HISTORY_END_MS - HISTORY_DAYS * DAY_MS;
-const WINDOW_MS = 7 * DAY_MS;
-const REGION = 'us';
 const PAGE_SIZE = 50;
 const THROUGHPUT_TARGET = 0.5;
 const PERMISSION = 'microsoft365backup.jobInfo.read.all';
@@ -79,11 +78,11 @@ export async function benchBackupJobs(options: BenchOptions = { quick: false, da
   const dataset = await ensureDataset(count, options);
   const closers: Array<() => Promise<void>> = [];
   try {
-    const bench = await startBenchMeridian({ dataDir: dataset.dir, regions: [REGION] });
+    const bench = await startBenchMeridian({ dataDir: dataset.dir, regions: [BENCH_REGION] });
     closers.unshift(() => bench.close());
     const token = await bench.token(dataset.meta);
     const headers = { authorization: `Bearer ${token}`, accept: 'application/json' };
-    const regionUrl = bench.regionUrl(REGION);
+    const regionUrl = bench.regionUrl(BENCH_REGION);
     const pages = new Map<string, Buffer>();
     const get = async (path: string) => {
       const response = await bench.meridian.fetch(`${regionUrl}${path}`, { headers });
@@ -194,10 +193,10 @@ async function ensureDataset(count: number, options: BenchOptions): Promise<Benc
   const key = datasetKey(count);
   return reusableDataset<DatasetMeta>(options, { benchmark: 'backup-jobs', key, count, files: ['region-us.sqlite'], how: 'through BackupJobStore.upsert' }, async (dir) => {
     const started = performance.now();
-    const bench = await startBenchMeridian({ dataDir: dir, regions: [REGION] });
+    const bench = await startBenchMeridian({ dataDir: dir, regions: [BENCH_REGION] });
     try {
-      const app = await bench.tenantWithApp([PERMISSION], REGION, `bench-backup-${count}`);
-      const region = bench.meridian.regions.get(REGION)!.context;
+      const app = await bench.tenantWithApp([PERMISSION], BENCH_REGION, `bench-backup-${count}`);
+      const region = bench.meridian.regions.get(BENCH_REGION)!.context;
       const store = new BackupJobStore(region.db as Kysely<BackupTables>, region.engine);
       let batch: StoredJob[] = [];
       let done = 0;

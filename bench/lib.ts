@@ -395,6 +395,19 @@ export const loopbackOrigin = (url: string): string => {
   return `${parsed.protocol}//127.0.0.1:${parsed.port}`;
 };
 
+/** The region every benchmark's tenant lives in. */
+export const BENCH_REGION = 'us';
+export const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * The simulated histories end here, not at the time of the run, so that the same count always
+ * makes the same data (and a dataset in bench/.data stays valid from one run to the next).
+ */
+export const HISTORY_END_MS = Date.UTC(2025, 0, 1);
+/** Audit and backup histories: a year, read in 7-day windows. */
+export const HISTORY_DAYS = 365;
+export const HISTORY_START_MS = HISTORY_END_MS - HISTORY_DAYS * DAY_MS;
+export const WINDOW_MS = 7 * DAY_MS;
+
 /** Per-minute limit used for Meridian's throttling in benchmarks. */
 export const UNREACHABLE_RATE_LIMIT = 1_000_000_000;
 

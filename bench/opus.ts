@@ -39,15 +39,15 @@ import {
   reusableDataset,
   type BenchDataset,
   type DatasetMetaBase,
+  DAY_MS,
+  HISTORY_END_MS,
+  BENCH_REGION,
 } from './lib.js';
 
 const DATASET_VERSION = 1;
-const REGION = 'us';
 const TERM = 'Finance/Invoices/Paid';
 const RETAIN_DAYS = 5 * 365;
-const DAY_MS = 24 * 60 * 60 * 1000;
-/** Fixed so a count always makes the same records: created over the ten years before it. */
-const HISTORY_END_MS = Date.UTC(2025, 0, 1);
+/** Records are created over the ten years before HISTORY_END_MS. */
 const HISTORY_MS = 10 * 365 * DAY_MS;
 const LOAD_BATCH = 1000;
 const COLUMNS = [
@@ -74,8 +74,8 @@ export async function benchOpus(options: BenchOptions): Promise<BenchResult[]> {
 /** An Opus admin call on the region with a producer token, as the CLI makes it. */
 async function adminCall(bench: BenchMeridian, tenantId: string, path: string, body: unknown): Promise<any> {
   const identity = bench.meridian.identities.get('commercial')!;
-  const { access_token: token } = await identity.issuer.issue({ clientId: 'bench-admin', appName: 'bench admin', tenantId, tenantRegion: REGION, scopes: [PRODUCER_PERMISSION] });
-  const response = await bench.meridian.fetch(`${bench.regionUrl(REGION)}${path}`, {
+  const { access_token: token } = await identity.issuer.issue({ clientId: 'bench-admin', appName: 'bench admin', tenantId, tenantRegion: BENCH_REGION, scopes: [PRODUCER_PERMISSION] });
+  const response = await bench.meridian.fetch(`${bench.regionUrl(BENCH_REGION)}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -86,7 +86,7 @@ async function adminCall(bench: BenchMeridian, tenantId: string, path: string, b
 }
 
 async function setUpTenant(bench: BenchMeridian, name: string) {
-  const app = await bench.tenantWithApp(['records.readwrite.all'], REGION, name);
+  const app = await bench.tenantWithApp(['records.readwrite.all'], BENCH_REGION, name);
   const connection = await adminCall(bench, app.tenantId, '/admin/opus/connections', { name: 'Invoices', columns: COLUMNS });
   await adminCall(bench, app.tenantId, '/admin/opus/terms', { path: TERM, retainDays: RETAIN_DAYS, after: 'created' });
   return { app, connectionId: connection.id as string };
@@ -99,7 +99,7 @@ async function benchSubmit(options: BenchOptions): Promise<BenchResult> {
   const { log } = options;
   const timing = TIMING(options);
   const concurrency = 8;
-  const bench = await startBenchMeridian({ regions: [REGION] });
+  const bench = await startBenchMeridian({ regions: [BENCH_REGION] });
   const closers: Array<() => Promise<void>> = [() => bench.close()];
   try {
     const { app, connectionId } = await setUpTenant(bench, 'bench-opus-submit');
@@ -134,7 +134,7 @@ async function benchSubmit(options: BenchOptions): Promise<BenchResult> {
     const measured = await measureSides(
       {
         memory: { ...base, origin: memory.origin, requests: baselineRequests } satisfies LoadSpec,
-        meridian: (): LoadSpec => ({ ...base, origin: loopbackOrigin(bench.regionUrl(REGION)), unique: true, source: { module: 'bench/opus-requests.ts', export: 'makeSubmitRequests', args: args(subjectCount) } }),
+        meridian: (): LoadSpec => ({ ...base, origin: loopbackOrigin(bench.regionUrl(BENCH_REGION)), unique: true, source: { module: 'bench/opus-requests.ts', export: 'makeSubmitRequests', args: args(subjectCount) } }),
       },
       { rounds: timing.rounds, retries: timing.retries, quietWaitMs: timing.quietWaitMs, log, label: 'opus submit' },
     );
@@ -170,14 +170,14 @@ async function benchDuePages(options: BenchOptions): Promise<BenchResult[]> {
   const sampling = options.quick ? { firstPages: 16, maxWalk: 100, keep: 40 } : { firstPages: 48, maxWalk: 1500, keep: 150 };
   const concurrency = 8;
   const { dir, meta, built } = await ensureDataset(count, options);
-  const bench = await startBenchMeridian({ dataDir: dir, regions: [REGION] });
+  const bench = await startBenchMeridian({ dataDir: dir, regions: [BENCH_REGION] });
   const closers: Array<() => Promise<void>> = [() => bench.close()];
   try {
     const token = await bench.token(meta);
     const headers = { authorization: `Bearer ${token}`, accept: 'application/json' };
     const pages = new Map<string, Buffer>();
     const get = async (path: string) => {
-      const response = await bench.meridian.fetch(`${bench.regionUrl(REGION)}${path}`, { headers });
+      const response = await bench.meridian.fetch(`${bench.regionUrl(BENCH_REGION)}${path}`, { headers });
       const body = Buffer.from(await response.arrayBuffer());
       if (response.status !== 200) throw new Error(`GET ${path}: HTTP ${response.status} ${body.toString('utf8').slice(0, 300)}`);
       pages.set(path, body);
@@ -238,7 +238,7 @@ async function benchDuePages(options: BenchOptions): Promise<BenchResult[]> {
       const requests = kind === 'first' ? first : deep;
       log(`opus: ${countLabel(count)} due pages (${kind}), memory / meridian (${timing.rounds} round(s) of ${timing.durationMs / 1000} s, concurrency ${concurrency})`);
       const measured = await measureSides(
-        { memory: { ...base, origin: memory.origin, requests }, meridian: { ...base, origin: loopbackOrigin(bench.regionUrl(REGION)), requests } },
+        { memory: { ...base, origin: memory.origin, requests }, meridian: { ...base, origin: loopbackOrigin(bench.regionUrl(BENCH_REGION)), requests } },
         { rounds: timing.rounds, retries: timing.retries, quietWaitMs: timing.quietWaitMs, log, label: `opus ${kind} pages` },
       );
       results.push({
@@ -287,10 +287,10 @@ async function ensureDataset(count: number, options: BenchOptions): Promise<Benc
   const key = datasetKey(count);
   return reusableDataset<DatasetMeta>(options, { benchmark: 'opus', key, count, files: ['region-us.sqlite'], how: "through Meridian's store" }, async (dir) => {
     const started = performance.now();
-    const bench = await startBenchMeridian({ dataDir: dir, regions: [REGION] });
+    const bench = await startBenchMeridian({ dataDir: dir, regions: [BENCH_REGION] });
     try {
       const { app, connectionId } = await setUpTenant(bench, `bench-opus-${count}`);
-      const region = bench.meridian.regions.get(REGION)!;
+      const region = bench.meridian.regions.get(BENCH_REGION)!;
       const db = region.context.db as Kysely<OpusTables>;
       const { engine, clock } = region.context;
       const submission = new RecordSubmission(db, engine, clock, new TermService(db, engine, clock));
