@@ -337,7 +337,6 @@ export class BackupJobStore {
       .execute();
     return new Map(rows.map((row) => [row.job_id, row]));
   }
-
 }
 
 /**
