@@ -2,7 +2,8 @@
  * /aos/audit pages per second, p50 and p99, on a tenant with 1 M and with 10 M audit
  * records, against a bare Fastify HTTPS route returning the same pages (the same bytes,
  * precomputed in memory). Targets: audit throughput ≥ 50 % of the in-memory route; p99 at
- * 10 M within 25 % of p99 at 1 M.
+ * 10 M within 25 % of p99 at 1 M. A third side, without a target, reads the same pages from
+ * the same SQLite file through a bare route, to tell the storage read from the platform.
  *
  * Datasets are Meridian data directories under bench/.data/, keyed by record count and a
  * version of the schema and generator, built once and reused: a tenant and app made through
@@ -83,7 +84,7 @@ export async function benchAudit(options: BenchOptions): Promise<BenchResult[]> 
   const datasets = [await ensureDataset(small, options), await ensureDataset(large, options)];
   const closers: Array<() => Promise<void>> = [];
   try {
-    const sides: Array<{ dataset: Dataset; bench: BenchMeridian; memory: BaselineServer; first: RequestSpec[]; deep: RequestSpec[]; notes: string[] }> = [];
+    const sides: Array<{ dataset: Dataset; bench: BenchMeridian; memory: BaselineServer; sqlite: BaselineServer; first: RequestSpec[]; deep: RequestSpec[]; notes: string[] }> = [];
     for (let index = 0; index < datasets.length; index++) {
       let dataset = datasets[index]!;
       let bench = await startBenchMeridian({ dataDir: dataset.dir, regions: [BENCH_REGION] });
@@ -158,6 +159,8 @@ export async function benchAudit(options: BenchOptions): Promise<BenchResult[]> 
         },
       });
       closers.unshift(() => memory.close());
+      const sqlite = await createSqliteRoute(dataset, bench.tls, pages);
+      closers.unshift(() => sqlite.close());
 
       const plan = queryPlan(dataset, first[0]!.path);
       const pageBytes = [...pages.values()].reduce((sum, body) => sum + body.length, 0) / Math.max(1, pages.size);
@@ -165,6 +168,7 @@ export async function benchAudit(options: BenchOptions): Promise<BenchResult[]> 
         dataset,
         bench,
         memory,
+        sqlite,
         first,
         deep,
         notes: [
@@ -187,6 +191,7 @@ export async function benchAudit(options: BenchOptions): Promise<BenchResult[]> 
         const requests = kind === 'first' ? side.first : side.deep;
         specs[`memory ${name}`] = { ...base, caPem: side.bench.caPem, origin: side.memory.origin, requests };
         specs[`meridian ${name}`] = { ...base, caPem: side.bench.caPem, origin: loopbackOrigin(side.bench.regionUrl(BENCH_REGION)), requests };
+        specs[`sqlite ${name}`] = { ...base, caPem: side.bench.caPem, origin: side.sqlite.origin, requests };
       }
       log(`audit: ${kind} pages, ${Object.keys(specs).join(' / ')} (${timing.rounds} round(s) of ${timing.durationMs / 1000} s, concurrency ${concurrency})`);
       const measured = await measureSides(specs, { rounds: timing.rounds, retries: timing.retries, quietWaitMs: timing.quietWaitMs, log, label: `audit ${kind}` });
@@ -207,6 +212,19 @@ export async function benchAudit(options: BenchOptions): Promise<BenchResult[]> 
             ...side.notes,
             `Meridian's regional rate limit is set to ${UNREACHABLE_RATE_LIMIT.toLocaleString('en-US')} a minute: the limiter runs on every request but never refuses one.`,
             cpuNote({ 'in-memory route': measured[`memory ${name}`]!, Meridian: measured[`meridian ${name}`]! }),
+          ],
+        });
+        // Informational, no target: the same pages against a route that reads them from SQLite.
+        const sqliteRoute = measured[`sqlite ${name}`]!.stats;
+        results.push({
+          name: `audit ${name}: ${kind} pages, against a bare SQLite route`,
+          labels: { baseline: 'bare Fastify HTTPS route reading the same page from the same SQLite file (one raw statement)', subject: `Meridian GET /aos/audit (${kind === 'first' ? 'page 1 of a window' : 'skipToken pages from nextLink'})` },
+          baseline: sqliteRoute,
+          subject,
+          ratio: ratioOf(subject, sqliteRoute),
+          notes: [
+            'No target: this row tells the storage read from the rest of the platform. The SQLite route runs the records part of Meridian\'s page statement through better-sqlite3 directly (records joined in the database, literal LIMIT) and sends the bytes Meridian sent, its nextLink included (checked equal before measuring); it does no authentication, validation, throttling, paging token or probe for the next page.',
+            cpuNote({ 'SQLite route': measured[`sqlite ${name}`]!, Meridian: measured[`meridian ${name}`]! }),
           ],
         });
       }
@@ -234,6 +252,57 @@ export async function benchAudit(options: BenchOptions): Promise<BenchResult[]> 
   } finally {
     for (const close of closers) await close().catch(() => {});
   }
+}
+
+/**
+ * An informational second floor: a bare Fastify HTTPS route that reads each page from the same
+ * SQLite file with one raw better-sqlite3 statement and sends it with the nextLink Meridian gave.
+ * It prices HTTPS and the keyset read alone, so that Meridian's cost splits into storage and
+ * platform. Every page it would send is checked equal to Meridian's before anything is measured.
+ */
+async function createSqliteRoute(dataset: Dataset, tls: { cert: string; key: string }, pages: Map<string, Buffer>): Promise<BaselineServer> {
+  const db = new SQLite(join(dataset.dir, 'region-us.sqlite'), { readonly: true, fileMustExist: true });
+  const window = 'tenant_id = ? and action_time >= ? and action_time <= ?';
+  const joined = (where: string) =>
+    db.prepare(`select cast(group_concat(record_json, ',') as blob) from (select record_json from aos_audit_records where ${where} order by action_time, seq limit 100)`).pluck();
+  const firstPage = joined(window);
+  const laterPage = joined(`${window} and (action_time, seq) > (?, ?)`);
+  const end = Buffer.from(']}');
+  const plans = new Map<string, { prefix: Buffer; read: () => Buffer }>();
+  for (const [path, body] of pages) {
+    const params = new URL(`https://x${path}`).searchParams;
+    const [startMs, endMs] = [Date.parse(params.get('startTime')!), Date.parse(params.get('endTime')!)];
+    const token = params.get('skipToken');
+    const text = body.toString('utf8');
+    const prefix = Buffer.from(text.slice(0, text.indexOf('"data":[') + '"data":['.length));
+    let read: () => Buffer;
+    if (token) {
+      // The token's body is Meridian's own base64url JSON ({ f, t, s }); the bench reads its position.
+      const position = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8')) as { t: number; s: number };
+      read = () => laterPage.get(dataset.meta.tenantId, Math.max(position.t, startMs), endMs, position.t, position.s) as Buffer;
+    } else {
+      read = () => firstPage.get(dataset.meta.tenantId, startMs, endMs) as Buffer;
+    }
+    if (!Buffer.concat([prefix, read(), end]).equals(body)) throw new Error(`the SQLite route would not send Meridian's bytes for ${path}`);
+    plans.set(path, { prefix, read });
+  }
+  const server = await createBaselineServer({
+    tls,
+    routes: (app) => {
+      app.get('/aos/audit', (request, reply) => {
+        const plan = plans.get(request.url);
+        if (!plan) return reply.code(404).send({ error: 'not sampled' });
+        return reply.header('content-type', 'application/json; charset=utf-8').send(Buffer.concat([plan.prefix, plan.read(), end]));
+      });
+    },
+  });
+  return {
+    ...server,
+    close: async () => {
+      await server.close();
+      db.close();
+    },
+  };
 }
 
 function windowPath(startMs: number): string {
