@@ -19,6 +19,8 @@ import { simulateAuditRecords } from '../src/aos/simulator.js';
 import { toRow } from '../src/aos/audit/audit-store.js';
 import {
   createBaselineServer,
+  createMemoryRoute,
+  meanPageBytes,
   fmt,
   fmtMs,
   fmtRatio,
@@ -148,22 +150,13 @@ export async function benchAudit(options: BenchOptions): Promise<BenchResult[]> 
       if (deep.length === 0) throw new Error(`${countLabel(dataset.meta.count)}: no deep pages (windows hold ≤ 1 page)`);
       const walkSeconds = (performance.now() - walkStarted) / 1000;
 
-      const memory = await createBaselineServer({
-        tls: bench.tls,
-        routes: (server) => {
-          server.get('/aos/audit', (request, reply) => {
-            const body = pages.get(request.url);
-            if (!body) return reply.code(404).send({ error: 'not precomputed' });
-            return reply.header('content-type', 'application/json; charset=utf-8').send(body);
-          });
-        },
-      });
+      const memory = await createMemoryRoute(bench.tls, '/aos/audit', pages);
       closers.unshift(() => memory.close());
       const sqlite = await createSqliteRoute(dataset, bench.tls, pages);
       closers.unshift(() => sqlite.close());
 
       const plan = queryPlan(dataset, first[0]!.path);
-      const pageBytes = [...pages.values()].reduce((sum, body) => sum + body.length, 0) / Math.max(1, pages.size);
+      const pageBytes = meanPageBytes(pages);
       sides.push({
         dataset,
         bench,

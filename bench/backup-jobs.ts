@@ -20,7 +20,8 @@ import { M365_RUNNING_STATES } from '../src/backup/m365/catalogue.js';
 import { toStoredM365Job } from '../src/backup/m365/jobs/job-routes.js';
 import { m365Jobs } from '../src/backup/simulator/m365.js';
 import {
-  createBaselineServer,
+  createMemoryRoute,
+  meanPageBytes,
   cpuNote,
   fmt,
   loopbackOrigin,
@@ -115,19 +116,10 @@ export async function benchBackupJobs(options: BenchOptions = { quick: false, da
       }
     }
 
-    const memory = await createBaselineServer({
-      tls: bench.tls,
-      routes: (server) => {
-        server.get('/backup/m365/cloudbackupjobs', (request, reply) => {
-          const body = pages.get(request.url);
-          if (!body) return reply.code(404).send({ error: 'not precomputed' });
-          return reply.header('content-type', 'application/json; charset=utf-8').send(body);
-        });
-      },
-    });
+    const memory = await createMemoryRoute(bench.tls, '/backup/m365/cloudbackupjobs', pages);
     closers.unshift(() => memory.close());
 
-    const pageBytes = [...pages.values()].reduce((sum, body) => sum + body.length, 0) / Math.max(1, pages.size);
+    const pageBytes = meanPageBytes(pages);
     const base = { caPem: bench.caPem, concurrency, warmupMs: timing.warmupMs, durationMs: timing.durationMs, expectBodyIncludes: '"data":[' };
     const results: BenchResult[] = [];
     for (const [kind, requests] of [['first', first], ['deep', deep]] as const) {

@@ -389,6 +389,26 @@ export async function createBaselineServer(options: {
   return { app, origin: `https://127.0.0.1:${port}`, close: () => app.close() };
 }
 
+/**
+ * The in-memory floor of a paged GET: the bytes Meridian answered for each sampled URL, served
+ * from a map by a bare route, so the floor sends exactly what Meridian sends.
+ */
+export function createMemoryRoute(tls: { key: string; cert: string }, path: string, pages: ReadonlyMap<string, Buffer>): Promise<BaselineServer> {
+  return createBaselineServer({
+    tls,
+    routes: (server) => {
+      server.get(path, (request, reply) => {
+        const body = pages.get(request.url);
+        if (!body) return reply.code(404).send({ error: 'not precomputed' });
+        return reply.header('content-type', 'application/json; charset=utf-8').send(body);
+      });
+    },
+  });
+}
+
+/** The mean size of the sampled pages, for the notes. */
+export const meanPageBytes = (pages: ReadonlyMap<string, Buffer>): number => [...pages.values()].reduce((sum, body) => sum + body.length, 0) / Math.max(1, pages.size);
+
 /** A Meridian URL (https://localhost:port) as a loopback origin for the load worker. */
 export const loopbackOrigin = (url: string): string => {
   const parsed = new URL(url);

@@ -24,6 +24,8 @@ import { makeSubmitRequests, RECORDS_PER_CALL, type SubmitRequestArgs } from './
 import {
   cpuNote,
   createBaselineServer,
+  createMemoryRoute,
+  meanPageBytes,
   fmt,
   loopbackOrigin,
   measureSides,
@@ -215,18 +217,9 @@ async function benchDuePages(options: BenchOptions): Promise<BenchResult[]> {
     for (const path of trail) if (!kept.has(path)) pages.delete(path);
     const deep: RequestSpec[] = [...kept].map((path) => ({ path, headers }));
 
-    const memory = await createBaselineServer({
-      tls: bench.tls,
-      routes: (server) => {
-        server.get('/records/connector/records', (request, reply) => {
-          const body = pages.get(request.url);
-          if (!body) return reply.code(404).send({ statusCode: 404, message: 'not precomputed' });
-          return reply.header('content-type', 'application/json; charset=utf-8').send(body);
-        });
-      },
-    });
+    const memory = await createMemoryRoute(bench.tls, '/records/connector/records', pages);
     closers.unshift(() => memory.close());
-    const pageBytes = [...pages.values()].reduce((sum, body) => sum + body.length, 0) / Math.max(1, pages.size);
+    const pageBytes = meanPageBytes(pages);
     const dataNote =
       `Dataset: ${count.toLocaleString('en-US')} records in one connection, created over ten years, classified under a term kept ${RETAIN_DAYS} days after created; ` +
       (built ? `bulk-loaded in this run through Meridian's store (RecordSubmission, batches of ${LOAD_BATCH}) in ${fmt(meta.buildSeconds ?? 0)} s (${fmt(meta.recordsPerSecond ?? 0)} records/s).` : `reused from bench/.data/${meta.key} (bulk-loaded through Meridian's store, built ${meta.builtAt ?? '?'}).`);
