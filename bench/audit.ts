@@ -17,6 +17,7 @@ import SQLite from 'better-sqlite3';
 import { aosMigrations } from '../src/aos/schema.js';
 import { simulateAuditRecords } from '../src/aos/simulator.js';
 import { toRow } from '../src/aos/audit/audit-store.js';
+import { SQLITE_CACHE_KIB } from '../src/storage/database.js';
 import {
   createBaselineServer,
   createMemoryRoute,
@@ -255,6 +256,8 @@ export async function benchAudit(options: BenchOptions): Promise<BenchResult[]> 
  */
 async function createSqliteRoute(dataset: Dataset, tls: { cert: string; key: string }, pages: Map<string, Buffer>): Promise<BaselineServer> {
   const db = new SQLite(join(dataset.dir, 'region-us.sqlite'), { readonly: true, fileMustExist: true });
+  // The page cache Meridian's connections have, so that both read the file alike.
+  db.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
   const window = 'tenant_id = ? and action_time >= ? and action_time <= ?';
   const joined = (where: string) =>
     db.prepare(`select cast(group_concat(record_json, ',') as blob) from (select record_json from aos_audit_records where ${where} order by action_time, seq limit 100)`).pluck();

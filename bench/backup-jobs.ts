@@ -7,6 +7,10 @@
  * The 1 M jobs come from the simulator's Microsoft 365 schedules over a year and are loaded
  * through BackupJobStore.upsert (the producer route's own insert, without HTTP) into a
  * Meridian data directory under bench/.data/, built once and reused.
+ *
+ * Beside them, informational: a bare route that reads each page and its count from the same
+ * SQLite file with raw statements, to tell the storage's share of Meridian's cost from the
+ * platform's.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -16,12 +20,16 @@ import type { Kysely } from 'kysely';
 import SQLite from 'better-sqlite3';
 import { backupMigrations, type BackupTables } from '../src/backup/schema.js';
 import { BackupJobStore, type StoredJob } from '../src/backup/shared/job-store.js';
+import { dayWindow } from '../src/backup/shared/job-counts.js';
+import { SQLITE_CACHE_KIB } from '../src/storage/database.js';
 import { M365_RUNNING_STATES } from '../src/backup/m365/catalogue.js';
 import { toStoredM365Job } from '../src/backup/m365/jobs/job-routes.js';
 import { m365Jobs } from '../src/backup/simulator/m365.js';
 import {
+  createBaselineServer,
   createMemoryRoute,
   meanPageBytes,
+  type BaselineServer,
   cpuNote,
   fmt,
   loopbackOrigin,
@@ -118,14 +126,16 @@ export async function benchBackupJobs(options: BenchOptions = { quick: false, da
 
     const memory = await createMemoryRoute(bench.tls, '/backup/m365/cloudbackupjobs', pages);
     closers.unshift(() => memory.close());
+    const sqlite = await createSqliteRoute(dataset, bench.tls, pages);
+    closers.unshift(() => sqlite.close());
 
     const pageBytes = meanPageBytes(pages);
     const base = { caPem: bench.caPem, concurrency, warmupMs: timing.warmupMs, durationMs: timing.durationMs, expectBodyIncludes: '"data":[' };
     const results: BenchResult[] = [];
     for (const [kind, requests] of [['first', first], ['deep', deep]] as const) {
-      log(`backup-jobs: ${kind} pages, in-memory route vs Meridian (${timing.rounds} round(s) of ${timing.durationMs / 1000} s, concurrency ${concurrency})`);
+      log(`backup-jobs: ${kind} pages, in-memory route / Meridian / SQLite route (${timing.rounds} round(s) of ${timing.durationMs / 1000} s, concurrency ${concurrency})`);
       const measured = await measureSides(
-        { memory: { ...base, origin: memory.origin, requests }, meridian: { ...base, origin: loopbackOrigin(regionUrl), requests } },
+        { memory: { ...base, origin: memory.origin, requests }, meridian: { ...base, origin: loopbackOrigin(regionUrl), requests }, sqlite: { ...base, origin: sqlite.origin, requests } },
         { rounds: timing.rounds, retries: timing.retries, quietWaitMs: timing.quietWaitMs, log, label: `backup-jobs ${kind}` },
       );
       const ratio = ratioOf(measured.meridian.stats, measured.memory.stats);
@@ -151,11 +161,84 @@ export async function benchBackupJobs(options: BenchOptions = { quick: false, da
           cpuNote({ 'in-memory route': measured.memory, Meridian: measured.meridian }),
         ],
       });
+      const storageRatio = ratioOf(measured.meridian.stats, measured.sqlite.stats);
+      results.push({
+        name: `backup jobs ${countLabel(count)}: ${kind} pages, against a bare SQLite route`,
+        labels: {
+          baseline: 'bare Fastify HTTPS route reading each page and its count from the same SQLite file with raw statements (informational)',
+          subject: `Meridian GET /backup/m365/cloudbackupjobs (${kind} pages)`,
+        },
+        baseline: measured.sqlite.stats,
+        subject: measured.meridian.stats,
+        ratio: storageRatio,
+        notes: [
+          `The SQLite route reads what Meridian reads, with one raw better-sqlite3 statement each: the page's stored list items joined in list order, and totalCount from the per-day counters plus the partial days at the window's ends counted through the index (the same scheme as Meridian's). ` +
+            `It sends them inside the envelope Meridian sent for the same URL; every page it would send was checked equal to Meridian's before measuring. It has no authentication, validation, throttling or paging token.`,
+          `The in-memory route served ${fmt(measured.memory.stats.throughput, 4)} pages/s in the same rounds: the SQLite route reached ${(ratioOf(measured.sqlite.stats, measured.memory.stats) * 100).toFixed(0)} % of it.`,
+          cpuNote({ 'SQLite route': measured.sqlite, Meridian: measured.meridian }),
+        ],
+      });
     }
     return results;
   } finally {
     for (const close of closers) await close().catch(() => {});
   }
+}
+
+/**
+ * The informational storage floor: a bare Fastify HTTPS route that, for each sampled URL,
+ * reads the page's stored items and its totalCount from the same SQLite file with raw
+ * better-sqlite3 statements and sends them inside the envelope Meridian answered with.
+ */
+async function createSqliteRoute(dataset: BenchDataset<DatasetMeta>, tls: { cert: string; key: string }, pages: Map<string, Buffer>): Promise<BaselineServer> {
+  const db = new SQLite(join(dataset.dir, 'region-us.sqlite'), { readonly: true, fileMustExist: true });
+  // The page cache Meridian's connections have, so that both read the file alike.
+  db.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
+  const statements = new Map<string, SQLite.Statement>();
+  const prepare = (text: string) => statements.get(text) ?? statements.set(text, db.prepare(text).pluck()).get(text)!;
+  const jobs = "from backup_jobs where tenant_id = ? and product = 'm365' and state = ? and start_time >= ? and start_time < ?";
+  const itemsOf = (after: boolean) =>
+    prepare(`select cast(group_concat(listed, ',') as blob) from (select listed ${jobs}${after ? ' and (start_time, seq) < (?, ?)' : ''} order by start_time desc, seq desc limit ${PAGE_SIZE})`);
+  const tenantId = dataset.meta.tenantId;
+  const plans = new Map<string, { read: () => Buffer }>();
+  for (const [path, body] of pages) {
+    const params = new URL(`https://x${path}`).searchParams;
+    const [startMs, endMs] = [Date.parse(params.get('startTime')!), Date.parse(params.get('finishTime')!) + 1];
+    const state = Number(params.get('jobState'));
+    const token = params.get('skipToken');
+    // Meridian's own base64url JSON token body ({ f, t, s, p }): the bench reads its position.
+    const position = token ? (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8')) as { t: number; s: number }) : undefined;
+    const items = itemsOf(position !== undefined);
+    const itemValues = position ? [tenantId, state, startMs, Math.min(endMs, position.t + 1), position.t, position.s] : [tenantId, state, startMs, endMs];
+    const window = dayWindow(startMs, endMs)!;
+    const edges = window.edges.map((edge) => `${edge.sign > 0 ? '+' : '-'} (select count(*) ${jobs})`).join(' ');
+    const count = prepare(`select (select coalesce(sum(n), 0) from backup_job_counts where tenant_id = ? and product = 'm365' and state = ? and start_day >= ? and start_day < ?) ${edges}`);
+    const countValues = [tenantId, state, window.days.from, window.days.to, ...window.edges.flatMap((edge) => [tenantId, state, edge.startMs, edge.endMs])];
+    const text = body.toString('utf8');
+    const [head, tail] = [text.slice(0, text.indexOf('"data":[') + '"data":['.length), text.slice(text.indexOf('],"requestId"'))];
+    const [middle, end] = [Buffer.from(tail.slice(0, tail.indexOf('"totalCount":') + '"totalCount":'.length)), Buffer.from(tail.slice(tail.indexOf(',"nextLink"')))];
+    const start = Buffer.from(head);
+    const read = () => Buffer.concat([start, items.get(itemValues) as Buffer, middle, Buffer.from(String(count.get(countValues))), end]);
+    if (!read().equals(body)) throw new Error(`the SQLite route would not send Meridian's bytes for ${path}`);
+    plans.set(path, { read });
+  }
+  const server = await createBaselineServer({
+    tls,
+    routes: (app) => {
+      app.get('/backup/m365/cloudbackupjobs', (request, reply) => {
+        const plan = plans.get(request.url);
+        if (!plan) return reply.code(404).send({ error: 'not sampled' });
+        return reply.header('content-type', 'application/json; charset=utf-8').send(plan.read());
+      });
+    },
+  });
+  return {
+    ...server,
+    close: async () => {
+      await server.close();
+      db.close();
+    },
+  };
 }
 
 function windowPath(startMs: number, jobState: number): string {
