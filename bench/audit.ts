@@ -17,9 +17,8 @@ import SQLite from 'better-sqlite3';
 import { aosMigrations } from '../src/aos/schema.js';
 import { simulateAuditRecords } from '../src/aos/simulator.js';
 import { toRow } from '../src/aos/audit/audit-store.js';
-import { SQLITE_CACHE_KIB } from '../src/storage/database.js';
 import {
-  createBaselineServer,
+  createSqliteReadRoute,
   createMemoryRoute,
   meanPageBytes,
   fmt,
@@ -254,51 +253,26 @@ export async function benchAudit(options: BenchOptions): Promise<BenchResult[]> 
  * It prices HTTPS and the keyset read alone, so that Meridian's cost splits into storage and
  * platform. Every page it would send is checked equal to Meridian's before anything is measured.
  */
-async function createSqliteRoute(dataset: Dataset, tls: { cert: string; key: string }, pages: Map<string, Buffer>): Promise<BaselineServer> {
-  const db = new SQLite(join(dataset.dir, 'region-us.sqlite'), { readonly: true, fileMustExist: true });
-  // The page cache Meridian's connections have, so that both read the file alike.
-  db.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
+function createSqliteRoute(dataset: Dataset, tls: { cert: string; key: string }, pages: Map<string, Buffer>): Promise<BaselineServer> {
   const window = 'tenant_id = ? and action_time >= ? and action_time <= ?';
-  const joined = (where: string) =>
-    db.prepare(`select cast(group_concat(record_json, ',') as blob) from (select record_json from aos_audit_records where ${where} order by action_time, seq limit 100)`).pluck();
-  const firstPage = joined(window);
-  const laterPage = joined(`${window} and (action_time, seq) > (?, ?)`);
   const end = Buffer.from(']}');
-  const plans = new Map<string, { prefix: Buffer; read: () => Buffer }>();
-  for (const [path, body] of pages) {
+  return createSqliteReadRoute(tls, '/aos/audit', join(dataset.dir, 'region-us.sqlite'), pages, (db, path, body) => {
+    const joined = (where: string) =>
+      db.prepare(`select cast(group_concat(record_json, ',') as blob) from (select record_json from aos_audit_records where ${where} order by action_time, seq limit 100)`).pluck();
     const params = new URL(`https://x${path}`).searchParams;
     const [startMs, endMs] = [Date.parse(params.get('startTime')!), Date.parse(params.get('endTime')!)];
     const token = params.get('skipToken');
     const text = body.toString('utf8');
     const prefix = Buffer.from(text.slice(0, text.indexOf('"data":[') + '"data":['.length));
-    let read: () => Buffer;
     if (token) {
       // The token's body is Meridian's own base64url JSON ({ f, t, s }); the bench reads its position.
       const position = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8')) as { t: number; s: number };
-      read = () => laterPage.get(dataset.meta.tenantId, Math.max(position.t, startMs), endMs, position.t, position.s) as Buffer;
-    } else {
-      read = () => firstPage.get(dataset.meta.tenantId, startMs, endMs) as Buffer;
+      const laterPage = joined(`${window} and (action_time, seq) > (?, ?)`);
+      return () => Buffer.concat([prefix, laterPage.get(dataset.meta.tenantId, Math.max(position.t, startMs), endMs, position.t, position.s) as Buffer, end]);
     }
-    if (!Buffer.concat([prefix, read(), end]).equals(body)) throw new Error(`the SQLite route would not send Meridian's bytes for ${path}`);
-    plans.set(path, { prefix, read });
-  }
-  const server = await createBaselineServer({
-    tls,
-    routes: (app) => {
-      app.get('/aos/audit', (request, reply) => {
-        const plan = plans.get(request.url);
-        if (!plan) return reply.code(404).send({ error: 'not sampled' });
-        return reply.header('content-type', 'application/json; charset=utf-8').send(Buffer.concat([plan.prefix, plan.read(), end]));
-      });
-    },
+    const firstPage = joined(window);
+    return () => Buffer.concat([prefix, firstPage.get(dataset.meta.tenantId, startMs, endMs) as Buffer, end]);
   });
-  return {
-    ...server,
-    close: async () => {
-      await server.close();
-      db.close();
-    },
-  };
 }
 
 function windowPath(startMs: number): string {

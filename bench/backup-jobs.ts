@@ -21,12 +21,11 @@ import SQLite from 'better-sqlite3';
 import { backupMigrations, type BackupTables } from '../src/backup/schema.js';
 import { BackupJobStore, type StoredJob } from '../src/backup/shared/job-store.js';
 import { dayWindow } from '../src/backup/shared/job-counts.js';
-import { SQLITE_CACHE_KIB } from '../src/storage/database.js';
 import { M365_RUNNING_STATES } from '../src/backup/m365/catalogue.js';
 import { toStoredM365Job } from '../src/backup/m365/jobs/job-routes.js';
 import { m365Jobs } from '../src/backup/simulator/m365.js';
 import {
-  createBaselineServer,
+  createSqliteReadRoute,
   createMemoryRoute,
   meanPageBytes,
   type BaselineServer,
@@ -190,55 +189,29 @@ export async function benchBackupJobs(options: BenchOptions = { quick: false, da
  * reads the page's stored items and its totalCount from the same SQLite file with raw
  * better-sqlite3 statements and sends them inside the envelope Meridian answered with.
  */
-async function createSqliteRoute(dataset: BenchDataset<DatasetMeta>, tls: { cert: string; key: string }, pages: Map<string, Buffer>): Promise<BaselineServer> {
-  const db = new SQLite(join(dataset.dir, 'region-us.sqlite'), { readonly: true, fileMustExist: true });
-  // The page cache Meridian's connections have, so that both read the file alike.
-  db.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
-  const statements = new Map<string, SQLite.Statement>();
-  const prepare = (text: string) => statements.get(text) ?? statements.set(text, db.prepare(text).pluck()).get(text)!;
+function createSqliteRoute(dataset: BenchDataset<DatasetMeta>, tls: { cert: string; key: string }, pages: Map<string, Buffer>): Promise<BaselineServer> {
   const jobs = "from backup_jobs where tenant_id = ? and product = 'm365' and state = ? and start_time >= ? and start_time < ?";
-  const itemsOf = (after: boolean) =>
-    prepare(`select cast(group_concat(listed, ',') as blob) from (select listed ${jobs}${after ? ' and (start_time, seq) < (?, ?)' : ''} order by start_time desc, seq desc limit ${PAGE_SIZE})`);
   const tenantId = dataset.meta.tenantId;
-  const plans = new Map<string, { read: () => Buffer }>();
-  for (const [path, body] of pages) {
+  return createSqliteReadRoute(tls, '/backup/m365/cloudbackupjobs', join(dataset.dir, 'region-us.sqlite'), pages, (db, path, body) => {
     const params = new URL(`https://x${path}`).searchParams;
     const [startMs, endMs] = [Date.parse(params.get('startTime')!), Date.parse(params.get('finishTime')!) + 1];
     const state = Number(params.get('jobState'));
     const token = params.get('skipToken');
     // Meridian's own base64url JSON token body ({ f, t, s, p }): the bench reads its position.
     const position = token ? (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8')) as { t: number; s: number }) : undefined;
-    const items = itemsOf(position !== undefined);
+    const items = db
+      .prepare(`select cast(group_concat(listed, ',') as blob) from (select listed ${jobs}${position ? ' and (start_time, seq) < (?, ?)' : ''} order by start_time desc, seq desc limit ${PAGE_SIZE})`)
+      .pluck();
     const itemValues = position ? [tenantId, state, startMs, Math.min(endMs, position.t + 1), position.t, position.s] : [tenantId, state, startMs, endMs];
     const window = dayWindow(startMs, endMs)!;
     const edges = window.edges.map((edge) => `${edge.sign > 0 ? '+' : '-'} (select count(*) ${jobs})`).join(' ');
-    const count = prepare(`select (select coalesce(sum(n), 0) from backup_job_counts where tenant_id = ? and product = 'm365' and state = ? and start_day >= ? and start_day < ?) ${edges}`);
+    const count = db.prepare(`select (select coalesce(sum(n), 0) from backup_job_counts where tenant_id = ? and product = 'm365' and state = ? and start_day >= ? and start_day < ?) ${edges}`).pluck();
     const countValues = [tenantId, state, window.days.from, window.days.to, ...window.edges.flatMap((edge) => [tenantId, state, edge.startMs, edge.endMs])];
     const text = body.toString('utf8');
     const [head, tail] = [text.slice(0, text.indexOf('"data":[') + '"data":['.length), text.slice(text.indexOf('],"requestId"'))];
-    const [middle, end] = [Buffer.from(tail.slice(0, tail.indexOf('"totalCount":') + '"totalCount":'.length)), Buffer.from(tail.slice(tail.indexOf(',"nextLink"')))];
-    const start = Buffer.from(head);
-    const read = () => Buffer.concat([start, items.get(itemValues) as Buffer, middle, Buffer.from(String(count.get(countValues))), end]);
-    if (!read().equals(body)) throw new Error(`the SQLite route would not send Meridian's bytes for ${path}`);
-    plans.set(path, { read });
-  }
-  const server = await createBaselineServer({
-    tls,
-    routes: (app) => {
-      app.get('/backup/m365/cloudbackupjobs', (request, reply) => {
-        const plan = plans.get(request.url);
-        if (!plan) return reply.code(404).send({ error: 'not sampled' });
-        return reply.header('content-type', 'application/json; charset=utf-8').send(plan.read());
-      });
-    },
+    const [start, middle, end] = [Buffer.from(head), Buffer.from(tail.slice(0, tail.indexOf('"totalCount":') + '"totalCount":'.length)), Buffer.from(tail.slice(tail.indexOf(',"nextLink"')))];
+    return () => Buffer.concat([start, items.get(itemValues) as Buffer, middle, Buffer.from(String(count.get(countValues))), end]);
   });
-  return {
-    ...server,
-    close: async () => {
-      await server.close();
-      db.close();
-    },
-  };
 }
 
 function windowPath(startMs: number, jobState: number): string {

@@ -13,11 +13,13 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import SQLite from 'better-sqlite3';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { configFromEnvironment, type MeridianConfig } from '../src/runtime/config.js';
 import { Meridian } from '../src/runtime/meridian.js';
 import { ensureLocalTls } from '../src/platform/tls/local-ca.js';
+import { SQLITE_CACHE_KIB } from '../src/storage/database.js';
 import { findDataCenter } from '../src/topology/data-centers.js';
 
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -404,6 +406,52 @@ export function createMemoryRoute(tls: { key: string; cert: string }, path: stri
       });
     },
   });
+}
+
+/**
+ * The informational storage floor of a paged GET: a bare route that, on every request, reads
+ * the sampled URL's page from the SQLite file Meridian reads, with raw better-sqlite3
+ * statements (`plan` prepares one read a URL on the read-only connection). Every read is
+ * checked to give Meridian's bytes for its URL before anything is measured.
+ */
+export async function createSqliteReadRoute(
+  tls: { key: string; cert: string },
+  path: string,
+  file: string,
+  pages: ReadonlyMap<string, Buffer>,
+  plan: (db: SQLite.Database, url: string, body: Buffer) => () => Buffer,
+): Promise<BaselineServer> {
+  const db = new SQLite(file, { readonly: true, fileMustExist: true });
+  // The page cache Meridian's connections have, so that both read the file alike.
+  db.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
+  const reads = new Map<string, () => Buffer>();
+  try {
+    for (const [url, body] of pages) {
+      const read = plan(db, url, body);
+      if (!read().equals(body)) throw new Error(`the SQLite route would not send Meridian's bytes for ${url}`);
+      reads.set(url, read);
+    }
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const server = await createBaselineServer({
+    tls,
+    routes: (app) => {
+      app.get(path, (request, reply) => {
+        const read = reads.get(request.url);
+        if (!read) return reply.code(404).send({ error: 'not sampled' });
+        return reply.header('content-type', 'application/json; charset=utf-8').send(read());
+      });
+    },
+  });
+  return {
+    ...server,
+    close: async () => {
+      await server.close();
+      db.close();
+    },
+  };
 }
 
 /** The mean size of the sampled pages, for the notes. */

@@ -54,6 +54,14 @@ describe('SQLite rows as Kysely sees them', () => {
     expect(rows).toEqual([{ n: 2, id: 2 }]);
   });
 
+  it('keeps a column named __proto__ as a column, not as the row\'s prototype', async () => {
+    const { rows } = await sql<Record<string, unknown>>`select 'x' as "__proto__", 1 as id`.execute(database.db);
+    const row = rows[0]!;
+    expect(Object.keys(row)).toEqual(['__proto__', 'id']);
+    expect(Object.getOwnPropertyDescriptor(row, '__proto__')?.value).toBe('x');
+    expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+  });
+
   it('returns the rows of a write that returns some, and none from one that does not', async () => {
     const inserted = await database.db.insertInto('items').values({ id: 3, owner: 'cy', size: 5, note: null }).returning(['id', 'owner']).execute();
     expect(inserted).toEqual([{ id: 3, owner: 'cy' }]);

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Engine } from '../../storage/database.js';
-import { joinedBytes, joinedInOrder, joinedTextInOrder, type JoinedBytes } from '../../storage/ordered-join.js';
+import { joinedBytes, joinedInOrder, joinedPositions, readTail, type JoinedBytes } from '../../storage/ordered-join.js';
 import { queryTemplate, TemplateCache } from '../../storage/query-template.js';
 import { PRODUCT_TYPES, type GeoLocation, type ProductType } from '../catalogue.js';
 import type { AosTables } from '../schema.js';
@@ -71,14 +71,7 @@ export class AuditStore {
     filter.productTypes.forEach((value, index) => (values[`product${index}`] = value));
     filter.geoLocations.forEach((value, index) => (values[`geo${index}`] = value));
     const [row] = await this.pages.run(JSON.stringify(shape), values);
-    const [last, next] = (row?.tail ?? '').split(',');
-    const more = next !== undefined;
-    const [time, seq] = (last ?? '').split(':').map(Number);
-    return {
-      records: joinedBytes(row?.records ?? null),
-      ...(more && Number.isFinite(time) && Number.isFinite(seq) ? { last: { time: time!, seq: seq! } } : {}),
-      more,
-    };
+    return { records: joinedBytes(row?.records ?? null), ...readTail(row?.tail ?? null) };
   }
 
   private pageTemplate(shape: PageShape) {
@@ -98,7 +91,7 @@ export class AuditStore {
         // One probe for both the page's last position and whether a record follows it.
         eb
           .selectFrom(range().select(['action_time', 'seq']).limit(sql.lit(2)).offset(lastOffset).as('tail'))
-          .select(joinedTextInOrder(this.engine, sql`${sql.ref('action_time')} || ':' || ${sql.ref('seq')}`, ['action_time', 'seq']).as('tail'))
+          .select(joinedPositions(this.engine, 'action_time', 'seq').as('tail'))
           .as('tail'),
       ]);
     });

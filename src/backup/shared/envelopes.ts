@@ -55,12 +55,16 @@ export function graphResult<T>(request: FastifyRequest, clock: Clock, data: T) {
  * A list page of graphResult with `metadata`, as JSON around its items' JSON: the bytes the
  * response schema serializes, whose key order puts metadata before traceId (list-jobs.md).
  */
-export function graphListJson(request: FastifyRequest, clock: Clock, items: string, metadata: { totalCount: number; nextLink: string }): string {
+export function graphListJson(request: FastifyRequest, clock: Clock, items: Buffer, metadata: { totalCount: number; nextLink: string }): Buffer {
   const { statusCode, message, requestId, timestamp, traceId } = graphResult(request, clock, null);
-  return (
-    `{"statusCode":${statusCode},"message":${JSON.stringify(message)},"data":[${items}],"requestId":${JSON.stringify(requestId)},` +
-    `"timestamp":${JSON.stringify(timestamp)},"metadata":{"totalCount":${metadata.totalCount},"nextLink":${JSON.stringify(metadata.nextLink)}},"traceId":${JSON.stringify(traceId)}}`
-  );
+  return Buffer.concat([
+    Buffer.from(`{"statusCode":${statusCode},"message":${JSON.stringify(message)},"data":[`),
+    items,
+    Buffer.from(
+      `],"requestId":${JSON.stringify(requestId)},"timestamp":${JSON.stringify(timestamp)},` +
+        `"metadata":{"totalCount":${metadata.totalCount},"nextLink":${JSON.stringify(metadata.nextLink)}},"traceId":${JSON.stringify(traceId)}}`,
+    ),
+  ]);
 }
 
 /**

@@ -3,7 +3,7 @@ import { Type, type TSchema } from 'typebox';
 import type { RegionContext } from '../../platform/product-module.js';
 import { errorResponses } from './envelopes.js';
 import type { BackupJobStore, JobFilter, JobRow, ListedRow, StoredJob } from './job-store.js';
-import { linkTo, listJobs, resolvePage, type JobPage, type PagedRow, type PagingStyle } from './paging.js';
+import { linkTo, listJobs, resolvePage, rowsRead, type JobPage, type PagingStyle } from './paging.js';
 import type { BackupProduct } from './products.js';
 import { PRODUCER_TAGS, ProducerResult, producerRoute, tenantOf } from './producer.js';
 
@@ -42,17 +42,17 @@ export interface JobListView {
 /**
  * How a page becomes its response: an object the response schema serializes, or (where the
  * rendering costs more than the query) the response's JSON assembled around the page's jobs
- * as their product rendered them when they were written (JobRow.listed). `item` renders a
- * job stored without one, on the spot; `assemble` must give the very bytes the response
- * schema would serialize from the same values.
+ * as their product rendered them when they were written (JobRow.listed), joined in the
+ * database. `item` renders a job stored without one, on the spot; `assemble` must give the
+ * very bytes the response schema would serialize from the same values.
  */
 export type JobListRender =
   | ((page: JobPage, view: JobListView) => unknown)
-  | { item(row: JobRow, nowMs: number): unknown; assemble(items: string, page: JobPage<ListedRow>, view: JobListView): string };
+  | { item(row: JobRow, nowMs: number): unknown; assemble(items: Buffer, page: Pick<JobPage, 'total'>, view: JobListView): Buffer };
 
-/** The page's jobs as JSON array elements, comma-separated. */
-function listedItems(rows: readonly ListedRow[], nowMs: number, item: (row: JobRow, nowMs: number) => unknown): string {
-  return rows.map((row) => (typeof row.listed === 'string' ? row.listed : JSON.stringify(item(row.listed, nowMs)))).join(',');
+/** The page's jobs as JSON array elements, comma-separated, rendering those stored without an item. */
+function listedItems(rows: readonly ListedRow[], nowMs: number, item: (row: JobRow, nowMs: number) => unknown): Buffer {
+  return Buffer.from(rows.map((row) => (typeof row.listed === 'string' ? row.listed : JSON.stringify(item(row.listed, nowMs)))).join(','), 'utf8');
 }
 
 export function registerJobList<Q extends Record<string, unknown>>(app: FastifyInstance, context: RegionContext, store: BackupJobStore, spec: JobListSpec<Q>): void {
@@ -74,20 +74,24 @@ export function registerJobList<Q extends Record<string, unknown>>(app: FastifyI
       const filter = spec.filter(query, tenantOf(request));
       const pageSize = (query[spec.paging.sizeParam] as number | undefined) ?? spec.defaultPageSize;
       const position = resolvePage(context, spec.paging, query, filter, pageSize);
-      const viewOf = (page: JobPage<PagedRow>): JobListView => ({ request, nowMs: context.clock.nowMs(), nextLink: nextLinkOf(context, spec, query, page, pageSize), pageSize });
+      const viewOf = (page: Pick<JobPage, 'next'>): JobListView => ({ request, nowMs: context.clock.nowMs(), nextLink: nextLinkOf(context, spec, query, page, pageSize), pageSize });
       const render = spec.render;
       if (typeof render === 'function') {
-        const page = await listJobs(context, store, filter, position, (...read) => store.page(...read));
+        const page = await listJobs(context, store, filter, position, async (...read) => rowsRead(await store.page(...read)));
         return render(page, viewOf(page));
       }
-      const page = await listJobs(context, store, filter, position, (...read) => store.listedPage(...read));
+      const joined = await listJobs(context, store, filter, position, (...read) => store.joinedListedPage(...read));
+      // A page holding jobs written before items were stored at write time is read again row by
+      // row, its continuation taken from those rows, and those jobs are rendered here.
+      const page = joined.unlisted ? await listJobs(context, store, filter, position, async (...read) => rowsRead(await store.listedPage(...read))) : joined;
       const view = viewOf(page);
-      return reply.type('application/json; charset=utf-8').send(render.assemble(listedItems(page.rows, view.nowMs, render.item), page, view));
+      const items = 'rows' in page ? listedItems(page.rows, view.nowMs, render.item) : page.items;
+      return reply.type('application/json; charset=utf-8').send(render.assemble(items, page, view));
     },
   );
 }
 
-function nextLinkOf<Q extends Record<string, unknown>>(context: RegionContext, spec: JobListSpec<Q>, query: Q, page: JobPage<PagedRow>, pageSize: number): string {
+function nextLinkOf<Q extends Record<string, unknown>>(context: RegionContext, spec: JobListSpec<Q>, query: Q, page: Pick<JobPage, 'next'>, pageSize: number): string {
   if (!page.next) return '';
   if (spec.nextLink === 'token') return page.next.token;
   return linkTo(context, spec.path, {

@@ -82,24 +82,36 @@ export function resolvePage(context: RegionContext, style: PagingStyle, query: R
 /** What a page needs of its rows: their place in the list order. */
 export type PagedRow = Pick<JobRow, 'seq' | 'start_time'>;
 
-/** One page with its count and continuation; `read` reads the page's rows (BackupJobStore.page or listedPage). */
-export async function listJobs<R extends PagedRow>(
+/** What a read gives listJobs: whether more follow and, when they do, where the next page starts. */
+export interface PageRead {
+  more: boolean;
+  last?: JobCursor | undefined;
+}
+
+/** A page of rows as listJobs reads it (BackupJobStore.page or listedPage). */
+export function rowsRead<R extends PagedRow>(read: { rows: R[]; more: boolean }): { rows: R[] } & PageRead {
+  const last = read.rows[read.rows.length - 1];
+  return { ...read, last: last && { startMs: last.start_time, seq: last.seq } };
+}
+
+/** One page with its count and continuation; `read` reads the page (rows, or joined items). */
+export async function listJobs<P extends PageRead>(
   context: RegionContext,
   store: BackupJobStore,
   filter: JobFilter,
   page: PageRequest,
-  read: (filter: JobFilter, position: PagePosition, size: number) => Promise<{ rows: R[]; more: boolean }>,
-): Promise<JobPage<R>> {
-  const [{ rows, more }, total] = await Promise.all([read(filter, page, page.size), store.count(filter)]);
-  const last = rows[rows.length - 1];
+  read: (filter: JobFilter, position: PagePosition, size: number) => Promise<P>,
+): Promise<P & Pick<JobPage, 'total' | 'pageIndex' | 'next'>> {
+  const [result, total] = await Promise.all([read(filter, page, page.size), store.count(filter)]);
+  const last = result.last;
   const next =
-    more && last
+    result.more && last
       ? {
           pageIndex: page.pageIndex + 1,
-          token: context.paging.encode({ f: fingerprintOf(filter), t: last.start_time, s: last.seq, p: page.pageIndex + 1 } satisfies PageToken),
+          token: context.paging.encode({ f: fingerprintOf(filter), t: last.startMs, s: last.seq, p: page.pageIndex + 1 } satisfies PageToken),
         }
       : undefined;
-  return { rows, total, pageIndex: page.pageIndex, next };
+  return { ...result, total, pageIndex: page.pageIndex, next };
 }
 
 /** An absolute link on this region with the given parameters (undefined ones left out). */
