@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { Type, type TSchema } from 'typebox';
+import type { TSchema } from 'typebox';
 import { parseIsoDate } from '../../platform/query.js';
-import { errorResponses } from './envelopes.js';
 import type { EventStore, StoredEvent } from './event-store.js';
 import type { BackupProduct } from './products.js';
-import { PRODUCER_TAGS, ProducerResult, producerRoute, tenantOf } from './producer.js';
+import { producerBatch, producerRouteOptions, tenantOf } from './producer.js';
 
 /** A product's producer route for point-in-time facts (unusual activities, monitor alerts), declared. */
 export interface EventProducerSpec<P extends { id: string }> {
@@ -25,17 +24,12 @@ export interface EventProducerSpec<P extends { id: string }> {
 export function registerEventProducer<P extends { id: string }>(app: FastifyInstance, events: EventStore, spec: EventProducerSpec<P>): void {
   app.post(
     spec.path,
-    {
-      schema: {
-        summary: spec.summary,
-        description: spec.description,
-        tags: PRODUCER_TAGS,
-        security: [{ bearer: [] }],
-        body: Type.Object({ value: Type.Array(spec.item, { minItems: 1, maxItems: 1000 }) }),
-        response: { 200: ProducerResult, ...errorResponses(spec.errorResponse) },
-      },
-      config: producerRoute,
-    },
+    producerRouteOptions({
+      summary: spec.summary,
+      description: spec.description,
+      body: producerBatch(spec.item),
+      errorResponse: spec.errorResponse,
+    }),
     async (request) => {
       const value = (request.body as { value: P[] }).value;
       const stored = await events.insert(

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Type, type TSchema } from 'typebox';
+import type { TSchema } from 'typebox';
 import type { RegionContext } from '../../platform/product-module.js';
 import { errorResponses } from './envelopes.js';
 import type { BackupJobStore, JobFilter, JobRow, ListedRow, StoredJob } from './job-store.js';
 import { linkTo, listJobs, resolvePage, rowsRead, type JobPage, type PagingStyle } from './paging.js';
 import type { BackupProduct } from './products.js';
-import { PRODUCER_TAGS, ProducerResult, producerRoute, tenantOf } from './producer.js';
+import { producerBatch, producerRouteOptions, tenantOf } from './producer.js';
 
 /**
  * One product's job list, declared: its documented query and response, how its query
@@ -117,17 +117,12 @@ export interface JobProducerSpec<P> {
 export function registerJobProducer<P>(app: FastifyInstance, context: RegionContext, store: BackupJobStore, spec: JobProducerSpec<P>): void {
   app.post(
     spec.path,
-    {
-      schema: {
-        summary: spec.summary,
-        description: 'Upserts jobs by id as they start, progress and finish; a finished job never returns to a running state, and its start time never changes.',
-        tags: PRODUCER_TAGS,
-        security: [{ bearer: [] }],
-        body: Type.Object({ value: Type.Array(spec.item, { minItems: 1, maxItems: 1000 }) }),
-        response: { 200: ProducerResult, ...errorResponses(spec.errorResponse) },
-      },
-      config: producerRoute,
-    },
+    producerRouteOptions({
+      summary: spec.summary,
+      description: 'Upserts jobs by id as they start, progress and finish; a finished job never returns to a running state, and its start time never changes.',
+      body: producerBatch(spec.item),
+      errorResponse: spec.errorResponse,
+    }),
     async (request) => {
       const jobs = (request.body as { value: P[] }).value.map((item, index) => spec.toStored(item, `value[${index}]`));
       return store.upsert(tenantOf(request), spec.product, jobs, spec.runningStates, context.clock.nowMs());

@@ -1,8 +1,9 @@
 import type { FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import { Type, type TSchema } from 'typebox';
 import { invalidParameter } from '../../platform/errors.js';
 import { PRODUCER_PERMISSION } from '../../platform/producer.js';
 import { parseIsoDate } from '../../platform/query.js';
+import { errorResponses } from './envelopes.js';
 
 /** What every backup producer route answers. */
 export const ProducerResult = Type.Object({
@@ -11,8 +12,28 @@ export const ProducerResult = Type.Object({
   ignored: Type.Integer({ description: 'Items already stored as sent, or stale (a finished job reported as running again).' }),
 });
 
-export const producerRoute = { permission: PRODUCER_PERMISSION } as const;
-export const PRODUCER_TAGS = ['producer'];
+const PRODUCER_TAGS = ['producer'];
+
+/**
+ * The options of a backup producer route: in the OpenAPI document's producer group, behind the
+ * producer permission, answering ProducerResult or the product's own error envelope.
+ */
+export function producerRouteOptions(options: { summary: string; description: string; body: TSchema; errorResponse: TSchema }) {
+  return {
+    schema: {
+      summary: options.summary,
+      description: options.description,
+      tags: PRODUCER_TAGS,
+      security: [{ bearer: [] }],
+      body: options.body,
+      response: { 200: ProducerResult, ...errorResponses(options.errorResponse) },
+    },
+    config: { permission: PRODUCER_PERMISSION },
+  };
+}
+
+/** A producer body: a batch of one to 1000 items. */
+export const producerBatch = (item: TSchema) => Type.Object({ value: Type.Array(item, { minItems: 1, maxItems: 1000 }) });
 
 /** A reported job's start and finish, checked against each other; `at` names the item (value[3]). */
 export function jobTimes(at: string, startTime: string, finishTime: string | null | undefined): { startMs: number; finishMs: number | null } {

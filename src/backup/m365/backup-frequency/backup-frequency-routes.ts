@@ -4,7 +4,7 @@ import type { RegionContext } from '../../../platform/product-module.js';
 import { NullableString } from '../../../platform/schema.js';
 import { GraphError, errorResponses, graphResult } from '../../shared/envelopes.js';
 import { DAY_MS, isoSeconds } from '../../shared/format.js';
-import { PRODUCER_TAGS, ProducerResult, producerRoute, tenantOf } from '../../shared/producer.js';
+import { producerRouteOptions, tenantOf } from '../../shared/producer.js';
 import type { SettingsStore } from '../../shared/settings-store.js';
 import { CENTRAL_LOCATION, M365_LOCATIONS, M365_SERVICE_TYPE_VALUES, parseLocation } from '../catalogue.js';
 
@@ -73,17 +73,12 @@ export function registerBackupFrequencyRoutes(app: FastifyInstance, context: Reg
 
   app.post(
     '/producer/backup/m365/settings/backup-frequency',
-    {
-      schema: {
-        summary: 'Report Microsoft 365 backup schedules (producer API)',
-        description: 'Replaces the backup frequency of every active service in one location.',
-        tags: PRODUCER_TAGS,
-        security: [{ bearer: [] }],
-        body: ProducedFrequency,
-        response: { 200: ProducerResult, ...errorResponses(GraphError) },
-      },
-      config: producerRoute,
-    },
+    producerRouteOptions({
+      summary: 'Report Microsoft 365 backup schedules (producer API)',
+      description: 'Replaces the backup frequency of every active service in one location.',
+      body: ProducedFrequency,
+      errorResponse: GraphError,
+    }),
     async (request) => {
       const body = request.body as { location?: string | null; value: ProducedSchedule[] };
       const unique = [...new Map(body.value.map((schedule) => [schedule.serviceType, schedule])).values()].sort((a, b) => a.serviceType - b.serviceType);

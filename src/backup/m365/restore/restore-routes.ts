@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { RegionContext } from '../../../platform/product-module.js';
 import { GraphError, errorResponses, graphResult, invalidField, rejectFields, type FieldError } from '../../shared/envelopes.js';
-import { PRODUCER_TAGS, ProducerResult, producerRoute, tenantOf } from '../../shared/producer.js';
+import { producerRouteOptions, tenantOf } from '../../shared/producer.js';
 import { objectKey, type ProtectedObjectStore } from '../../shared/protected-object-store.js';
 import { isoSeconds } from '../../shared/format.js';
 import { parseIsoDate } from '../../../platform/query.js';
@@ -71,17 +71,12 @@ export function registerRestoreRoutes(app: FastifyInstance, context: RegionConte
 
   app.post(
     '/producer/backup/m365/protected-objects',
-    {
-      schema: {
-        summary: 'Report protected sites and OneDrives (producer API)',
-        description: 'What Cloud Backup for Microsoft 365 protects: the objects a restore may name, their libraries and their oldest recovery point. Upserts by service type and site URL or UPN.',
-        tags: PRODUCER_TAGS,
-        security: [{ bearer: [] }],
-        body: ProducedProtectedObjectBatch,
-        response: { 200: ProducerResult, ...errorResponses(GraphError) },
-      },
-      config: producerRoute,
-    },
+    producerRouteOptions({
+      summary: 'Report protected sites and OneDrives (producer API)',
+      description: 'What Cloud Backup for Microsoft 365 protects: the objects a restore may name, their libraries and their oldest recovery point. Upserts by service type and site URL or UPN.',
+      body: ProducedProtectedObjectBatch,
+      errorResponse: GraphError,
+    }),
     async (request) => {
       const value = (request.body as { value: ProducedProtectedObject[] }).value;
       const reported = value.map((object, index) => {

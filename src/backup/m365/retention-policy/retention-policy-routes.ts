@@ -4,7 +4,7 @@ import { ApiError } from '../../../platform/errors.js';
 import type { RegionContext } from '../../../platform/product-module.js';
 import { NullableString } from '../../../platform/schema.js';
 import { GraphError, errorResponses, graphResult } from '../../shared/envelopes.js';
-import { PRODUCER_TAGS, ProducerResult, producerRoute, tenantOf } from '../../shared/producer.js';
+import { producerRouteOptions, tenantOf } from '../../shared/producer.js';
 import type { SettingsStore } from '../../shared/settings-store.js';
 import { SETTINGS_PERMISSION } from '../backup-frequency/backup-frequency-routes.js';
 import { CENTRAL_LOCATION, M365_LOCATIONS, M365_SERVICE_TYPE_VALUES, parseLocation } from '../catalogue.js';
@@ -88,17 +88,12 @@ export function registerRetentionPolicyRoutes(app: FastifyInstance, context: Reg
 
   app.post(
     '/producer/backup/m365/settings/retention-policy',
-    {
-      schema: {
-        summary: 'Report the Microsoft 365 retention policy (producer API)',
-        description: 'Replaces the retention policy of one location.',
-        tags: PRODUCER_TAGS,
-        security: [{ bearer: [] }],
-        body: ProducedRetentionPolicy,
-        response: { 200: ProducerResult, ...errorResponses(GraphError) },
-      },
-      config: producerRoute,
-    },
+    producerRouteOptions({
+      summary: 'Report the Microsoft 365 retention policy (producer API)',
+      description: 'Replaces the retention policy of one location.',
+      body: ProducedRetentionPolicy,
+      errorResponse: GraphError,
+    }),
     async (request) => {
       const { location, ...policy } = request.body as RetentionPolicy & { location?: string | null };
       const changed = await settings.put(tenantOf(request), 'm365', KIND, location ?? CENTRAL_LOCATION, policy, context.clock.nowMs());

@@ -5,7 +5,7 @@ import type { RegionContext } from '../../../platform/product-module.js';
 import { parseIsoDate } from '../../../platform/query.js';
 import { NullableString } from '../../../platform/schema.js';
 import { GraphError, errorResponses, graphResult } from '../../shared/envelopes.js';
-import { PRODUCER_TAGS, ProducerResult, producerRoute, tenantOf } from '../../shared/producer.js';
+import { producerRouteOptions, tenantOf } from '../../shared/producer.js';
 import type { SettingsStore } from '../../shared/settings-store.js';
 import { CENTRAL_LOCATION, M365_LOCATIONS, parseLocation } from '../catalogue.js';
 
@@ -79,17 +79,12 @@ export function registerSubscriptionRoutes(app: FastifyInstance, context: Region
 
   app.post(
     '/producer/backup/m365/license-consumption',
-    {
-      schema: {
-        summary: 'Report Microsoft 365 license consumption (producer API)',
-        description: 'Replaces the subscription consumption of one location.',
-        tags: PRODUCER_TAGS,
-        security: [{ bearer: [] }],
-        body: ProducedLicense,
-        response: { 200: ProducerResult, ...errorResponses(GraphError) },
-      },
-      config: producerRoute,
-    },
+    producerRouteOptions({
+      summary: 'Report Microsoft 365 license consumption (producer API)',
+      description: 'Replaces the subscription consumption of one location.',
+      body: ProducedLicense,
+      errorResponse: GraphError,
+    }),
     async (request) => {
       const body = request.body as ProducedLicense;
       const document: LicenseConsumption = {
