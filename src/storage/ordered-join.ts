@@ -2,7 +2,7 @@ import { sql, type Expression, type RawBuilder } from 'kysely';
 import type { Engine } from './database.js';
 
 /**
- * The text column of a subquery's rows joined with commas, in the subquery's order, as UTF-8
+ * A text column (or expression) of a subquery's rows joined with commas, in the subquery's order, as UTF-8
  * bytes: a page of documents rendered at write time becomes one buffer inside the database,
  * ready for the socket, instead of one JavaScript string per row (measured on /aos/audit:
  * 28 µs against 65–120 µs for 100 rows, encoding for the response included).
@@ -12,10 +12,11 @@ import type { Engine } from './database.js';
  * and LIMIT or a row-value bound runs as a co-routine feeding the aggregate row by row. The
  * paging tests on both engines hold that order.
  */
-export function joinedInOrder(engine: Engine, column: string, orderBy: readonly string[], direction: Direction = 'asc'): RawBuilder<JoinedBytes> {
+export function joinedInOrder(engine: Engine, value: string | Expression<unknown>, orderBy: readonly string[], direction: Direction = 'asc'): RawBuilder<JoinedBytes> {
+  const text = typeof value === 'string' ? sql.ref(value) : value;
   // PostgreSQL would send bytea hex-encoded: text is the cheaper wire form there.
-  if (engine === 'postgres') return joinedTextInOrder(engine, sql.ref(column), orderBy, direction) as RawBuilder<JoinedBytes>;
-  return sql<JoinedBytes>`cast(${joinedTextInOrder(engine, sql.ref(column), orderBy, direction)} as blob)`;
+  if (engine === 'postgres') return joinedTextInOrder(engine, text, orderBy, direction) as RawBuilder<JoinedBytes>;
+  return sql<JoinedBytes>`cast(${joinedTextInOrder(engine, text, orderBy, direction)} as blob)`;
 }
 
 /** The subquery's order: every column of `orderBy` ascending, or every one descending. */

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TSchema } from 'typebox';
 import type { RegionContext } from '../../platform/product-module.js';
 import { errorResponses } from './envelopes.js';
-import type { BackupJobStore, JobFilter, JobRow, ListedRow, StoredJob } from './job-store.js';
+import type { BackupJobStore, JobFilter, JobRow, StoredJob } from './job-store.js';
 import { linkTo, listJobs, resolvePage, rowsRead, type JobPage, type PagingStyle } from './paging.js';
 import type { BackupProduct } from './products.js';
 import { producerBatch, producerRouteOptions, tenantOf } from './producer.js';
@@ -50,11 +50,6 @@ export type JobListRender =
   | ((page: JobPage, view: JobListView) => unknown)
   | { item(row: JobRow, nowMs: number): unknown; assemble(items: Buffer, page: Pick<JobPage, 'total'>, view: JobListView): Buffer };
 
-/** The page's jobs as JSON array elements, comma-separated, rendering those stored without an item. */
-function listedItems(rows: readonly ListedRow[], nowMs: number, item: (row: JobRow, nowMs: number) => unknown): Buffer {
-  return Buffer.from(rows.map((row) => (typeof row.listed === 'string' ? row.listed : JSON.stringify(item(row.listed, nowMs)))).join(','), 'utf8');
-}
-
 export function registerJobList<Q extends Record<string, unknown>>(app: FastifyInstance, context: RegionContext, store: BackupJobStore, spec: JobListSpec<Q>): void {
   app.get(
     spec.path,
@@ -74,19 +69,15 @@ export function registerJobList<Q extends Record<string, unknown>>(app: FastifyI
       const filter = spec.filter(query, tenantOf(request));
       const pageSize = (query[spec.paging.sizeParam] as number | undefined) ?? spec.defaultPageSize;
       const position = resolvePage(context, spec.paging, query, filter, pageSize);
-      const viewOf = (page: Pick<JobPage, 'next'>): JobListView => ({ request, nowMs: context.clock.nowMs(), nextLink: nextLinkOf(context, spec, query, page, pageSize), pageSize });
+      const nowMs = context.clock.nowMs();
+      const viewOf = (page: Pick<JobPage, 'next'>): JobListView => ({ request, nowMs, nextLink: nextLinkOf(context, spec, query, page, pageSize), pageSize });
       const render = spec.render;
       if (typeof render === 'function') {
         const page = await listJobs(context, store, filter, position, async (...read) => rowsRead(await store.page(...read)));
         return render(page, viewOf(page));
       }
-      const joined = await listJobs(context, store, filter, position, (...read) => store.joinedListedPage(...read));
-      // A page holding jobs written before items were stored at write time is read again row by
-      // row, its continuation taken from those rows, and those jobs are rendered here.
-      const page = joined.unlisted ? await listJobs(context, store, filter, position, async (...read) => rowsRead(await store.listedPage(...read))) : joined;
-      const view = viewOf(page);
-      const items = 'rows' in page ? listedItems(page.rows, view.nowMs, render.item) : page.items;
-      return reply.type('application/json; charset=utf-8').send(render.assemble(items, page, view));
+      const page = await listJobs(context, store, filter, position, (...read) => store.joinedListedPage(...read, (job) => JSON.stringify(render.item(job, nowMs))));
+      return reply.type('application/json; charset=utf-8').send(render.assemble(page.items, page, viewOf(page)));
     },
   );
 }

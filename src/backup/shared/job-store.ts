@@ -58,19 +58,10 @@ export interface PagePosition {
   offset: number;
 }
 
-/** A job of a page of rendered items: its position, and its stored item or, stored without one, the whole job. */
-export interface ListedRow {
-  seq: number;
-  start_time: number;
-  listed: string | JobRow;
-}
-
-/** A page of stored list items, joined in list order inside the database (BackupJobStore.joinedListedPage). */
+/** A page of list items, joined in list order inside the database (BackupJobStore.joinedListedPage). */
 export interface JoinedListedPage {
-  /** The page's stored items, comma-separated, as UTF-8. */
+  /** The page's items, comma-separated, as UTF-8. */
   items: Buffer;
-  /** Whether a job of the page has no stored item (and is missing from `items`). */
-  unlisted: boolean;
   more: boolean;
   /** The page's last job, where the next page starts: present when more follow. */
   last?: JobCursor | undefined;
@@ -78,10 +69,15 @@ export interface JoinedListedPage {
 
 interface JoinedPageRow {
   items: JoinedBytes;
-  unlisted: number;
   /** `start_time:seq` of the page's last job and, when another follows, of the next one. */
   tail: string | null;
 }
+
+/**
+ * Stands in the joined items for a job stored without its item, around its seq. JSON text never
+ * holds a raw control character, so the byte cannot occur inside a stored item.
+ */
+const UNLISTED_MARK = 0x01;
 
 export interface UpsertResult {
   received: number;
@@ -166,8 +162,6 @@ interface TimeBounds {
 
 const FILTER_BOUNDS: TimeBounds = { from: 'startMs', to: 'endMs' };
 
-type ListedColumns = Pick<JobRow, 'seq' | 'start_time' | 'listed'>;
-
 /**
  * Queries of backup_jobs, for every product. Lists are newest first in (start_time, seq)
  * order, both immutable once a job exists, so a keyset position stays valid however many
@@ -176,7 +170,6 @@ type ListedColumns = Pick<JobRow, 'seq' | 'start_time' | 'listed'>;
  */
 export class BackupJobStore {
   private readonly pages = new TemplateCache<QueryValues, JobRow>((shape) => this.pageTemplate(shape, (query) => query.selectAll()));
-  private readonly listedPages = new TemplateCache<QueryValues, ListedColumns>((shape) => this.pageTemplate(shape, (query) => query.select(['seq', 'start_time', 'listed'])));
   private readonly joinedPages = new TemplateCache<QueryValues, JoinedPageRow>((shape) => this.joinedPageTemplate(shape));
   private readonly counts = new TemplateCache<QueryValues, { n: number }>((shape) => this.countTemplate(shape));
 
@@ -192,33 +185,41 @@ export class BackupJobStore {
   }
 
   /**
-   * The same page for lists assembled from rendered items: only the position and the stored
-   * item are read (the whole row costs three times as much), and the whole row only of a job
-   * stored without an item.
+   * The same page for lists assembled from rendered items, as one value: the jobs' stored items
+   * joined in list order inside the database, with the position of the page's last job and
+   * whether more follow, in one statement (one snapshot). A job stored without an item (still
+   * running, or stored before items were) is read whole, by the seq the page gave, and
+   * rendered in its place by `render`. Building a row object per job and joining the items in
+   * JavaScript cost more than the read itself.
    */
-  async listedPage(filter: JobFilter, position: PagePosition, size: number): Promise<{ rows: ListedRow[]; more: boolean }> {
-    const values = pageValues(filter, position);
-    const { rows, more } = pageOf(await this.listedPages.run(pageShapeOf(values, size), values), size);
-    const unlisted = rows.filter((row) => row.listed === null).map((row) => row.seq);
-    // By seq alone, which the tenant's own query just gave: with tenant_id too, SQLite would range over the tenant's jobs.
-    const whole = unlisted.length === 0 ? [] : await this.db.selectFrom('backup_jobs').selectAll().where('seq', 'in', unlisted).execute();
-    const bySeq = new Map(whole.map((row) => [row.seq, row]));
-    return { rows: rows.map((row) => ({ seq: row.seq, start_time: row.start_time, listed: row.listed ?? bySeq.get(row.seq)! })), more };
-  }
-
-  /**
-   * The same page as one value: its stored items joined in list order inside the database,
-   * with the position of its last job and whether more follow, in one statement (one
-   * snapshot). Building a row object per job and joining the items in JavaScript cost more
-   * than the read itself. A page holding a job stored without an item says so (`unlisted`);
-   * its caller reads that page with listedPage instead.
-   */
-  async joinedListedPage(filter: JobFilter, position: PagePosition, size: number): Promise<JoinedListedPage> {
+  async joinedListedPage(filter: JobFilter, position: PagePosition, size: number, render: (job: JobRow) => string): Promise<JoinedListedPage> {
     const values = pageValues(filter, position);
     if ('offset' in values) values.tailOffset = position.offset + size - 1;
     const [row] = await this.joinedPages.run(pageShapeOf(values, size), values);
+    const items = joinedBytes(row?.items ?? null);
     const { more, last } = readTail(row?.tail ?? null);
-    return { items: joinedBytes(row?.items ?? null), unlisted: Number(row?.unlisted ?? 0) > 0, more, ...(last ? { last: { startMs: last.time, seq: last.seq } } : {}) };
+    return { items: items.includes(UNLISTED_MARK) ? await this.withUnlistedRendered(items, render) : items, more, ...(last ? { last: { startMs: last.time, seq: last.seq } } : {}) };
+  }
+
+  /** The items with each marked job read whole and rendered in its place. */
+  private async withUnlistedRendered(items: Buffer, render: (job: JobRow) => string): Promise<Buffer> {
+    const marks: Array<{ start: number; end: number; seq: number }> = [];
+    for (let start = items.indexOf(UNLISTED_MARK); start !== -1; ) {
+      const end = items.indexOf(UNLISTED_MARK, start + 1);
+      marks.push({ start, end, seq: Number(items.toString('latin1', start + 1, end)) });
+      start = items.indexOf(UNLISTED_MARK, end + 1);
+    }
+    // By seq alone, which the tenant's own query just gave: with tenant_id too, SQLite would range over the tenant's jobs.
+    const jobs = await this.db.selectFrom('backup_jobs').selectAll().where('seq', 'in', marks.map((mark) => mark.seq)).execute();
+    const bySeq = new Map(jobs.map((job) => [job.seq, job]));
+    const parts: Buffer[] = [];
+    let from = 0;
+    for (const mark of marks) {
+      parts.push(items.subarray(from, mark.start), Buffer.from(render(bySeq.get(mark.seq)!), 'utf8'));
+      from = mark.end + 1;
+    }
+    parts.push(items.subarray(from));
+    return Buffer.concat(parts);
   }
 
   /**
@@ -247,20 +248,20 @@ export class BackupJobStore {
     });
   }
 
-  /** One statement: the page's items joined, how many of its jobs have none, and one probe for its last position and whether another follows. */
+  /** One statement: the page's items joined (a job without one marked by its seq), and one probe for its last position and whether another follows. */
   private joinedPageTemplate(shape: string) {
     const [names, limit] = JSON.parse(shape) as [string[], number];
     const size = limit - 1;
+    const mark = this.engine === 'postgres' ? sql`chr(${sql.lit(UNLISTED_MARK)})` : sql`char(${sql.lit(UNLISTED_MARK)})`;
     return queryTemplate(this.db, names, (v: QueryValues) => {
       const page = this.inListOrder(v).select(['start_time', 'seq', 'listed']).limit(sql.lit(size));
       const tail = this.inListOrder(v).select(['start_time', 'seq']).limit(sql.lit(2));
-      const joined = this.db
-        .selectFrom(('offset' in v ? page.offset(v.offset as number) : page).as('page'))
-        .select([joinedInOrder(this.engine, 'listed', ['start_time', 'seq'], 'desc').as('items'), sql<number>`count(*) - count(listed)`.as('unlisted')])
-        .as('joined');
-      return this.db.selectFrom(joined).select((eb) => [
-        'joined.items',
-        'joined.unlisted',
+      const item = sql`coalesce(${sql.ref('listed')}, ${mark} || ${sql.ref('seq')} || ${mark})`;
+      return this.db.selectNoFrom((eb) => [
+        eb
+          .selectFrom(('offset' in v ? page.offset(v.offset as number) : page).as('page'))
+          .select(joinedInOrder(this.engine, item, ['start_time', 'seq'], 'desc').as('items'))
+          .as('items'),
         eb
           .selectFrom(('tailOffset' in v ? tail.offset(v.tailOffset as number) : tail.offset(sql.lit(size - 1))).as('tail'))
           .select(joinedPositions(this.engine, 'start_time', 'seq', 'desc').as('tail'))

@@ -88,7 +88,7 @@ export interface PageRead {
   last?: JobCursor | undefined;
 }
 
-/** A page of rows as listJobs reads it (BackupJobStore.page or listedPage). */
+/** A page of rows as listJobs reads it (BackupJobStore.page). */
 export function rowsRead<R extends PagedRow>(read: { rows: R[]; more: boolean }): { rows: R[] } & PageRead {
   const last = read.rows[read.rows.length - 1];
   return { ...read, last: last && { startMs: last.start_time, seq: last.seq } };
