@@ -2,10 +2,10 @@ import { sql, type Expression, type RawBuilder } from 'kysely';
 import type { Engine } from './database.js';
 
 /**
- * A text column (or expression) of a subquery's rows joined with commas, in the subquery's order, as UTF-8
- * bytes: a page of documents rendered at write time becomes one buffer inside the database,
- * ready for the socket, instead of one JavaScript string per row (measured on /aos/audit:
- * 28 µs against 65–120 µs for 100 rows, encoding for the response included).
+ * A text column (or expression) of a subquery's rows joined with commas, in the subquery's
+ * order, as UTF-8 bytes: a page of documents rendered at write time becomes one buffer inside
+ * the database, ready for the socket, instead of one JavaScript string per row (measured on
+ * /aos/audit: 28 µs against 65–120 µs for 100 rows, encoding for the response included).
  *
  * PostgreSQL is told the order. SQLite cannot be told it without sorting the rows again
  * (61 µs); it aggregates an ordered subquery in that order, because a subquery with ORDER BY
@@ -22,8 +22,8 @@ export function joinedInOrder(engine: Engine, value: string | Expression<unknown
 /** The subquery's order: every column of `orderBy` ascending, or every one descending. */
 export type Direction = 'asc' | 'desc';
 
-/** The same join as text, of any text expression: for a few short values, such as keyset positions. */
-export function joinedTextInOrder(engine: Engine, value: Expression<unknown>, orderBy: readonly string[], direction: Direction = 'asc'): RawBuilder<string | null> {
+/** The same join as text, of any text expression (joinedPositions joins keyset positions with it). */
+function joinedTextInOrder(engine: Engine, value: Expression<unknown>, orderBy: readonly string[], direction: Direction = 'asc'): RawBuilder<string | null> {
   if (engine === 'postgres') {
     const keys = orderBy.map((name) => (direction === 'desc' ? sql`${sql.ref(name)} desc` : sql.ref(name)));
     return sql<string | null>`string_agg(${value}, ',' order by ${sql.join(keys)})`;
