@@ -13,6 +13,10 @@ export const aosModule: ProductModule = {
   name: 'aos',
   migrations: aosMigrations,
   seed: seedAos,
+  seedOptions: [
+    { flag: 'audit-events', key: 'auditEvents', description: 'audit records to create' },
+    { flag: 'scan-job-days', key: 'scanJobDays', description: 'days of daily scan jobs to create' },
+  ],
   async register(app, context) {
     installErrorHandling(app, aosErrorEnvelope);
     const db = context.db as Kysely<AosTables>;

@@ -59,6 +59,7 @@ export const backupModule: ProductModule = {
   name: 'backup',
   migrations: backupMigrations,
   seed: seedBackup,
+  seedOptions: [{ flag: 'backup-jobs', key: 'backupJobs', description: 'backup jobs to create for each Cloud Backup product' }],
   async register(app: FastifyInstance, context: RegionContext) {
     const db = context.db as Kysely<BackupTables>;
     const jobs = new BackupJobStore(db, context.engine);

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { findDataCenter } from '../topology/data-centers.js';
 import { httpProducerClient, seedTenant } from '../simulator/seed.js';
+import { PRODUCT_MODULES } from '../runtime/modules.js';
 import { AdminClient, CliError } from './admin-client.js';
 import { startCommand } from './start.js';
 import { registerOpusCommands } from './opus.js';
@@ -149,17 +150,19 @@ program
     }
   });
 
-program
+const seedCommand = program
   .command('seed')
   .description('Create a simulated history for a tenant through the producer API')
-  .requiredOption('--tenant <tenant>', 'tenant id or name')
-  .addOption(new Option('--audit-events <n>', 'audit records to create').argParser((v) => positive('--audit-events', v)))
-  .addOption(new Option('--scan-job-days <n>', 'days of daily scan jobs to create').argParser((v) => positive('--scan-job-days', v)))
-  .addOption(new Option('--backup-jobs <n>', 'backup jobs to create for each Cloud Backup product').argParser((v) => positive('--backup-jobs', v)))
+  .requiredOption('--tenant <tenant>', 'tenant id or name');
+// Each module declares the sizes its part of the simulator takes.
+for (const option of PRODUCT_MODULES.flatMap((module) => module.seedOptions ?? [])) {
+  seedCommand.addOption(new Option(`--${option.flag} <n>`, option.description).argParser((v) => positive(`--${option.flag}`, v)));
+}
+seedCommand
   .addOption(new Option('--days <d>', 'spread over the last D days').default(7).argParser((v) => positive('--days', v)))
   .option('--seed <text>', 'seed of the deterministic simulator', 'meridian')
   .option('--json', 'print JSON')
-  .action(async (options: { tenant: string; auditEvents?: number; scanJobDays?: number; backupJobs?: number; days: number; seed: string; json?: boolean }) => {
+  .action(async (options: { tenant: string; days: number; seed: string; json?: boolean } & Record<string, unknown>) => {
     const client = new AdminClient();
     const { base, tenant: found } = await client.identityOfTenant(options.tenant);
     const regionUrl = client.endpoints.regions[found.homeRegion];
@@ -172,13 +175,15 @@ program
       }
       return cached.token;
     };
+    const counts: Record<string, number | undefined> = {};
+    for (const option of PRODUCT_MODULES.flatMap((module) => module.seedOptions ?? [])) counts[option.key] = options[option.key] as number | undefined;
     const started = Date.now();
     const report = await seedTenant(httpProducerClient(client.http, regionUrl, token), {
       tenantId: found.id,
       tenantName: found.name,
       days: options.days,
       endMs: Date.now(),
-      counts: { auditEvents: options.auditEvents, scanJobDays: options.scanJobDays, backupJobs: options.backupJobs },
+      counts,
       demo: false,
       seed: options.seed,
     });

@@ -27,6 +27,7 @@ export const opusModule: ProductModule = {
   name: 'opus',
   migrations: opusMigrations,
   seed: seedOpus,
+  seedOptions: [{ flag: 'opus-records', key: 'opusRecords', description: 'Opus records to submit' }],
   async register(app, context) {
     const db = context.db as Kysely<OpusTables>;
     const { engine, clock } = context;

@@ -34,6 +34,15 @@ export interface ProductModule {
   register(app: FastifyInstance, context: RegionContext): Promise<void>;
   /** The module's part of the simulator; it writes only through the producer API. */
   seed?: ModuleSeeder;
+  /** The sizes its seeder reads from `SeedRequest.counts`; each becomes a `meridian seed` option. */
+  seedOptions?: readonly SeedOption[];
+}
+
+/** A `meridian seed --<flag> <n>` option: `key` is its name in `SeedRequest.counts`. */
+export interface SeedOption {
+  flag: string;
+  key: string;
+  description: string;
 }
 
 /** How a module's part of the simulator reaches the producer API of the tenant's region. */
