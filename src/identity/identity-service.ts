@@ -48,7 +48,7 @@ export interface IdentityServiceOptions {
   adminKey: string;
   audit: AuditDelivery;
   /** `perMinute` limits the listener's other routes per address; the token endpoint has its own limits. */
-  tokenRateLimit: { perMinute: number; token: TokenThrottleLimits; redis?: Redis | undefined };
+  tokenRateLimit: { perMinute: number; token: TokenThrottleLimits; redis?: Redis | undefined; redisPrefix?: string };
 }
 
 /** One environment's identity host: token endpoint, discovery, JWKS and the admin API. */
@@ -88,7 +88,8 @@ export class IdentityService extends HostedService {
     });
     const ownReplayCache = options.replayCache ? undefined : new StoreReplayCache(database.db, () => options.clock.nowMs());
     const { redis } = options.tokenRateLimit;
-    const counterPrefix = `meridian-rl-identity-${options.environment.id}-token-`;
+    // The deployment's prefix too: deployments (and test runs) sharing one Redis must not share counts.
+    const counterPrefix = `${options.tokenRateLimit.redisPrefix ?? 'meridian'}:rl-identity-${options.environment.id}-token-`;
     const counter = redis ? new RedisWindowCounter(redis, counterPrefix, 60_000) : new MemoryWindowCounter(60_000, () => options.clock.nowMs());
     const service = new IdentityService(options, database, app, { ...(ownReplayCache ? { replayCache: ownReplayCache } : {}), counter });
     await service.keys.activeKey();

@@ -104,6 +104,7 @@ export class Meridian {
             failuresPerClientPerAddress: config.tokenFailuresPerMinutePerClient,
           },
           redis: this.redis,
+          redisPrefix: config.postgresSchemaPrefix,
         },
       });
       this.identities.set(envId, identity);
