@@ -120,7 +120,7 @@ const raw = async (url: string, w: World, line: string): Promise<Answer> => {
 function alteredCertificate(certificate: ClientCertificate): string {
   const der = Buffer.from(certificate.certDer);
   // 30 82 LL LL | 30 82 LL LL | A0 03 02 01 02 | 02 10 <serial>: a byte inside the signed serial number.
-  der[20] ^= 0x01;
+  der[20] = der[20]! ^ 0x01;
   return der.toString('base64');
 }
 

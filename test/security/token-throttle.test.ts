@@ -69,7 +69,7 @@ describe.each([false, ...(redisAvailable ? [true] : [])])('token endpoint thrott
     // Malformed requests and forged assertions count as failures of their source just the same.
     const other = fetchFrom('127.0.0.6', harness.caPem);
     for (let i = 0; i < LIMITS.tokenFailuresPerMinutePerAddress; i++) {
-      const form = i % 2 === 0 ? { grant_type: 'password' } : { grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: `e30.${Buffer.from(JSON.stringify({ iss: randomUUID() })).toString('base64url')}.x` };
+      const form: Record<string, string> = i % 2 === 0 ? { grant_type: 'password' } : { grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: `e30.${Buffer.from(JSON.stringify({ iss: randomUUID() })).toString('base64url')}.x` };
       expect((await post(other, form)).status).toBeLessThan(429);
     }
     expect((await post(other, { grant_type: 'client_credentials', client_id: randomUUID(), client_secret: 'x' })).status).toBe(429);
