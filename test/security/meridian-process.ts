@@ -77,6 +77,11 @@ export class MeridianProcess {
     await exited;
   }
 
+  /** The running child's process id (for its RSS). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get region(): string {
     return this.endpoints.regions.us!;
   }
