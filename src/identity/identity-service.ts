@@ -15,7 +15,9 @@ import { Directory } from './directory.js';
 import { registerDiscovery } from './discovery.js';
 import { identityMigrations, type IdentityTables } from './schema.js';
 import { SigningKeys } from './signing-keys.js';
-import type { ReplayCache } from './replay-cache.js';
+import { StoreReplayCache, type ReplayCache } from './replay-cache.js';
+import { TokenThrottle, type TokenThrottleLimits } from './token/token-throttle.js';
+import { MemoryWindowCounter, RedisWindowCounter, type WindowCounter } from '../platform/window-counter.js';
 import { AccessTokenIssuer } from './token/access-tokens.js';
 import { ClientAuthenticator } from './token/client-authentication.js';
 import { registerTokenEndpoint } from './token/token-endpoint.js';
@@ -41,10 +43,12 @@ export interface IdentityServiceOptions {
   logger: Logger;
   clock: Clock;
   tls?: TlsMaterial | undefined;
-  replayCache: ReplayCache;
+  /** Shared by a deployment's nodes (Redis); absent, the identity's own store keeps used assertions. */
+  replayCache?: ReplayCache | undefined;
   adminKey: string;
   audit: AuditDelivery;
-  tokenRateLimit: { perMinute: number; redis?: Redis | undefined };
+  /** `perMinute` limits the listener's other routes per address; the token endpoint has its own limits. */
+  tokenRateLimit: { perMinute: number; token: TokenThrottleLimits; redis?: Redis | undefined; redisPrefix?: string };
 }
 
 /** One environment's identity host: token endpoint, discovery, JWKS and the admin API. */
@@ -58,6 +62,7 @@ export class IdentityService extends HostedService {
     readonly options: IdentityServiceOptions,
     private readonly database: Database<IdentityTables>,
     app: FastifyInstance,
+    private readonly owned: { replayCache?: ReplayCache; counter: WindowCounter },
   ) {
     super(app);
     const { clock } = options;
@@ -81,11 +86,16 @@ export class IdentityService extends HostedService {
         version: '1.0.0',
       },
     });
-    const service = new IdentityService(options, database, app);
+    const ownReplayCache = options.replayCache ? undefined : new StoreReplayCache(database.db, () => options.clock.nowMs());
+    const { redis } = options.tokenRateLimit;
+    // The deployment's prefix too: deployments (and test runs) sharing one Redis must not share counts.
+    const counterPrefix = `${options.tokenRateLimit.redisPrefix ?? 'meridian'}:rl-identity-${options.environment.id}-token-`;
+    const counter = redis ? new RedisWindowCounter(redis, counterPrefix, 60_000) : new MemoryWindowCounter(60_000, () => options.clock.nowMs());
+    const service = new IdentityService(options, database, app, { ...(ownReplayCache ? { replayCache: ownReplayCache } : {}), counter });
     await service.keys.activeKey();
     const authenticator = new ClientAuthenticator({
       directory: service.directory,
-      replayCache: options.replayCache,
+      replayCache: options.replayCache ?? ownReplayCache!,
       clock: options.clock,
       audiences: () => [`${service.url}/connect/token`, service.url, `${service.url}/`],
       replayKeyPrefix: `${options.environment.id}:`,
@@ -94,13 +104,10 @@ export class IdentityService extends HostedService {
       perMinute: options.tokenRateLimit.perMinute,
       redis: options.tokenRateLimit.redis,
       nameSpace: `meridian-rl-identity-${options.environment.id}-`,
-      // Per client where the form names one, so one noisy client does not throttle its neighbours behind a NAT.
-      key: (request) => {
-        const body = request.body as Record<string, unknown> | undefined;
-        return typeof body?.client_id === 'string' ? `client:${body.client_id}` : `ip:${request.ip}`;
-      },
+      // The admin API and discovery, per address; /connect/token opts out for its own throttle (token-throttle.ts).
+      key: (request) => `ip:${request.ip}`,
     });
-    await registerTokenEndpoint(app, authenticator, service.issuer);
+    await registerTokenEndpoint(app, authenticator, service.issuer, new TokenThrottle(options.tokenRateLimit.token, counter));
     registerDiscovery(app, service.keys, () => service.url);
     await registerAdminRoutes(app, { directory: service.directory, keys: service.keys, issuer: service.issuer, adminKey: options.adminKey });
     return service;
@@ -109,6 +116,8 @@ export class IdentityService extends HostedService {
   override async close(): Promise<void> {
     await this.outbox.stop();
     await super.close();
+    await this.owned.replayCache?.close();
+    await this.owned.counter.close();
     await this.database.close();
   }
 }

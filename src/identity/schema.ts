@@ -41,6 +41,8 @@ export interface IdentityTables {
     retired_at: number | null;
   };
   identity_audit_outbox: OutboxTable & { seq: Generated<number> };
+  /** Client-assertion `jti`s already used, each until its assertion expires (replay-cache.ts). */
+  identity_assertion_replays: { replay_key: string; expires_at: number };
 }
 
 export const identityMigrations: ModuleMigrations = {
@@ -100,6 +102,16 @@ export const identityMigrations: ModuleMigrations = {
           .execute();
         await createOutboxTable(db, engine, 'identity_audit_outbox').execute();
         await createOutboxIndex(db, 'identity_audit_outbox');
+      },
+    }),
+    '002_assertion_replays': () => ({
+      async up(db) {
+        await db.schema
+          .createTable('identity_assertion_replays')
+          .addColumn('replay_key', 'text', (c) => c.primaryKey())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('identity_assertion_replays_expiry').on('identity_assertion_replays').column('expires_at').execute();
       },
     }),
   },

@@ -10,7 +10,7 @@ import { ensureLocalTls } from '../platform/tls/local-ca.js';
 import { findDataCenter, findEnvironment, type EnvironmentId } from '../topology/data-centers.js';
 import type { StorageLocation } from '../storage/database.js';
 import { IdentityService } from '../identity/identity-service.js';
-import { MemoryReplayCache, RedisReplayCache, type ReplayCache } from '../identity/replay-cache.js';
+import { RedisReplayCache, type ReplayCache } from '../identity/replay-cache.js';
 import { PRODUCER_PERMISSION } from '../platform/producer.js';
 import { RegionServer } from '../regions/region-server.js';
 import { GlobalEndpoint } from '../global/global-endpoint.js';
@@ -84,8 +84,6 @@ export class Meridian {
       this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
       await this.redis.connect();
       this.replayCache = new RedisReplayCache(this.redis, `${config.postgresSchemaPrefix}:jti:`, () => this.clock.nowMs());
-    } else {
-      this.replayCache = new MemoryReplayCache(() => this.clock.nowMs());
     }
     for (const envId of config.environments) {
       const environment = findEnvironment(envId)!;
@@ -98,7 +96,16 @@ export class Meridian {
         replayCache: this.replayCache,
         adminKey: config.adminKey,
         audit: { deliver: (region, tenantId, records) => this.deliverAudit(envId, region, tenantId, records) },
-        tokenRateLimit: { perMinute: config.tokenRateLimitPerMinute, redis: this.redis },
+        tokenRateLimit: {
+          perMinute: config.tokenRateLimitPerMinute,
+          token: {
+            issuedPerClient: config.tokenRateLimitPerMinute,
+            failuresPerAddress: config.tokenFailuresPerMinutePerAddress,
+            failuresPerClientPerAddress: config.tokenFailuresPerMinutePerClient,
+          },
+          redis: this.redis,
+          redisPrefix: config.postgresSchemaPrefix,
+        },
       });
       this.identities.set(envId, identity);
       identity.setPublicUrl(await this.listen(identity.app, portFor(config, { identity: envId })));

@@ -61,6 +61,11 @@ export async function registerAdminRoutes(app: FastifyInstance, options: AdminRo
   await app.register(
     async (admin) => {
       installErrorHandling(admin, adminErrorEnvelope);
+      // Admin answers carry new client secrets and producer tokens; none of them may rest in a cache.
+      admin.addHook('onSend', async (_request, reply, payload) => {
+        reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+        return payload;
+      });
       const expected = createHash('sha256').update(options.adminKey).digest();
       admin.addHook('onRequest', async (request) => {
         const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
