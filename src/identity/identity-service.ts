@@ -14,12 +14,13 @@ import { OutboxDispatcher } from '../platform/outbox.js';
 import { Directory } from './directory.js';
 import { registerDiscovery } from './discovery.js';
 import { identityMigrations, type IdentityTables } from './schema.js';
-import { SigningKeys } from './signing-keys.js';
+import { SigningKeys, type SigningKeyTiming } from './signing-keys.js';
 import type { ReplayCache } from './replay-cache.js';
 import { AccessTokenIssuer } from './token/access-tokens.js';
 import { ClientAuthenticator } from './token/client-authentication.js';
 import { registerTokenEndpoint } from './token/token-endpoint.js';
 import { registerAdminRoutes } from './admin/admin-routes.js';
+import { registerServiceTokenRoute, ServiceCredentials } from './service-credentials.js';
 
 const OAUTH_CODES = new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope']);
 
@@ -45,6 +46,8 @@ export interface IdentityServiceOptions {
   adminKey: string;
   audit: AuditDelivery;
   tokenRateLimit: { perMinute: number; redis?: Redis | undefined };
+  /** How long nodes cache the signing keys, and how long before it signs a new key is published. */
+  signingKeys?: SigningKeyTiming | undefined;
 }
 
 /** One environment's identity host: token endpoint, discovery, JWKS and the admin API. */
@@ -53,6 +56,7 @@ export class IdentityService extends HostedService {
   readonly keys: SigningKeys;
   readonly issuer: AccessTokenIssuer;
   readonly outbox: OutboxDispatcher;
+  readonly serviceCredentials: ServiceCredentials;
 
   private constructor(
     readonly options: IdentityServiceOptions,
@@ -61,7 +65,8 @@ export class IdentityService extends HostedService {
   ) {
     super(app);
     const { clock } = options;
-    this.keys = new SigningKeys(database.db, clock);
+    this.keys = new SigningKeys(database.db, clock, options.signingKeys);
+    this.serviceCredentials = new ServiceCredentials(database.db, clock, options.environment.id);
     this.issuer = new AccessTokenIssuer(this.keys, clock, () => this.url);
     this.outbox = new OutboxDispatcher(database.db as never, IDENTITY_AUDIT_OUTBOX, options.audit.deliver, clock, options.logger);
     this.directory = new Directory(database.db, clock, options.environment.id, () => this.outbox.kick());
@@ -102,7 +107,8 @@ export class IdentityService extends HostedService {
     });
     await registerTokenEndpoint(app, authenticator, service.issuer);
     registerDiscovery(app, service.keys, () => service.url);
-    await registerAdminRoutes(app, { directory: service.directory, keys: service.keys, issuer: service.issuer, adminKey: options.adminKey });
+    registerServiceTokenRoute(app, { credentials: service.serviceCredentials, directory: service.directory, issuer: service.issuer });
+    await registerAdminRoutes(app, { directory: service.directory, keys: service.keys, issuer: service.issuer, adminKey: options.adminKey, serviceCredentials: service.serviceCredentials });
     return service;
   }
 
