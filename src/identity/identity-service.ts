@@ -6,7 +6,7 @@ import { createApiServer, type TlsMaterial } from '../platform/http-server.js';
 import { HostedService } from '../platform/hosted-service.js';
 import type { ErrorEnvelope } from '../platform/error-handling.js';
 import type { Clock } from '../platform/clock.js';
-import { openDatabase, type Database, type StorageLocation } from '../storage/database.js';
+import { openDatabase, ping, type Database, type StorageLocation } from '../storage/database.js';
 import { migrate } from '../storage/migrations.js';
 import type { CloudEnvironment } from '../topology/data-centers.js';
 import { IDENTITY_AUDIT_OUTBOX, type AuditDelivery } from './audit-trail.js';
@@ -110,6 +110,11 @@ export class IdentityService extends HostedService {
     registerServiceTokenRoute(app, { credentials: service.serviceCredentials, directory: service.directory, issuer: service.issuer });
     await registerAdminRoutes(app, { directory: service.directory, keys: service.keys, issuer: service.issuer, adminKey: options.adminKey, serviceCredentials: service.serviceCredentials });
     return service;
+  }
+
+  /** Resolves when this listener's database answers (its /ready probe). */
+  async pingStore(): Promise<void> {
+    await ping(this.database.db as never);
   }
 
   override async close(): Promise<void> {

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { generateRequestId, registerRequestContext } from './request-context.js';
 import { registerCaseInsensitiveQuery } from './query.js';
 import { installErrorHandling, installNotFound, type ErrorEnvelope } from './error-handling.js';
+import { instrumentRequests } from './metrics.js';
 
 export interface TlsMaterial {
   key: string;
@@ -41,6 +42,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
   const app = Fastify({ ...base, ...(https ? { https } : {}) } as FastifyServerOptions) as unknown as FastifyInstance;
 
   registerRequestContext(app);
+  instrumentRequests(app, String(options.logger.bindings().service ?? 'meridian'));
   registerCaseInsensitiveQuery(app);
   installErrorHandling(app, options.errorEnvelope);
   installNotFound(app, options.errorEnvelope);

@@ -7,7 +7,7 @@ import { registerPermissionGuard, requirePermission } from '../platform/permissi
 import { createPagingTokenCodec } from '../platform/paging-token.js';
 import type { Clock } from '../platform/clock.js';
 import type { ProductModule, RegionContext } from '../platform/product-module.js';
-import { openDatabase, type Database, type StorageLocation } from '../storage/database.js';
+import { openDatabase, ping, type Database, type StorageLocation } from '../storage/database.js';
 import { migrate } from '../storage/migrations.js';
 import type { DataCenter } from '../topology/data-centers.js';
 import { isPublicRoute, registerBearerAuth } from './bearer-auth.js';
@@ -87,9 +87,13 @@ export class RegionServer extends HostedService {
       // Per app per tenant, as Microsoft Graph throttles: producers feeding a tenant do not eat its readers' quota.
       key: (request) => (request.principal ? `${request.principal.tenantId}:${request.principal.clientId}` : request.ip),
     });
-    app.get('/health', { schema: { hide: true }, config: { public: true } }, async () => ({ status: 'ok', dataCenter: options.dataCenter.code }));
     for (const module of options.modules) await app.register(async (scope) => module.register(scope, context));
     return server;
+  }
+
+  /** Resolves when this listener's database answers (its /ready probe). */
+  async pingStore(): Promise<void> {
+    await ping(this.database.db as never);
   }
 
   override async close(): Promise<void> {

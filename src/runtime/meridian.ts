@@ -15,8 +15,12 @@ import { PRODUCER_PERMISSION } from '../platform/producer.js';
 import { RegionServer } from '../regions/region-server.js';
 import { GlobalEndpoint } from '../global/global-endpoint.js';
 import { PRODUCT_MODULES } from './modules.js';
+import { registerOperationsRoutes, type ReadinessCheck } from '../platform/operations.js';
 import { portFor, signingKeyLeadMs, type MeridianConfig } from './config.js';
 import { checkConfig } from './config-checks.js';
+
+/** Bound on any one Redis command when Redis is cut off. */
+export const REDIS_COMMAND_TIMEOUT_MS = 2000;
 
 export interface Endpoints {
   /** This node's own listeners by part (identity-commercial, region-us, global). */
@@ -88,7 +92,17 @@ export class Meridian {
   private async boot(): Promise<void> {
     const { config } = this;
     if (config.redisUrl) {
-      this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+      // Without Redis a command fails at once (no offline queue) or within the command timeout: 503s, not held requests.
+      this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: REDIS_COMMAND_TIMEOUT_MS, connectTimeout: 3000 });
+      let redisDown = false;
+      this.redis.on('error', (error: Error) => {
+        if (!redisDown) this.logger.warn({ err: { message: error.message } }, 'Redis is unreachable; retrying');
+        redisDown = true;
+      });
+      this.redis.on('ready', () => {
+        if (redisDown) this.logger.warn('Redis is reachable again');
+        redisDown = false;
+      });
       await this.redis.connect();
       this.replayCache = new RedisReplayCache(this.redis, `${config.postgresSchemaPrefix}:jti:`, () => this.clock.nowMs());
     } else {
@@ -109,6 +123,7 @@ export class Meridian {
         signingKeys: { cacheMs: config.signingKeyCacheMs, publishLeadMs: signingKeyLeadMs(config, envId) },
       });
       this.identities.set(envId, identity);
+      registerOperationsRoutes(identity.app, { service: `identity-${envId}`, checks: this.readinessChecks(() => identity.pingStore()) });
       identity.setPublicUrl(await this.listen(`identity-${envId}`, identity.app, portFor(config, { identity: envId }), config.identityUrls[envId]));
     }
     for (const dc of config.regions) {
@@ -127,6 +142,7 @@ export class Meridian {
         audit: (tenantId, records) => this.deliverAudit(dc.environment, dc.code, tenantId, records),
       });
       this.regions.set(dc.code, region);
+      registerOperationsRoutes(region.app, { service: `region-${dc.code}`, checks: this.readinessChecks(() => region.pingStore()) });
       region.setPublicUrl(await this.listen(`region-${dc.code}`, region.app, portFor(config, { region: dc.code }), config.regionUrls[dc.code]));
     }
     if (config.global) {
@@ -137,9 +153,16 @@ export class Meridian {
         fetch: this.fetch,
         regionUrl: (code) => this.regionUrl(code),
       });
+      registerOperationsRoutes(this.global.app, { service: 'global', checks: [] });
       this.global.setPublicUrl(await this.listen('global', this.global.app, portFor(config, { global: true }), config.globalUrl));
     }
     for (const identity of this.identities.values()) identity.outbox.start();
+  }
+
+  /** A listener is ready when its database answers and, in a deployment that has one, Redis does. */
+  private readinessChecks(database: () => Promise<void>): ReadinessCheck[] {
+    const redis = this.redis;
+    return [{ name: 'database', check: database }, ...(redis ? [{ name: 'redis', check: () => redis.ping() }] : [])];
   }
 
   /**
