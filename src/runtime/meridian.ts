@@ -16,6 +16,7 @@ import { RegionServer } from '../regions/region-server.js';
 import { GlobalEndpoint } from '../global/global-endpoint.js';
 import { PRODUCT_MODULES } from './modules.js';
 import { registerOperationsRoutes, type ReadinessCheck } from '../platform/operations.js';
+import { jobQueueGauges } from '../platform/jobs/job-metrics.js';
 import { portFor, signingKeyLeadMs, type MeridianConfig } from './config.js';
 import { checkConfig } from './config-checks.js';
 
@@ -44,6 +45,7 @@ export class Meridian {
   private redis: Redis | undefined;
   private readonly producerTokens = new Map<string, { token: string; until: number }>();
   private replayCache: ReplayCache | undefined;
+  private readonly gaugeReleases: Array<() => void> = [];
   /** Each listener's own address on this node (its public URL may be a load balancer's). */
   readonly nodeUrls: Record<string, string> = {};
 
@@ -143,6 +145,7 @@ export class Meridian {
       });
       this.regions.set(dc.code, region);
       registerOperationsRoutes(region.app, { service: `region-${dc.code}`, checks: this.readinessChecks(() => region.pingStore()) });
+      this.gaugeReleases.push(...jobQueueGauges(`region-${dc.code}`, () => region.context.jobs.stats()));
       region.setPublicUrl(await this.listen(`region-${dc.code}`, region.app, portFor(config, { region: dc.code }), config.regionUrls[dc.code]));
     }
     if (config.global) {
@@ -266,6 +269,7 @@ export class Meridian {
   }
 
   async close(): Promise<void> {
+    for (const release of this.gaugeReleases) release();
     await this.global?.close().catch(() => {});
     for (const identity of this.identities.values()) await identity.outbox.stop();
     for (const region of this.regions.values()) await region.close().catch(() => {});
