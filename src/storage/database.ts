@@ -87,6 +87,8 @@ export async function openDatabase<DB>(location: StorageLocation): Promise<Datab
   });
   // An idle connection the server dropped (a restart, a failover) is replaced on next use; unheard, it would end the process.
   pool.on('error', () => {});
+  // The same for a connection the server drops while a request holds it: its query fails (a 503), the process stays up.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const dropGauge = scrapedGauge('meridian_db_pool_connections', 'PostgreSQL pool connections by store and state (total, idle, waiting requests)', ['store', 'state'], async () => [
     { labels: { store: location.schema, state: 'total' }, value: pool.totalCount },
     { labels: { store: location.schema, state: 'idle' }, value: pool.idleCount },
