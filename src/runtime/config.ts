@@ -78,10 +78,11 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env, over
     identityUrls: Object.fromEntries(
       ENVIRONMENTS.flatMap((e) => (env[`MERIDIAN_IDENTITY_URL_${e.id.toUpperCase()}`] ? [[e.id, trimUrl(env[`MERIDIAN_IDENTITY_URL_${e.id.toUpperCase()}`]!)]] : [])),
     ),
+    // Every MERIDIAN_REGION_URL_<DC>, known or not: a misspelt data center is named at start-up, not ignored.
     regionUrls: Object.fromEntries(
-      DATA_CENTERS.flatMap((dc) => {
-        const url = env[`MERIDIAN_REGION_URL_${dc.code.toUpperCase().replace(/-/g, '_')}`];
-        return url ? [[dc.code, trimUrl(url)]] : [];
+      Object.entries(env).flatMap(([name, url]) => {
+        const code = /^MERIDIAN_REGION_URL_([A-Z0-9_]+)$/.exec(name)?.[1];
+        return code && url ? [[code.toLowerCase().replace(/_/g, '-'), trimUrl(url)]] : [];
       }),
     ),
     plainHttp: env.MERIDIAN_PLAIN_HTTP === '1' || env.MERIDIAN_PLAIN_HTTP === 'true',
