@@ -21,6 +21,7 @@ interface Entry {
 const BENCHMARKS: Entry[] = [
   { name: 'tokens', file: 'tokens.ts', exportName: 'benchTokens' },
   { name: 'audit', file: 'audit.ts', exportName: 'benchAudit' },
+  { name: 'audit-pg', file: 'audit.ts', exportName: 'benchAuditPostgres' },
   { name: 'backup-jobs', file: 'backup-jobs.ts', exportName: 'benchBackupJobs' },
   { name: 'opus', file: 'opus.ts', exportName: 'benchOpus' },
 ];
