@@ -23,6 +23,7 @@ const BENCHMARKS: Entry[] = [
   { name: 'audit', file: 'audit.ts', exportName: 'benchAudit' },
   { name: 'audit-pg', file: 'audit.ts', exportName: 'benchAuditPostgres' },
   { name: 'backup-jobs', file: 'backup-jobs.ts', exportName: 'benchBackupJobs' },
+  { name: 'backup-jobs-pg', file: 'backup-jobs.ts', exportName: 'benchBackupJobsPostgres' },
   { name: 'opus', file: 'opus.ts', exportName: 'benchOpus' },
 ];
 
