@@ -20,6 +20,7 @@ interface Entry {
 
 const BENCHMARKS: Entry[] = [
   { name: 'tokens', file: 'tokens.ts', exportName: 'benchTokens' },
+  { name: 'tokens-pg', file: 'tokens-production.ts', exportName: 'benchTokensProduction' },
   { name: 'audit', file: 'audit.ts', exportName: 'benchAudit' },
   { name: 'audit-pg', file: 'audit.ts', exportName: 'benchAuditPostgres' },
   { name: 'backup-jobs', file: 'backup-jobs.ts', exportName: 'benchBackupJobs' },
