@@ -7,6 +7,7 @@ import { PRODUCT_MODULES } from '../runtime/modules.js';
 import { AdminClient, CliError } from './admin-client.js';
 import { startCommand } from './start.js';
 import { registerOpusCommands } from './opus.js';
+import { registerClusterCommand } from './cluster.js';
 
 const program = new Command();
 program.name('meridian').description('Meridian, an open implementation of the AvePoint Graph API').showHelpAfterError();
@@ -199,6 +200,7 @@ function positive(flag: string, value: string): number {
 }
 
 registerOpusCommands(program);
+registerClusterCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CliError) {

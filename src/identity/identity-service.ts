@@ -6,7 +6,7 @@ import { createApiServer, type TlsMaterial } from '../platform/http-server.js';
 import { HostedService } from '../platform/hosted-service.js';
 import type { ErrorEnvelope } from '../platform/error-handling.js';
 import type { Clock } from '../platform/clock.js';
-import { openDatabase, type Database, type StorageLocation } from '../storage/database.js';
+import { openDatabase, ping, type Database, type StorageLocation } from '../storage/database.js';
 import { migrate } from '../storage/migrations.js';
 import type { CloudEnvironment } from '../topology/data-centers.js';
 import { IDENTITY_AUDIT_OUTBOX, type AuditDelivery } from './audit-trail.js';
@@ -14,7 +14,7 @@ import { OutboxDispatcher } from '../platform/outbox.js';
 import { Directory } from './directory.js';
 import { registerDiscovery } from './discovery.js';
 import { identityMigrations, type IdentityTables } from './schema.js';
-import { SigningKeys } from './signing-keys.js';
+import { SigningKeys, type SigningKeyTiming } from './signing-keys.js';
 import { StoreReplayCache, type ReplayCache } from './replay-cache.js';
 import { TokenThrottle, type TokenThrottleLimits } from './token/token-throttle.js';
 import { MemoryWindowCounter, RedisWindowCounter, type WindowCounter } from '../platform/window-counter.js';
@@ -22,6 +22,7 @@ import { AccessTokenIssuer } from './token/access-tokens.js';
 import { ClientAuthenticator } from './token/client-authentication.js';
 import { registerTokenEndpoint } from './token/token-endpoint.js';
 import { registerAdminRoutes } from './admin/admin-routes.js';
+import { registerServiceTokenRoute, ServiceCredentials } from './service-credentials.js';
 
 const OAUTH_CODES = new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope']);
 
@@ -49,6 +50,8 @@ export interface IdentityServiceOptions {
   audit: AuditDelivery;
   /** `perMinute` limits the listener's other routes per address; the token endpoint has its own limits. */
   tokenRateLimit: { perMinute: number; token: TokenThrottleLimits; redis?: Redis | undefined; redisPrefix?: string };
+  /** How long nodes cache the signing keys, and how long before it signs a new key is published. */
+  signingKeys?: SigningKeyTiming | undefined;
 }
 
 /** One environment's identity host: token endpoint, discovery, JWKS and the admin API. */
@@ -57,6 +60,7 @@ export class IdentityService extends HostedService {
   readonly keys: SigningKeys;
   readonly issuer: AccessTokenIssuer;
   readonly outbox: OutboxDispatcher;
+  readonly serviceCredentials: ServiceCredentials;
 
   private constructor(
     readonly options: IdentityServiceOptions,
@@ -66,7 +70,8 @@ export class IdentityService extends HostedService {
   ) {
     super(app);
     const { clock } = options;
-    this.keys = new SigningKeys(database.db, clock);
+    this.keys = new SigningKeys(database.db, clock, options.signingKeys);
+    this.serviceCredentials = new ServiceCredentials(database.db, clock, options.environment.id);
     this.issuer = new AccessTokenIssuer(this.keys, clock, () => this.url);
     this.outbox = new OutboxDispatcher(database.db as never, IDENTITY_AUDIT_OUTBOX, options.audit.deliver, clock, options.logger);
     this.directory = new Directory(database.db, clock, options.environment.id, () => this.outbox.kick());
@@ -109,8 +114,14 @@ export class IdentityService extends HostedService {
     });
     await registerTokenEndpoint(app, authenticator, service.issuer, new TokenThrottle(options.tokenRateLimit.token, counter));
     registerDiscovery(app, service.keys, () => service.url);
-    await registerAdminRoutes(app, { directory: service.directory, keys: service.keys, issuer: service.issuer, adminKey: options.adminKey });
+    registerServiceTokenRoute(app, { credentials: service.serviceCredentials, directory: service.directory, issuer: service.issuer });
+    await registerAdminRoutes(app, { directory: service.directory, keys: service.keys, issuer: service.issuer, adminKey: options.adminKey, serviceCredentials: service.serviceCredentials });
     return service;
+  }
+
+  /** Resolves when this listener's database answers (its /ready probe). */
+  async pingStore(): Promise<void> {
+    await ping(this.database.db as never);
   }
 
   override async close(): Promise<void> {

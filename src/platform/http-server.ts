@@ -8,6 +8,7 @@ import { installErrorHandling, installNotFound, type ErrorEnvelope } from './err
 import { refuseNonOriginFormTargets } from './request-target.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { TLS_SERVER_POLICY } from './tls/tls-policy.js';
+import { instrumentRequests } from './metrics.js';
 
 export interface TlsMaterial {
   key: string;
@@ -47,6 +48,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
   refuseNonOriginFormTargets(app);
   registerSecurityHeaders(app, { https: Boolean(https) });
   registerRequestContext(app);
+  instrumentRequests(app, String(options.logger.bindings().service ?? 'meridian'));
   registerCaseInsensitiveQuery(app);
   installErrorHandling(app, options.errorEnvelope);
   installNotFound(app, options.errorEnvelope);

@@ -7,6 +7,7 @@ import type { Actor, Directory } from '../directory.js';
 import type { SigningKeys } from '../signing-keys.js';
 import type { AccessTokenIssuer } from '../token/access-tokens.js';
 import { PRODUCER_PERMISSION } from '../../platform/producer.js';
+import type { ServiceCredentials } from '../service-credentials.js';
 
 /** Meridian's own admin envelope, shaped like Microsoft Graph's error object. */
 export const adminErrorEnvelope: ErrorEnvelope = (error, request) => ({
@@ -51,6 +52,7 @@ export interface AdminRoutesOptions {
   keys: SigningKeys;
   issuer: AccessTokenIssuer;
   adminKey: string;
+  serviceCredentials: ServiceCredentials;
 }
 
 /**
@@ -155,7 +157,30 @@ export async function registerAdminRoutes(app: FastifyInstance, options: AdminRo
         await directory.removeCertificate(params.clientId, params.certificate, actor(request));
         return reply.status(204).send();
       });
-      admin.post('/signing-keys/rotate', { schema: { tags, summary: 'Rotate the access-token signing key', response: { 200: Type.Object({ kid: Type.String() }) } }, config: { public: true } }, async () => options.keys.rotate());
+      admin.post(
+        '/signing-keys/rotate',
+        { schema: { tags, summary: 'Rotate the access-token signing key (published at once, signing from activatesAt)', response: { 200: Type.Object({ kid: Type.String(), activatesAt: Type.String() }) } }, config: { public: true } },
+        async () => {
+          const rotated = await options.keys.rotate();
+          return { kid: rotated.kid, activatesAt: new Date(rotated.activatesAtMs).toISOString() };
+        },
+      );
+      admin.post(
+        '/service-credentials',
+        {
+          schema: {
+            tags,
+            summary: 'Create a service credential for a region-only deployment (producer tokens of its data centers only)',
+            body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 128 }), dataCenters: Type.Array(Type.String(), { minItems: 1 }) }),
+            response: { 201: Type.Object({ clientId: Type.String(), clientSecret: Type.String(), name: Type.String(), dataCenters: Type.Array(Type.String()) }), ...errors },
+          },
+          config: { public: true },
+        },
+        async (request, reply) => {
+          reply.status(201);
+          return options.serviceCredentials.create(request.body as { name: string; dataCenters: string[] });
+        },
+      );
       admin.post(
         '/tenants/:tenant/producer-token',
         { schema: { tags, summary: 'Mint a producer token for a tenant (feeds data in through the producer API)', params: TenantRef }, config: { public: true } },
