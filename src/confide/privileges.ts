@@ -24,3 +24,7 @@ export type PrivilegeName =
   | 'canGenerateUploadLinkInShareCenter';
 
 export type Privileges = Partial<Record<PrivilegeName, boolean>>;
+
+/** What the share center checks of an address before it touches a user. */
+const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+export const isEmailAddress = (email: string): boolean => EMAIL.test(email.trim());
