@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { Clock } from '../../platform/clock.js';
 import type { RunningJob } from '../../platform/jobs/job-runner.js';
 import { isEmailAddress, type Privileges } from '../privileges.js';
@@ -39,6 +40,8 @@ export class TaskRunner {
       if (items.length === 0) break;
       await this.tasks.applyChunk(task.taskId, items, (trx, item) => this.apply(new PrivilegedUserStore(trx), task, item));
       await job.progress(await this.counts(task.taskId));
+      // SQLite runs statements synchronously: let the region's requests in between chunks.
+      await setImmediate();
     }
     await this.tasks.finish(task.taskId, 'Completed', this.clock.nowMs());
     return this.counts(task.taskId);

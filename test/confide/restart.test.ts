@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Harness } from '../support/harness.js';
+import { ENGINES, POSTGRES_URL } from '../support/services.js';
+import { IMPORT, PERMISSION, privilegedUsers, waitForTask } from './support.js';
+
+const USERS = 5000;
+
+describe.each(ENGINES)('a Confide task across a restart on %s', (engine) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'meridian-confide-'));
+  const schemaPrefix = `c${randomBytes(5).toString('hex')}`;
+  const config = { dataDir, ...(engine === 'postgres' ? { postgresSchemaPrefix: schemaPrefix } : {}) };
+
+  afterAll(async () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    if (engine !== 'postgres') return;
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ nspname: string }>('select nspname from pg_namespace where nspname like $1', [`${schemaPrefix}\\_%`]);
+      for (const row of rows) await client.query(`drop schema if exists "${row.nspname}" cascade`);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('resumes an import stopped part way when the region starts again: every user once, every invitation once', async () => {
+    // Every tenth address is invalid, every third user is invited.
+    const body = Array.from({ length: USERS }, (_, i) => ({ email: i % 10 === 9 ? `broken-${i}` : `member-${i}@contoso.com`, canShareLink: i % 2 === 0, sendInvitationEmail: i % 3 === 0 }));
+    const first = await Harness.start({ engine, regions: ['us'], config });
+    let app;
+    let taskUrl: string;
+    let interrupted: any;
+    try {
+      app = await first.tenantWithApp([PERMISSION]);
+      const token = await first.token(app);
+      const started = await first.send('POST', `${first.regionUrl('us')}${IMPORT}`, token, body);
+      expect(started.status, started.text).toBe(200);
+      taskUrl = `${IMPORT}/${started.body.data.taskId}`;
+      // Stop the region as soon as the task is under way.
+      for (const until = Date.now() + 30_000; ; ) {
+        interrupted = (await first.get(`${first.regionUrl('us')}${taskUrl}`, token)).body.data;
+        if (interrupted.processedCount > 0 || Date.now() > until) break;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(interrupted.status).toBe('InProgress');
+      expect(interrupted.processedCount).toBeGreaterThan(0);
+      expect(interrupted.processedCount).toBeLessThan(USERS);
+    } finally {
+      await first.close();
+    }
+
+    const second = await Harness.start({ engine, regions: ['us'], config });
+    try {
+      const region = second.regionUrl('us');
+      // The identity listens on a new port, so it is a new issuer: the app asks for a new token.
+      const token = await second.token(app!);
+      const done = await waitForTask(second, `${region}${taskUrl!}`, token, 60_000);
+      expect(done).toMatchObject({ status: 'Completed', totalCount: USERS, processedCount: USERS, failedCount: USERS / 10, startTime: interrupted.startTime });
+      expect(done.items).toHaveLength(USERS / 10);
+      expect(done.items.every((item: any) => item.email.startsWith('broken-') && item.errorMessage === 'Invalid email format.')).toBe(true);
+      const users = await privilegedUsers(second, region, await second.producerToken(app!.tenantId));
+      expect(users.size).toBe(USERS - USERS / 10);
+      for (const [i, user] of body.entries()) {
+        if (i % 10 === 9) continue;
+        const stored = users.get(user.email)!;
+        expect(stored.canShareLink, user.email).toBe(user.canShareLink);
+        expect(stored.invitations, user.email).toHaveLength(user.sendInvitationEmail ? 1 : 0);
+      }
+    } finally {
+      await second.close();
+    }
+  }, 180_000);
+});
