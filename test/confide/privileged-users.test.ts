@@ -3,6 +3,9 @@ import { Harness, type TestApp } from '../support/harness.js';
 import { ENGINES } from '../support/services.js';
 import { expectMatchesSample, responseSample } from '../support/doc-samples.js';
 import { IMPORT, PERMISSION, UPDATE, privilegedUsers, waitForTask } from './support.js';
+import { seedConfide } from '../../src/confide/seed.js';
+import { httpProducerClient } from '../../src/simulator/seed.js';
+import { buildWorld } from '../../src/simulator/world.js';
 
 const PAGES = 'main/services-and-features/confide';
 
@@ -244,5 +247,24 @@ describe.each(ENGINES)('Confide producer routes on %s', (engine) => {
     expect((await harness.get(url, producer)).body.value).toEqual([]);
     expect((await harness.send('POST', url, await harness.token(app), { value: [{ email: 'ok@contoso.com' }] })).status).toBe(403);
     expect((await harness.get(url, await harness.token(app))).status).toBe(403);
+  });
+
+  it('seeds privileged users from the tenant\'s simulated world, the demo a dozen, and seeding again changes nothing', async () => {
+    const app = await harness.tenantWithApp([PERMISSION]);
+    const producer = await harness.producerToken(app.tenantId);
+    const client = httpProducerClient(harness.fetch, region, async () => producer);
+    const request = { tenantId: app.tenantId, tenantName: 'Fabrikam', days: 30, endMs: Date.parse('2026-02-27T00:00:00Z'), counts: {}, demo: true, seed: 'demo' };
+    expect(await seedConfide(client, request)).toEqual({ confidePrivilegedUsers: 12 });
+    const demo = await privilegedUsers(harness, region, producer);
+    expect(await seedConfide(client, request)).toEqual({ confidePrivilegedUsers: 12 });
+    expect(await privilegedUsers(harness, region, producer)).toEqual(new Map([...demo].map(([key, user]) => [key, { ...user, updatedTime: expect.any(String) }])));
+    expect(await seedConfide(client, { ...request, demo: false, counts: { confideUsers: 80 } })).toEqual({ confidePrivilegedUsers: 80 });
+    const users = await privilegedUsers(harness, region, producer);
+    expect(users.size).toBe(80);
+    const world = buildWorld({ tenantId: app.tenantId, tenantName: 'Fabrikam', seed: 'demo', users: 96, endMs: request.endMs });
+    const mails = new Set(world.users.map((user) => user.mail.toLowerCase()));
+    expect([...users.keys()].every((email) => mails.has(email))).toBe(true);
+    expect([...users.values()].some((user) => user.invitations.length > 0)).toBe(true);
+    expect([...users.values()].some((user) => user.isShareCoordinator)).toBe(true);
   });
 });

@@ -4,6 +4,9 @@ import { ENGINES } from '../support/services.js';
 import { expectMatchesSample, responseSample } from '../support/doc-samples.js';
 import { simulateDmsoAudits, type DmsoActor } from '../../src/dmso/simulator.js';
 import { ACTION_CODES, MODULE_CODES } from '../../src/dmso/catalogue.js';
+import { seedDmso } from '../../src/dmso/seed.js';
+import { httpProducerClient } from '../../src/simulator/seed.js';
+import { buildWorld } from '../../src/simulator/world.js';
 
 const PAGE = 'main/services-and-features/dmso/dmso.md';
 const PERMISSION = 'dmso.graph.readwrite.all';
@@ -292,5 +295,29 @@ describe.each(ENGINES)('producer API for DMSO audit records on %s', (engine) => 
   it('refuses callers without the producer permission', async () => {
     const app = await harness.tenantWithApp([PERMISSION]);
     expect((await harness.send('POST', url, await harness.token(app), { value: [record()] })).status).toBe(403);
+  });
+
+  it('seeds the demo history from the tenant\'s simulated world, and seeding again adds nothing', async () => {
+    const app = await harness.tenantWithApp([PERMISSION]);
+    const producer = httpProducerClient(harness.fetch, harness.regionUrl('us'), () => harness.producerToken(app.tenantId));
+    const endMs = Date.parse(END);
+    const request = { tenantId: app.tenantId, tenantName: 'Fabrikam', days: 7, endMs, counts: {}, demo: true, seed: 'demo' };
+    expect(await seedDmso(producer, request)).toEqual({ dmsoAuditRecords: 1500 });
+    expect(await seedDmso(producer, { ...request, demo: false, counts: { dmsoAudits: 40 } })).toEqual({ dmsoAuditRecords: 40 });
+    const token = await harness.token(app);
+    const records: any[] = [];
+    for (let index = 1; ; index++) {
+      const page = await harness.get(`${harness.regionUrl('us')}/dmso/audits?${WINDOW}&pageSize=200&pageIndex=${index}`, token);
+      records.push(...page.body.data);
+      if (!page.body.nextLink) break;
+    }
+    expect(records).toHaveLength(1500);
+    const world = buildWorld({ tenantId: app.tenantId, tenantName: 'Fabrikam', seed: 'demo', endMs });
+    const people = new Map(world.users.map((user) => [user.id, user]));
+    for (const record of records) {
+      expect(people.get(record.userEntraId)).toMatchObject({ displayName: record.userDisplayName, userPrincipalName: record.userPrincipalName });
+    }
+    expect(new Set(records.map((record) => record.action)).size).toBeGreaterThan(100);
+    expect(records.some((record) => record.objectDetail.some((item: any) => world.sites.some((site) => item.path.startsWith(site.url))))).toBe(true);
   });
 });
