@@ -96,15 +96,22 @@ export function* simulateDmsoAudits(options: DmsoHistoryOptions, batchSize = 100
   if (batch.length > 0) yield batch;
 }
 
-/** One to three objects of a library: files, and folders holding files and subfolders. */
+/** One to three objects of a library: files, and folders holding files and subfolders, no name twice in a folder. */
 function documentObjects(random: SeededRandom, siteUrls: readonly string[]): DownloadItem[] {
   const site = siteUrls.length > 0 ? random.pick(siteUrls) : 'https://contoso.sharepoint.com/sites/Documents';
-  const library = `${site}/${random.pick(LIBRARIES)}`;
-  return Array.from({ length: random.int(1, 3) }, () => (random.chance(0.5) ? { path: `${library}/${random.pick(FILES)}`, type: 1 as const, children: [] } : folder(random, `${library}/${random.pick(FOLDERS)}`, 2)));
+  return folderContents(random, `${site}/${random.pick(LIBRARIES)}`, random.int(1, 3), 0.5, 2);
 }
 
-function folder(random: SeededRandom, path: string, depth: number): DownloadItem {
-  const children: DownloadItem[] = Array.from({ length: random.int(0, 3) }, () => ({ path: `${path}/${random.pick(FILES)}`, type: 1 as const, children: [] }));
-  if (depth > 0 && random.chance(0.5)) children.push(folder(random, `${path}/${random.pick(FOLDERS)}`, depth - 1));
-  return { path, type: 2, children };
+function folderContents(random: SeededRandom, path: string, count: number, folderChance: number, depth: number): DownloadItem[] {
+  const names = new Set<string>();
+  const items: DownloadItem[] = [];
+  for (let i = 0; i < count; i++) {
+    const isFolder = depth > 0 && random.chance(folderChance);
+    const name = random.pick(isFolder ? FOLDERS : FILES);
+    if (names.has(name)) continue;
+    names.add(name);
+    const itemPath = `${path}/${name}`;
+    items.push(isFolder ? { path: itemPath, type: 2, children: folderContents(random, itemPath, random.int(0, 4), 0.25, depth - 1) } : { path: itemPath, type: 1, children: [] });
+  }
+  return items;
 }
