@@ -1,32 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Harness } from '../support/harness.js';
-import { ENGINES, POSTGRES_URL } from '../support/services.js';
+import { durableStorage, Harness } from '../support/harness.js';
+import { ENGINES } from '../support/services.js';
 import { IMPORT, PERMISSION, privilegedUsers, waitForTask } from './support.js';
 
 const USERS = 5000;
 
 describe.each(ENGINES)('a Confide task across a restart on %s', (engine) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'meridian-confide-'));
-  const schemaPrefix = `c${randomBytes(5).toString('hex')}`;
-  const config = { dataDir, ...(engine === 'postgres' ? { postgresSchemaPrefix: schemaPrefix } : {}) };
-
-  afterAll(async () => {
-    rmSync(dataDir, { recursive: true, force: true });
-    if (engine !== 'postgres') return;
-    const client = new pg.Client({ connectionString: POSTGRES_URL });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ nspname: string }>('select nspname from pg_namespace where nspname like $1', [`${schemaPrefix}\\_%`]);
-      for (const row of rows) await client.query(`drop schema if exists "${row.nspname}" cascade`);
-    } finally {
-      await client.end();
-    }
-  });
+  const storage = durableStorage(engine);
+  const config = storage.config;
+  afterAll(() => storage.remove());
 
   it('resumes an import stopped part way when the region starts again: every user once, every invitation once', async () => {
     // Every tenth address is invalid, every third user is invited.
