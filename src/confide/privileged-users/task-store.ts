@@ -160,12 +160,22 @@ export class TaskStore {
 
   /**
    * Applies a chunk of items and records their outcomes and the task's counters in one
-   * transaction: after a crash the task resumes exactly at its first pending item.
+   * transaction: after a crash the task resumes exactly at its first pending item. Each item
+   * is claimed first (its row locked while still pending), so a node that lost the job's lease
+   * and a node that took it over never both apply or count the same item.
    */
   async applyChunk(taskId: string, items: PendingItem[], apply: (trx: Transaction<ConfideTables>, item: PendingItem) => Promise<string | null>): Promise<ItemOutcome[]> {
     return this.db.transaction().execute(async (trx) => {
       const outcomes: ItemOutcome[] = [];
       for (const item of items) {
+        const claimed = await trx
+          .updateTable('confide_task_items')
+          .set({ state: 'Pending' })
+          .where('task_id', '=', taskId)
+          .where('position', '=', item.position)
+          .where('state', '=', 'Pending')
+          .executeTakeFirst();
+        if (Number(claimed.numUpdatedRows) === 0) continue;
         const failure = await apply(trx, item);
         await trx
           .updateTable('confide_task_items')
