@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
+import { TaskStore } from '../../src/confide/privileged-users/task-store.js';
+import type { ConfideTables } from '../../src/confide/schema.js';
 import { durableStorage, Harness } from '../support/harness.js';
 import { ENGINES } from '../support/services.js';
 import { IMPORT, PERMISSION, privilegedUsers, waitForTask } from './support.js';
@@ -53,6 +57,35 @@ describe.each(ENGINES)('a Confide task across a restart on %s', (engine) => {
         expect(stored.canShareLink, user.email).toBe(user.canShareLink);
         expect(stored.invitations, user.email).toHaveLength(user.sendInvitationEmail ? 1 : 0);
       }
+    } finally {
+      await second.close();
+    }
+  }, 180_000);
+
+  it('hands over tasks stored by a process that stopped before queueing them: a sound one completes, a broken one ends Failed and says why', async () => {
+    const first = await Harness.start({ engine, regions: ['us'], config });
+    let app;
+    const sound = randomUUID();
+    const broken = randomUUID();
+    try {
+      app = await first.tenantWithApp([PERMISSION]);
+      // What a POST stores before it enqueues the job, written as a process that died right then would have left it.
+      const db = first.meridian.regions.get('us')!.context.db as Kysely<ConfideTables>;
+      const store = new TaskStore(db);
+      const users = [{ email: 'kept@contoso.com', canShareLink: true }, { email: 'also@contoso.com', sendInvitationEmail: true }];
+      for (const taskId of [sound, broken]) await store.create({ taskId, tenantId: app.tenantId, kind: 'import', idempotencyKey: undefined, requestHash: taskId, users, nowMs: Date.now() });
+      // A stored item that cannot be read: every attempt fails on it.
+      await db.updateTable('confide_task_items').set({ request_json: '{' }).where('task_id', '=', broken).where('position', '=', 1).execute();
+    } finally {
+      await first.close();
+    }
+    const second = await Harness.start({ engine, regions: ['us'], config });
+    try {
+      const token = await second.token(app!);
+      const region = second.regionUrl('us');
+      expect(await waitForTask(second, `${region}${IMPORT}/${sound}`, token)).toMatchObject({ status: 'Completed', processedCount: 2, failedCount: 0 });
+      const failed = await waitForTask(second, `${region}${IMPORT}/${broken}`, token, 60_000);
+      expect(failed).toMatchObject({ status: 'Failed', totalCount: 2, processedCount: 0, message: 'Import task failed: the stored user at position 1 of the task cannot be read.', finishTime: expect.stringMatching(/Z$/) });
     } finally {
       await second.close();
     }

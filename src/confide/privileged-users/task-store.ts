@@ -155,7 +155,13 @@ export class TaskStore {
       .orderBy('position')
       .limit(limit)
       .execute();
-    return rows.map((row) => ({ position: row.position, request: JSON.parse(row.request_json) as PendingItem['request'] }));
+    return rows.map((row) => {
+      try {
+        return { position: row.position, request: JSON.parse(row.request_json) as PendingItem['request'] };
+      } catch {
+        throw new Error(`the stored user at position ${row.position} of the task cannot be read.`);
+      }
+    });
   }
 
   /**
