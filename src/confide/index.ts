@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import { aosErrorEnvelope, installErrorHandling } from '../platform/error-handling.js';
+import { OutboxDispatcher } from '../platform/outbox.js';
+import { CONFIDE_AUDIT_OUTBOX } from './audit.js';
 import type { ProductModule } from '../platform/product-module.js';
 import { registerPrivilegedUserProducerRoutes } from './privileged-users/producer-routes.js';
 import { TASK_JOB_KIND, TaskRunner, type TaskJobPayload } from './privileged-users/task-runner.js';
@@ -22,12 +24,16 @@ export const confideModule: ProductModule = {
     installErrorHandling(app, aosErrorEnvelope);
     const db = context.db as Kysely<ConfideTables>;
     const tasks = new TaskStore(db);
-    const runner = new TaskRunner(tasks, context.clock);
+    const audit = new OutboxDispatcher(db as unknown as Kysely<never>, CONFIDE_AUDIT_OUTBOX, (_destination, tenantId, records) => context.audit(tenantId, records), context.clock, context.logger.child({ module: 'confide' }));
+    const runner = new TaskRunner(tasks, context.clock, () => audit.kick());
     // A task's items are its progress, so a short lease hands a crashed node's task over quickly.
     context.jobs.define<TaskJobPayload>(TASK_JOB_KIND, (job) => runner.run(job), { maxAttempts: 3, leaseMs: 5_000 });
-    registerTaskRoutes(app, context, tasks);
+    registerTaskRoutes(app, context, tasks, audit);
     registerPrivilegedUserProducerRoutes(app, context);
     // Tasks stored by a process that stopped before handing them to the job runner.
     for (const task of await tasks.unqueued()) await queueTask(context, tasks, task);
+    // Deliver what earlier runs left in the outbox once the region can take it.
+    app.addHook('onListen', async () => audit.start());
+    app.addHook('onClose', async () => audit.stop());
   },
 };

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import { createOutboxIndex, createOutboxTable, type OutboxTable } from '../platform/outbox.js';
 import { addSequenceColumn, type ModuleMigrations } from '../storage/migrations.js';
 import { PRIVILEGES } from './privileges.js';
 
@@ -43,6 +44,8 @@ export interface ConfideTables {
     tenant_id: string;
     task_id: string;
     kind: string;
+    /** The client id of the app that asked for it. */
+    requested_by: string;
     /** The caller's Idempotency-Key or client-request-id: a retried request finds its task. */
     idempotency_key: string | null;
     request_hash: string;
@@ -65,6 +68,8 @@ export interface ConfideTables {
     state: string;
     error_message: string | null;
   };
+  /** The kernel's outbox shape (src/platform/outbox.ts): audit records of the tasks on their way to the audit log. */
+  confide_audit_outbox: Omit<OutboxTable, 'seq'> & { seq: Generated<number> };
 }
 
 export const confideMigrations: ModuleMigrations = {
@@ -97,6 +102,7 @@ export const confideMigrations: ModuleMigrations = {
           .addColumn('tenant_id', 'text', (c) => c.notNull())
           .addColumn('task_id', 'text', (c) => c.notNull().unique())
           .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('requested_by', 'text', (c) => c.notNull())
           .addColumn('idempotency_key', 'text')
           .addColumn('request_hash', 'text', (c) => c.notNull())
           .addColumn('state', 'text', (c) => c.notNull())
@@ -123,6 +129,9 @@ export const confideMigrations: ModuleMigrations = {
           .addPrimaryKeyConstraint('confide_task_items_pk', ['task_id', 'position'])
           .execute();
         await db.schema.createIndex('confide_task_items_state').on('confide_task_items').columns(['task_id', 'state', 'position']).execute();
+
+        await createOutboxTable(db, engine, 'confide_audit_outbox').execute();
+        await createOutboxIndex(db, 'confide_audit_outbox');
       },
     }),
   },

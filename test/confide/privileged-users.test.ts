@@ -87,6 +87,25 @@ describe.each(ENGINES)('Confide privileged users on %s', (engine) => {
     expect(users.has('stranger@example.com')).toBe(false);
   });
 
+  it('audits each task in the AOS audit log (product Confide): when it is asked for and when it finishes', async () => {
+    const auditor = await harness.tenantWithApp([PERMISSION, 'audit.read.all']);
+    const bearer = await harness.token(auditor);
+    const started = await post(UPDATE, [{ email: 'nobody@example.com', canShareLink: true }], {}, bearer);
+    await waitForTask(harness, `${region}${UPDATE}/${started.body.data.taskId}`, bearer);
+    const window = `startTime=${new Date(Date.now() - 600_000).toISOString()}&endTime=${new Date(Date.now() + 60_000).toISOString()}&productTypes=VDR`;
+    let records: any[] = [];
+    for (const until = Date.now() + 20_000; records.length < 2 && Date.now() < until; ) {
+      records = (await harness.get(`${region}/aos/audit?${window}`, bearer)).body.data;
+      if (records.length < 2) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(records.map((record) => record.actionName)).toEqual(['Update privileged users', 'Update privileged users finished']);
+    for (const record of records) {
+      expect(record).toMatchObject({ product: 'Confide', actionUser: auditor.clientId, objectType: 'Privileged user', operationType: 'Update', objectName: '1 user' });
+      expect(JSON.parse(record.actionParameters).taskId).toBe(started.body.data.taskId);
+    }
+    expect(records[1].comment).toBe('1 of 1 users failed.');
+  });
+
   it('answers the samples\' /confide/... paths with the same routes', async () => {
     const started = await post(`/confide${IMPORT}`, [{ email: 'alias@example.com', canShareLink: true }]);
     expect(started.status, started.text).toBe(200);

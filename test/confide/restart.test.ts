@@ -73,7 +73,7 @@ describe.each(ENGINES)('a Confide task across a restart on %s', (engine) => {
       const db = first.meridian.regions.get('us')!.context.db as Kysely<ConfideTables>;
       const store = new TaskStore(db);
       const users = [{ email: 'kept@contoso.com', canShareLink: true }, { email: 'also@contoso.com', sendInvitationEmail: true }];
-      for (const taskId of [sound, broken]) await store.create({ taskId, tenantId: app.tenantId, kind: 'import', idempotencyKey: undefined, requestHash: taskId, users, nowMs: Date.now() });
+      for (const taskId of [sound, broken]) await store.create({ taskId, tenantId: app.tenantId, kind: 'import', requestedBy: app.clientId, idempotencyKey: undefined, requestHash: taskId, users, nowMs: Date.now() }, async () => undefined);
       // A stored item that cannot be read: every attempt fails on it.
       await db.updateTable('confide_task_items').set({ request_json: '{' }).where('task_id', '=', broken).where('position', '=', 1).execute();
     } finally {

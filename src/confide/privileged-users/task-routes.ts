@@ -4,8 +4,9 @@ import { badRequest, invalidParameter, notFound } from '../../platform/errors.js
 import type { RegionContext } from '../../platform/product-module.js';
 import { routeAtPaths } from '../../platform/route-aliases.js';
 import { ConfideError, PrivilegedUsers, TaskCreated, TaskParams, TaskStatus } from './task-schemas.js';
+import { appendAudit } from '../audit.js';
 import { TASK_JOB_KIND, type TaskJobPayload } from './task-runner.js';
-import type { TaskKind, TaskRow, TaskState, TaskStore } from './task-store.js';
+import { TASK_LABELS, usersCount, type TaskKind, type TaskRow, type TaskState, type TaskStore } from './task-store.js';
 
 export const CONFIDE_PERMISSION = 'confide.graph.readwrite.all';
 const TAGS = ['AvePoint Confide'];
@@ -14,10 +15,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_IDEMPOTENCY_KEY = 200;
 
 /** The two documented task kinds: their path segment, their pages' titles and words. */
-const TASKS: Record<TaskKind, { segment: string; label: string; start: { operationId: string; summary: string; description: string }; status: { operationId: string; summary: string } }> = {
+const TASKS: Record<TaskKind, { segment: string; start: { operationId: string; summary: string; description: string }; status: { operationId: string; summary: string } }> = {
   import: {
     segment: 'import-users',
-    label: 'Import',
     start: {
       operationId: 'importConfideSharingUsers',
       summary: 'Import Confide sharing users',
@@ -27,7 +27,6 @@ const TASKS: Record<TaskKind, { segment: string; label: string; start: { operati
   },
   update: {
     segment: 'update-users',
-    label: 'Update',
     start: {
       operationId: 'updateConfideSharingUsers',
       summary: 'Update Confide sharing users',
@@ -58,7 +57,7 @@ export async function queueTask(context: RegionContext, tasks: TaskStore, task: 
  * route shape serving both kinds, each answered at the documented `/admin/shareSetting/…` and at
  * the samples' `/confide/admin/shareSetting/…`.
  */
-export function registerTaskRoutes(app: FastifyInstance, context: RegionContext, tasks: TaskStore): void {
+export function registerTaskRoutes(app: FastifyInstance, context: RegionContext, tasks: TaskStore, audit: { kick(): void }): void {
   for (const [kind, words] of Object.entries(TASKS) as Array<[TaskKind, (typeof TASKS)[TaskKind]]>) {
     const path = `/admin/shareSetting/${words.segment}`;
 
@@ -74,15 +73,28 @@ export function registerTaskRoutes(app: FastifyInstance, context: RegionContext,
       config: { permission: CONFIDE_PERMISSION },
       handler: async (request) => {
         const users = request.body as Array<Record<string, unknown> & { email: string }>;
-        const { task } = await tasks.create({
-          taskId: randomUUID(),
-          tenantId: request.principal!.tenantId,
-          kind,
-          idempotencyKey: idempotencyKeyOf(request),
-          requestHash: hash('sha256', JSON.stringify(users), 'base64url'),
-          users,
-          nowMs: context.clock.nowMs(),
-        });
+        const nowMs = context.clock.nowMs();
+        const { task, created } = await tasks.create(
+          {
+            taskId: randomUUID(),
+            tenantId: request.principal!.tenantId,
+            kind,
+            requestedBy: request.principal!.clientId,
+            idempotencyKey: idempotencyKeyOf(request),
+            requestHash: hash('sha256', JSON.stringify(users), 'base64url'),
+            users,
+            nowMs,
+          },
+          (trx, stored) =>
+            appendAudit(trx, stored.tenantId, nowMs, {
+              actionName: `${TASK_LABELS[kind]} privileged users`,
+              operationType: kind === 'import' ? 'Create' : 'Update',
+              actor: stored.requestedBy,
+              objectName: usersCount(stored.totalCount),
+              parameters: { taskId: stored.taskId, emails: users.slice(0, 20).map((user) => user.email), totalCount: stored.totalCount },
+            }),
+        );
+        if (created) audit.kick();
         // Also for a retried request: its first try may have stored the task and stopped before queueing it.
         if (task.jobId === null) await queueTask(context, tasks, task);
         return { data: { taskId: task.taskId } };
@@ -101,17 +113,17 @@ export function registerTaskRoutes(app: FastifyInstance, context: RegionContext,
       config: { permission: CONFIDE_PERMISSION },
       handler: async (request) => {
         const { taskId } = request.params as { taskId: string };
-        if (!UUID.test(taskId)) throw invalidParameter('taskId', `must be the UUID a ${words.label.toLowerCase()} request answered, not '${taskId.slice(0, 60)}'`);
+        if (!UUID.test(taskId)) throw invalidParameter('taskId', `must be the UUID a ${TASK_LABELS[kind].toLowerCase()} request answered, not '${taskId.slice(0, 60)}'`);
         const task = await tasks.find(request.principal!.tenantId, kind, taskId.toLowerCase());
-        if (!task) throw notFound(`No ${words.label.toLowerCase()} users task '${taskId}' exists in this tenant.`);
-        return { data: await statusOf(context, tasks, task, words.label) };
+        if (!task) throw notFound(`No ${TASK_LABELS[kind].toLowerCase()} users task '${taskId}' exists in this tenant.`);
+        return { data: await statusOf(context, tasks, task) };
       },
     });
   }
 }
 
 /** The task as its status page shows it; a job that ran out of attempts makes the task Failed, with its reason. */
-async function statusOf(context: RegionContext, tasks: TaskStore, task: TaskRow, label: string) {
+async function statusOf(context: RegionContext, tasks: TaskStore, task: TaskRow) {
   let state = task.state;
   let finishMs = task.finishMs;
   let reason: string | undefined;
@@ -131,7 +143,7 @@ async function statusOf(context: RegionContext, tasks: TaskStore, task: TaskRow,
     processedCount: task.processedCount,
     failedCount: task.failedCount,
     items: failed.map((item) => ({ email: item.email, success: false, status: 'Failed', errorMessage: item.errorMessage })),
-    message: MESSAGES[state](label, reason),
+    message: MESSAGES[state](TASK_LABELS[task.kind], reason),
     startTime: task.startMs === null ? null : new Date(task.startMs).toISOString(),
     finishTime: finishMs === null ? null : new Date(finishMs).toISOString(),
   };

@@ -1,9 +1,10 @@
 import { setImmediate } from 'node:timers/promises';
 import type { Clock } from '../../platform/clock.js';
 import type { RunningJob } from '../../platform/jobs/job-runner.js';
+import { appendAudit } from '../audit.js';
 import { isEmailAddress, type Privileges } from '../privileges.js';
 import { PrivilegedUserStore } from './privileged-user-store.js';
-import type { PendingItem, TaskRow, TaskStore } from './task-store.js';
+import { TASK_LABELS, usersCount, type PendingItem, type TaskRow, type TaskStore } from './task-store.js';
 
 /** The kernel job kind that runs import and update tasks. */
 export const TASK_JOB_KIND = 'confide.privileged-users-task';
@@ -27,6 +28,8 @@ export class TaskRunner {
   constructor(
     private readonly tasks: TaskStore,
     private readonly clock: Clock,
+    /** Called once an audit record is committed, so the outbox delivers it soon. */
+    private readonly onAudit: () => void,
   ) {}
 
   async run(job: RunningJob<TaskJobPayload>): Promise<{ processedCount: number; failedCount: number }> {
@@ -43,7 +46,18 @@ export class TaskRunner {
       // SQLite runs statements synchronously: let the region's requests in between chunks.
       await setImmediate();
     }
-    await this.tasks.finish(task.taskId, 'Completed', this.clock.nowMs());
+    const finishMs = this.clock.nowMs();
+    await this.tasks.complete(task.taskId, finishMs, (trx, done) =>
+      appendAudit(trx, done.tenantId, finishMs, {
+        actionName: `${TASK_LABELS[done.kind]} privileged users finished`,
+        operationType: done.kind === 'import' ? 'Create' : 'Update',
+        actor: done.requestedBy,
+        objectName: usersCount(done.totalCount),
+        parameters: { taskId: done.taskId, totalCount: done.totalCount, processedCount: done.processedCount, failedCount: done.failedCount },
+        ...(done.failedCount > 0 ? { comment: `${done.failedCount} of ${done.totalCount} users failed.` } : {}),
+      }),
+    );
+    this.onAudit();
     return this.counts(task.taskId);
   }
 

@@ -6,10 +6,15 @@ import type { ConfideTables } from '../schema.js';
 export type TaskKind = 'import' | 'update';
 export type TaskState = 'NotStarted' | 'InProgress' | 'Completed' | 'Failed';
 
+/** How the pages name each kind ("Import task finished."). */
+export const TASK_LABELS: Record<TaskKind, string> = { import: 'Import', update: 'Update' };
+export const usersCount = (count: number): string => `${count} user${count === 1 ? '' : 's'}`;
+
 export interface TaskRow {
   taskId: string;
   tenantId: string;
   kind: TaskKind;
+  requestedBy: string;
   state: TaskState;
   totalCount: number;
   processedCount: number;
@@ -33,11 +38,15 @@ export interface NewTask {
   taskId: string;
   tenantId: string;
   kind: TaskKind;
+  requestedBy: string;
   idempotencyKey: string | undefined;
   requestHash: string;
   users: ReadonlyArray<Record<string, unknown> & { email: string }>;
   nowMs: number;
 }
+
+/** What else a task's transaction writes (its audit record), committed with it or not at all. */
+export type AlongWith = (trx: Transaction<ConfideTables>, task: TaskRow) => Promise<void>;
 
 /** Rows per insert: well under SQLite's bound-variable limit with six columns. */
 const ITEM_INSERT_ROWS = 500;
@@ -51,7 +60,7 @@ export class TaskStore {
    * request with an idempotency key seen before gets that key's task back (created: false), and
    * a different request under the same key is refused: a retry never makes a second task.
    */
-  async create(task: NewTask): Promise<{ task: TaskRow; created: boolean }> {
+  async create(task: NewTask, alongWith: AlongWith): Promise<{ task: TaskRow; created: boolean }> {
     const existing = await this.existing(task);
     if (existing) return { task: existing, created: false };
     try {
@@ -62,6 +71,7 @@ export class TaskStore {
             tenant_id: task.tenantId,
             task_id: task.taskId,
             kind: task.kind,
+            requested_by: task.requestedBy,
             idempotency_key: task.idempotencyKey ?? null,
             request_hash: task.requestHash,
             state: 'NotStarted',
@@ -82,6 +92,7 @@ export class TaskStore {
           }));
           await trx.insertInto('confide_task_items').values(rows).execute();
         }
+        await alongWith(trx, toTask(await this.selectTask(trx).where('task_id', '=', task.taskId).executeTakeFirstOrThrow()));
       });
     } catch (error) {
       // Two retries racing: the loser's insert hits the idempotency constraint; answer the winner's task.
@@ -201,14 +212,18 @@ export class TaskStore {
     });
   }
 
-  async finish(taskId: string, state: 'Completed' | 'Failed', nowMs: number): Promise<void> {
-    await this.db.updateTable('confide_tasks').set({ state, finish_ms: nowMs }).where('task_id', '=', taskId).execute();
+  /** Marks the task Completed, once: a run that finds it already completed writes nothing. */
+  async complete(taskId: string, nowMs: number, alongWith: AlongWith): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const result = await trx.updateTable('confide_tasks').set({ state: 'Completed', finish_ms: nowMs }).where('task_id', '=', taskId).where('state', '!=', 'Completed').executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 1) await alongWith(trx, toTask(await this.selectTask(trx).where('task_id', '=', taskId).executeTakeFirstOrThrow()));
+    });
   }
 
-  private selectTask() {
-    return this.db
+  private selectTask(db: Kysely<ConfideTables> = this.db) {
+    return db
       .selectFrom('confide_tasks')
-      .select(['task_id', 'tenant_id', 'kind', 'state', 'total_count', 'processed_count', 'failed_count', 'start_ms', 'finish_ms', 'job_id']);
+      .select(['task_id', 'tenant_id', 'kind', 'requested_by', 'state', 'total_count', 'processed_count', 'failed_count', 'start_ms', 'finish_ms', 'job_id']);
   }
 }
 
@@ -216,6 +231,7 @@ function toTask(row: {
   task_id: string;
   tenant_id: string;
   kind: string;
+  requested_by: string;
   state: string;
   total_count: number;
   processed_count: number;
@@ -228,6 +244,7 @@ function toTask(row: {
     taskId: row.task_id,
     tenantId: row.tenant_id,
     kind: row.kind as TaskKind,
+    requestedBy: row.requested_by,
     state: row.state as TaskState,
     totalCount: Number(row.total_count),
     processedCount: Number(row.processed_count),
