@@ -12,7 +12,7 @@ export const AuditQuery = Type.Object({
   startTime: Type.Optional(Type.String({ description: 'Start of the time range, ISO 8601. Defaults to 7 days before endTime.' })),
   endTime: Type.Optional(Type.String({ description: 'End of the time range, ISO 8601. Defaults to now (the last 7 days).' })),
   status: Type.Optional(Type.Array(Type.Integer(), { description: `Statuses to include (repeat the parameter): ${codeList(DMSO_STATUSES)}.` })),
-  action: Type.Optional(Type.Array(Type.Integer(), { description: `Action codes to include (repeat the parameter), one of the ${DMSO_ACTIONS.length} codes of the page, e.g. 649 Download File.` })),
+  action: Type.Optional(Type.Array(Type.Integer(), { description: `Action codes to include (repeat the parameter), the ${DMSO_ACTIONS.length} codes of the page: ${codeList(DMSO_ACTIONS)}.` })),
   module: Type.Optional(Type.Array(Type.Integer(), { description: `Modules to include (repeat the parameter): ${codeList(DMSO_MODULES)}.` })),
   isDetail: Type.Optional(Type.Boolean({ description: 'true also returns `detail`, the object tree with its children.' })),
   search: Type.Optional(Type.String({ maxLength: 256, description: 'Only the records of users whose display name contains this text (any case).' })),
