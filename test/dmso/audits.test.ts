@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Harness, type TestApp } from '../support/harness.js';
 import { ENGINES } from '../support/services.js';
-import { expectMatchesSample, responseSample } from '../support/doc-samples.js';
+import { docPage, expectMatchesSample, responseSample } from '../support/doc-samples.js';
 import { simulateDmsoAudits, type DmsoActor } from '../../src/dmso/simulator.js';
-import { ACTION_CODES, MODULE_CODES } from '../../src/dmso/catalogue.js';
+import { ACTION_CODES, DMSO_ACTIONS, DMSO_MODULES, DMSO_STATUSES, MODULE_CODES } from '../../src/dmso/catalogue.js';
 import { seedDmso } from '../../src/dmso/seed.js';
 import { httpProducerClient } from '../../src/simulator/seed.js';
 import { buildWorld } from '../../src/simulator/world.js';
@@ -319,5 +319,23 @@ describe.each(ENGINES)('producer API for DMSO audit records on %s', (engine) => 
     }
     expect(new Set(records.map((record) => record.action)).size).toBeGreaterThan(100);
     expect(records.some((record) => record.objectDetail.some((item: any) => world.sites.some((site) => item.path.startsWith(site.url))))).toBe(true);
+  });
+});
+
+describe('the DMSO code tables', () => {
+  /** The `<li>**code** for Name</li>` list of a parameter's row in the page's tables (every row naming it must agree). */
+  function tableOf(parameter: string): Array<[number, string]> {
+    const rows = docPage(PAGE).split('\n').filter((line) => line.startsWith(`| ${parameter} |`));
+    const lists = rows.map((row) => [...row.matchAll(/<li>\*\*(\d+)\*\*(?: for |\s*)\(?([^<]*?)\)?<\/li>/g)].map((match): [number, string] => [Number(match[1]), match[2]!]));
+    expect(lists.length).toBeGreaterThan(0);
+    for (const list of lists) expect(list).toEqual(lists[0]);
+    return lists[0]!;
+  }
+
+  it('are the page\'s: 280 actions, 23 modules, 2 statuses, in its order', () => {
+    expect(DMSO_ACTIONS).toEqual(tableOf('action'));
+    expect(DMSO_MODULES).toEqual(tableOf('module'));
+    expect(DMSO_STATUSES).toEqual(tableOf('status'));
+    expect([DMSO_ACTIONS.length, DMSO_MODULES.length, DMSO_STATUSES.length]).toEqual([280, 23, 2]);
   });
 });
