@@ -170,6 +170,11 @@ export class BlobStore {
     };
   }
 
+  /** Moves a blob's expiry (a report is kept for a while after it is finished, not after it was started). */
+  async setExpiry(blobId: string, expiresMs: number): Promise<void> {
+    await this.db.updateTable('blob_objects').set({ expires_ms: expiresMs }).where('blob_id', '=', blobId).execute();
+  }
+
   async delete(blobId: string): Promise<void> {
     await this.db.deleteFrom('blob_chunks').where('blob_id', '=', blobId).execute();
     await this.db.deleteFrom('blob_objects').where('blob_id', '=', blobId).execute();

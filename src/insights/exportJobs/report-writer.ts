@@ -29,7 +29,8 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
  * archiver reads it and has no backpressure of its own, so the writer waits whenever that
  * buffer grows: memory stays flat however many rows there are. Returns the rows written.
  */
-export async function writeReport(sheets: readonly ReportSheet[], fileName: string, out: Writable, signal?: AbortSignal): Promise<number> {
+export async function writeReport(sheets: readonly ReportSheet[], fileName: string, out: Writable, options: { signal?: AbortSignal; onProgress?: (rows: number) => Promise<void> } = {}): Promise<number> {
+  const { signal, onProgress } = options;
   const workbookBytes = new PassThrough({ highWaterMark: 1024 * 1024 });
   const zip = new yazl.ZipFile();
   zip.addReadStream(workbookBytes, fileName, { mtime: new Date(), compress: true });
@@ -43,12 +44,20 @@ export async function writeReport(sheets: readonly ReportSheet[], fileName: stri
   let written = 0;
   try {
     for (const sheet of sheets) {
-      const worksheet = workbook.addWorksheet(sheet.name);
-      worksheet.columns = sheet.columns.map((column) => ({ header: column.header, key: column.key, width: column.width ?? Math.min(60, Math.max(12, column.header.length + 4)) }));
+      let part = 1;
+      let worksheet = startSheet(workbook, sheet, part);
+      let inSheet = 0;
       let sinceCheck = 0;
       for await (const row of sheet.rows) {
+        if (inSheet === MAX_SHEET_ROWS) {
+          // An XLSX sheet holds 1,048,576 rows: the rest of a longer section continues on the next sheet.
+          worksheet.commit();
+          worksheet = startSheet(workbook, sheet, ++part);
+          inSheet = 0;
+        }
         worksheet.addRow(cellsOf(row, sheet.columns)).commit();
         written++;
+        inSheet++;
         if (++sinceCheck < CHECK_EVERY_ROWS) continue;
         sinceCheck = 0;
         signal?.throwIfAborted();
@@ -56,17 +65,31 @@ export async function writeReport(sheets: readonly ReportSheet[], fileName: stri
         await setImmediate();
         while (bufferedBytes(worksheet) > MAX_BUFFERED_BYTES && failure === undefined) await sleep(2);
         if (failure !== undefined) throw failure;
+        await onProgress?.(written);
       }
       worksheet.commit();
     }
     await workbook.commit();
   } catch (error) {
+    // Ending the ZIP's own stream fails the pipeline, which destroys `out` (a blob write then removes itself).
     workbookBytes.destroy(error as Error);
+    (zip.outputStream as unknown as PassThrough).destroy(error as Error);
     await delivered.catch(() => undefined);
     throw error;
   }
   await delivered;
   return written;
+}
+
+/** Data rows of one sheet, under its header row. */
+const MAX_SHEET_ROWS = 1_048_575;
+
+type Workbook = InstanceType<typeof ExcelJS.stream.xlsx.WorkbookWriter>;
+
+function startSheet(workbook: Workbook, sheet: ReportSheet, part: number) {
+  const worksheet = workbook.addWorksheet(part === 1 ? sheet.name : `${sheet.name} (${part})`);
+  worksheet.columns = sheet.columns.map((column) => ({ header: column.header, key: column.key, width: column.width ?? Math.min(60, Math.max(12, column.header.length + 4)) }));
+  return worksheet;
 }
 
 type Cell = string | number | boolean | Date | null;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Platform } from '../catalogue.js';
 import type { InsightsTables } from '../schema.js';
+import type { GraphStore, UserRow } from './graph-store.js';
 import type { Positioned, RowSource } from './keyset.js';
 
 /** A user permission (userPermissions.md), fields in the sample's order. */
@@ -107,6 +108,15 @@ export function accessRows(db: Db, filter: AccessFilter): RowSource<AccessRow> {
       }
     }
   };
+}
+
+/**
+ * The access of users, as the direct read pages it and the export writes it: one source, so a
+ * user's rows are the same in both.
+ */
+export async function userAccessSource(graph: GraphStore, tenantId: string, platform: Platform, users: UserRow[], scope: { workspaceIds?: string[] | undefined; modules?: string[] | undefined } = {}): Promise<RowSource<AccessRow>> {
+  const subjects = await Promise.all(users.map(async (user) => ({ principalKeys: await graph.principalKeysOf(tenantId, platform, user) })));
+  return accessRows(graph.db, { tenantId, platform, subjects, workspaceIds: scope.workspaceIds, modules: scope.modules });
 }
 
 const PRINCIPAL_TYPES: Record<string, string> = { user: 'User', link: 'Sharing Link', special: 'Special Group' };
