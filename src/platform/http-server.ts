@@ -39,7 +39,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     requestIdHeader: false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
+    // Path parameters can be whole URLs encoded once or twice (Insights' {siteUrl}, {objectUrl}).
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2048 },
     return503OnClosing: true,
   };
   const https = options.tls ? { key: options.tls.key, cert: options.tls.cert, ...TLS_SERVER_POLICY } : undefined;
