@@ -1,0 +1,3 @@
+import type { ModuleSeeder } from '../platform/product-module.js';
+
+export const seedEnPower: ModuleSeeder = async () => ({});
