@@ -24,7 +24,7 @@ export const WORKSPACE_FIELDS = fields({
 /** main/services-and-features/enpower/powerbi/artifacts.md (`artifacts`), in the response sample's order. */
 export const ARTIFACT_FIELDS = fields({
   id: 'string', name: 'string', description: 'string', tenantId: 'string', tenantName: 'string', containerId: 'string', container: 'string',
-  owner: 'flowOwner', type: 'string', state: 'string', resourceUrl: 'string', hasContextDetail: 'boolean', workspaceId: 'string',
+  owner: 'string', type: 'string', state: 'string', resourceUrl: 'string', hasContextDetail: 'boolean', workspaceId: 'string',
   parentName: 'string', parentType: 'string', parentState: 'string', sensitivityLabelId: 'string', sensitivityLabelName: 'string',
   createdDateTime: 'string', createdBy: 'string', createdById: 'string', modifiedBy: 'string', modifiedDateTime: 'string', modifiedById: 'string',
   configuredBy: 'string', configuredById: 'string', isDeleted: 'boolean', numberOfGuests: 'integer', hasRequest: 'boolean', hasResponse: 'boolean',

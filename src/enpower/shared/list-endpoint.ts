@@ -107,7 +107,7 @@ export function registerListEndpoints(app: FastifyInstance, context: RegionConte
           const window = endpoint.dated ? parseWindow(query) : { window: WHOLE_HISTORY, given: false };
           const tenantName = single(query.tenant)?.trim();
           // An unknown tenant selects nothing: a key no stored tenant has.
-          const m365Tenant = tenantName ? ((await objects.resolveTenant(tenantId, tenantName)) ?? `\u0000${tenantName}`) : undefined;
+          const m365Tenant = tenantName ? ((await objects.resolveTenant(tenantId, tenantName)) ?? `\u0001${tenantName}`) : undefined;
           const pathValues = (request.params ?? {}) as Record<string, string>;
           const fingerprint = fingerprintOf(tenantId, endpoint.operationId, pathValues, query);
           const skipToken = paged ? single(query.skipToken) : undefined;
