@@ -46,3 +46,26 @@ export function documentedPaths(ids: { appId: string; flowId: string; desktopFlo
     '/smp/lifecycle/microsoft365/teams',
   ];
 }
+
+import { docPage, responseSample } from '../support/doc-samples.js';
+
+/**
+ * A page's response sample. Five EnPower samples miss commas between fields (connections,
+ * agents, artifacts, semantic models, active users): those are read with the commas put back,
+ * and nothing else changed.
+ */
+export function enPowerSample(page: string): any {
+  const path = `main/services-and-features/enpower/${page}`;
+  try {
+    return responseSample(path);
+  } catch {
+    const text = docPage(path).split(/^## Response Sample/m)[1]!;
+    const block = text.match(/```json\n([\s\S]*?)(```|$)/)![1]!;
+    const lines = block.split('\n').map((line) => line.replace(/\s*\/\/.*$/, '').trimEnd());
+    const repaired = lines.map((line, index) => {
+      const next = lines.slice(index + 1).find((candidate) => candidate.trim() !== '')?.trim() ?? '';
+      return /["\d\]}el]$/.test(line) && next.startsWith('"') ? `${line},` : line;
+    });
+    return JSON.parse(repaired.join('\n').replace(/,(\s*[}\]])/g, '$1'));
+  }
+}
