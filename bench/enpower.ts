@@ -119,9 +119,10 @@ export async function benchEnPower(options: BenchOptions): Promise<BenchResult[]
     pages.delete('/smp/powerplatform/powerautomate/cloudflows?top=1000');
 
     const db = join(dataset.dir, 'region-us.sqlite');
-    const apps = await createSqliteReadRoute(bench.tls, '/smp/powerplatform/powerapps', db, pages, (handle, url, body) => powerAppsRead(handle, url, body, dataset.meta.tenantId));
+    const pagesOf = (paths: string[]) => new Map(paths.map((path) => [path, pages.get(path)!]));
+    const apps = await createSqliteReadRoute(bench.tls, '/smp/powerplatform/powerapps', db, pagesOf(appPages), (handle, url, body) => powerAppsRead(handle, url, body, dataset.meta.tenantId));
     closers.unshift(() => apps.close());
-    const runs = await createSqliteReadRoute(bench.tls, '/smp/powerplatform/powerautomate/cloudflows/:flowId/runs', db, pages, (handle, url, body) => runsRead(handle, url, body, dataset.meta.tenantId));
+    const runs = await createSqliteReadRoute(bench.tls, '/smp/powerplatform/powerautomate/cloudflows/:flowId/runs', db, pagesOf(runPages), (handle, url, body) => runsRead(handle, url, body, dataset.meta.tenantId));
     closers.unshift(() => runs.close());
 
     const results: BenchResult[] = [];
@@ -135,7 +136,7 @@ export async function benchEnPower(options: BenchOptions): Promise<BenchResult[]
       log(`enpower: ${name}, ${requests.length} pages (${timing.rounds} round(s) of ${timing.durationMs / 1000} s, concurrency ${concurrency})`);
       const measured = await measureSides(specs, { rounds: timing.rounds, retries: timing.retries, quietWaitMs: timing.quietWaitMs, log, label: `enpower ${name}` });
       const ratio = ratioOf(measured.meridian.stats, measured.bare.stats);
-      const sampled = new Map(paths.map((path) => [path, pages.get(path)!]));
+      const sampled = pagesOf(paths);
       results.push({
         name: `enpower ${countLabel(events)} events: ${name}`,
         labels: { baseline: 'bare Fastify HTTPS route running the same SQLite statements (better-sqlite3) and sending the same bytes', subject: `Meridian GET ${name.startsWith('Power') ? '/smp/powerplatform/powerapps?top=1000' : '/smp/powerplatform/powerautomate/cloudflows/{flowId}/runs'}` },

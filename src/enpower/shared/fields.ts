@@ -69,8 +69,12 @@ const schemaOf: Record<FieldCode, () => TSchema> = {
   json: () => Type.Unknown(),
   user: () => nullableObject(USER_DETAILS, 'Cloud Governance user details'),
   // The samples write an unassigned profile as "N/A" and an unassigned assignee as "" (environments, mailboxes).
-  profile: () => Type.Unsafe<unknown>({ type: ['object', 'string', 'null'], properties: { id: { type: ['string', 'null'] }, name: { type: ['string', 'null'] } }, description: 'Cloud Governance profile {id, name}, or "N/A"' }),
-  assignees: () => Type.Unsafe<unknown>({ type: ['object', 'array', 'string', 'null'], description: 'The current Cloud Governance phase assignee(s)' }),
+  profile: () =>
+    Type.Unsafe<unknown>({
+      anyOf: [{ type: 'object', properties: { id: { type: ['string', 'null'] }, name: { type: ['string', 'null'] } } }, { type: 'string' }, { type: 'null' }],
+      description: 'Cloud Governance profile {id, name}, or "N/A"',
+    }),
+  assignees: () => Type.Unsafe<unknown>({ anyOf: [{ type: 'object' }, { type: 'array' }, { type: 'string' }, { type: 'null' }], description: 'The current Cloud Governance phase assignee(s)' }),
   metadata: () => Type.Unsafe<unknown[] | null>({ type: ['array', 'null'], items: METADATA_ITEM }),
   securityGroup: () => nullableObject(SECURITY_GROUP),
   flowOwner: () => nullableObject(objectOf(['id', 'name', 'department', 'office', 'status', 'userType', 'country', 'email', 'jobTitle', 'userPrincipalName'])),
