@@ -617,7 +617,8 @@ export function simulateInventory(world: M365World, options: InventoryOptions): 
   // End-of-life records: a few of the world's groups, sites and Teams were deleted or archived through MyHub.
   const operator = anyMember();
   const action = () => ({ actionType: random.pick([1, 2, 8]), actionTime: new Date(past(90)).toISOString().replace('Z', ''), operatorId: operator.id, operatorUserPrincipalName: operator.userPrincipalName, operatorDisplayName: operator.displayName, platform: 2 });
-  const retired = <T>(items: T[]) => items.filter(() => random.chance(0.2));
+  // A fifth of them, the first always (a Microsoft 365 group, the world's first Team), so every list has some.
+  const retired = <T>(items: T[]) => items.filter((_, index) => index === 0 || random.chance(0.2));
   const groupType = { 'Microsoft 365': 1, Security: 2, Distribution: 4, 'Mail-enabled security': 8 } as const;
   const eolGroup = (group: M365World['groups'][number]) => ({
     ...tenant,

@@ -1,4 +1,4 @@
-import type { CounterNeed, EventStore, StreamTotals } from './event-store.js';
+import type { CounterNeed, EventStore, PageScope, StreamTotals } from './event-store.js';
 import type { ObjectStore } from './object-store.js';
 import { enPowerTime } from './render.js';
 import type { CollectionSpec, Computed } from './specs.js';
@@ -6,10 +6,11 @@ import type { CollectionSpec, Computed } from './specs.js';
 /**
  * The computed fields of one page of objects, from the event counters (rolling windows,
  * totals, last times), the environment's children and the connection edges: a few
- * statements per page, each an index range over the page's keys, never a scan of events.
+ * statements per page, each an index range over the page's objects, never a scan of events.
  */
 export async function computedFieldsOf(
   spec: CollectionSpec,
+  page: PageScope,
   parentKeys: string[],
   stores: { objects: ObjectStore; events: EventStore },
   tenantId: string,
@@ -27,7 +28,7 @@ export async function computedFieldsOf(
     if (computed.measure === 'count' && computed.days !== undefined && !need.days.includes(computed.days)) need.days.push(computed.days);
     if (computed.measure === 'users' && !need.userDays.includes(computed.days)) need.userDays.push(computed.days);
   }
-  const counters = needs.size > 0 ? await stores.events.counters(tenantId, [...needs.values()], parentKeys, nowMs) : new Map<string, Map<string, StreamTotals>>();
+  const counters = needs.size > 0 ? await stores.events.counters(page, [...needs.values()], nowMs) : new Map<string, Map<string, StreamTotals>>();
   const childKinds = [...new Set(entries.flatMap(([, computed]) => (computed.from === 'children' ? computed.kinds : [])))];
   const children = childKinds.length > 0 ? await stores.objects.childCounts(tenantId, parentKeys, childKinds) : new Map<string, Map<string, number>>();
   const edgeNames = new Map<string, Map<string, string[]>>();

@@ -1,7 +1,8 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Compilable, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import { queryTemplate, TemplateCache } from '../../storage/query-template.js';
 import type { Engine } from '../../storage/database.js';
 import { ORGANIZATION_WIDE_STREAM, type EnPowerTables } from '../schema.js';
-import { lockTenant } from './object-store.js';
+import { lockTenant, type ObjectFilter } from './object-store.js';
 import { enPowerTime, renderDocument } from './render.js';
 import { lowerKey, type StreamSpec } from './specs.js';
 
@@ -38,8 +39,41 @@ export interface CounterNeed {
 
 const ROWS_A_STATEMENT = 500;
 
+/** The rows of one page of an object list: what its counters are read for. */
+export interface PageScope {
+  filter: ObjectFilter;
+  afterSeq?: number;
+  lastSeq: number;
+}
+
+type CounterValues = Record<string, string | number>;
+/** The page's objects joined to either counter table, which share the columns a window sum reads. */
+type CounterRow = { tenant_id: string; stream: string; parent_key: string; day: number; last_day: number; n: number };
+type CounterTables = { o: EnPowerTables['enpower_objects']; enpower_event_days: CounterRow; enpower_event_users: CounterRow };
+interface WindowShape {
+  table: 'enpower_event_days' | 'enpower_event_users';
+  windows: number;
+  m365: boolean;
+  variant: boolean;
+}
+interface TotalShape {
+  streams: number;
+  m365: boolean;
+  variant: boolean;
+}
+
+function scopeValues(page: PageScope): CounterValues {
+  const values: CounterValues = { tenantId: page.filter.tenantId, kind: page.filter.kind, afterSeq: page.afterSeq ?? -1, lastSeq: page.lastSeq };
+  if (page.filter.m365Tenant !== undefined) values.m365Tenant = page.filter.m365Tenant;
+  if (page.filter.variant !== undefined) values.variant = page.filter.variant;
+  return values;
+}
+
 /** enpower_events and the day, user and total counts kept beside them in the same transaction. */
 export class EventStore {
+  private readonly windowSums = new TemplateCache<CounterValues, Record<string, unknown>>((shape) => this.windowTemplate(JSON.parse(shape) as WindowShape));
+  private readonly totals = new TemplateCache<CounterValues, Record<string, unknown>>((shape) => this.totalsTemplate(JSON.parse(shape) as TotalShape));
+
   constructor(
     private readonly db: Kysely<EnPowerTables>,
     private readonly engine: Engine,
@@ -190,10 +224,16 @@ export class EventStore {
     return Number(row.n);
   }
 
-  /** Each parent's counters for the streams asked, relative to `nowMs`: one statement per table and stream. */
-  async counters(tenantId: string, needs: readonly CounterNeed[], parentKeys: string[], nowMs: number): Promise<Map<string, Map<string, StreamTotals>>> {
+  /**
+   * The counters of one page of objects for the streams asked, relative to `nowMs`. Each
+   * statement joins the page's rows (a seq range of enpower_objects) to one counter table,
+   * so its text does not depend on the page and it is built and prepared once per shape.
+   * The join is a CROSS JOIN: SQLite then walks the page's objects and seeks each one's
+   * counter rows, instead of scanning a stream's counters of every object (PostgreSQL plans
+   * it as the inner join it is).
+   */
+  async counters(page: PageScope, needs: readonly CounterNeed[], nowMs: number): Promise<Map<string, Map<string, StreamTotals>>> {
     const result = new Map<string, Map<string, StreamTotals>>();
-    if (parentKeys.length === 0) return result;
     const today = dayOf(nowMs);
     const startOf = (days: number) => today - (days - 1) * DAY_MS;
     const slot = (stream: string, parent: string): StreamTotals => {
@@ -203,53 +243,95 @@ export class EventStore {
       if (!totals) byParent.set(parent, (totals = { days: new Map(), users: new Map(), total: 0 }));
       return totals;
     };
+    const scope = scopeValues(page);
     for (const need of needs) {
-      if (need.days.length > 0) {
-        const rows = await this.db
-          .selectFrom('enpower_event_days')
-          .select((eb) => [
-            'parent_key',
-            ...need.days.map((days) => eb.fn.sum<number>(eb.case().when('day', '>=', startOf(days)).then(eb.ref('n')).else(0).end()).as(`d${days}`)),
-          ])
-          .where('tenant_id', '=', tenantId)
-          .where('stream', '=', need.stream)
-          .where('parent_key', 'in', parentKeys)
-          .where('day', '>=', startOf(Math.max(...need.days)))
-          .groupBy('parent_key')
-          .execute();
-        for (const row of rows as Array<Record<string, unknown>>) {
+      for (const [table, windows] of [
+        ['enpower_event_days', need.days],
+        ['enpower_event_users', need.userDays],
+      ] as const) {
+        if (windows.length === 0) continue;
+        const shape: WindowShape = { table, windows: windows.length, m365: page.filter.m365Tenant !== undefined, variant: page.filter.variant !== undefined };
+        const values: CounterValues = { ...scope, stream: need.stream, minDay: startOf(Math.max(...windows)) };
+        windows.forEach((days, index) => (values[`w${index}`] = startOf(days)));
+        const rows = await this.windowSums.run(JSON.stringify(shape), values);
+        for (const row of rows) {
           const totals = slot(need.stream, row.parent_key as string);
-          for (const days of need.days) totals.days.set(days, Number(row[`d${days}`] ?? 0));
-        }
-      }
-      if (need.userDays.length > 0) {
-        const rows = await this.db
-          .selectFrom('enpower_event_users')
-          .select((eb) => [
-            'parent_key',
-            ...need.userDays.map((days) => eb.fn.sum<number>(eb.case().when('last_day', '>=', startOf(days)).then(1).else(0).end()).as(`u${days}`)),
-          ])
-          .where('tenant_id', '=', tenantId)
-          .where('stream', '=', need.stream)
-          .where('parent_key', 'in', parentKeys)
-          .where('last_day', '>=', startOf(Math.max(...need.userDays)))
-          .groupBy('parent_key')
-          .execute();
-        for (const row of rows as Array<Record<string, unknown>>) {
-          const totals = slot(need.stream, row.parent_key as string);
-          for (const days of need.userDays) totals.users.set(days, Number(row[`u${days}`] ?? 0));
+          windows.forEach((days, index) => (table === 'enpower_event_days' ? totals.days : totals.users).set(days, Number(row[`w${index}`] ?? 0)));
         }
       }
     }
-    const totals = await this.db
-      .selectFrom('enpower_event_totals')
-      .select(['stream', 'parent_key', 'n', 'last_ms', 'last_value'])
-      .where('tenant_id', '=', tenantId)
-      .where('stream', 'in', needs.map((need) => need.stream))
-      .where('parent_key', 'in', parentKeys)
-      .execute();
-    for (const row of totals) Object.assign(slot(row.stream, row.parent_key), { total: Number(row.n), lastMs: Number(row.last_ms), lastValue: row.last_value });
+    const streams = needs.map((need) => need.stream);
+    const shape: TotalShape = { streams: streams.length, m365: page.filter.m365Tenant !== undefined, variant: page.filter.variant !== undefined };
+    const values: CounterValues = { ...scope };
+    streams.forEach((stream, index) => (values[`s${index}`] = stream));
+    for (const row of await this.totals.run(JSON.stringify(shape), values)) {
+      Object.assign(slot(row.stream as string, row.parent_key as string), { total: Number(row.n), lastMs: Number(row.last_ms), lastValue: row.last_value as string | null });
+    }
     return result;
+  }
+
+  /** The page's objects, as the object list read them: a seq range under the list's filter. */
+  private pageObjects(shape: { m365: boolean; variant: boolean }, values: CounterValues) {
+    let query = this.db
+      .selectFrom('enpower_objects as o')
+      .where('o.tenant_id', '=', values.tenantId as string)
+      .where('o.kind', '=', values.kind as string)
+      .where('o.seq', '>', values.afterSeq as number)
+      .where('o.seq', '<=', values.lastSeq as number);
+    if (shape.m365) query = query.where('o.m365_tenant', '=', values.m365Tenant as string);
+    if (shape.variant) query = query.where('o.variant', '=', values.variant as number);
+    return query;
+  }
+
+  private windowTemplate(shape: WindowShape) {
+    const names = ['tenantId', 'kind', 'afterSeq', 'lastSeq', 'stream', 'minDay', ...Array.from({ length: shape.windows }, (_, index) => `w${index}`)];
+    if (shape.m365) names.push('m365Tenant');
+    if (shape.variant) names.push('variant');
+    const dayColumn = shape.table === 'enpower_event_days' ? 'c.day' : 'c.last_day';
+    // The two counter tables share the columns read here; Kysely cannot type a join whose table varies.
+    return queryTemplate(this.db, names, (values: CounterValues) =>
+      (this.pageObjects(shape, values) as unknown as SelectQueryBuilder<CounterTables, 'o', object>)
+        .crossJoin(`${shape.table} as c`)
+        .whereRef('c.tenant_id', '=', 'o.tenant_id')
+        .where('c.stream', '=', values.stream as string)
+        .whereRef('c.parent_key', '=', 'o.parent_key')
+        .where(sql.ref(dayColumn), '>=', values.minDay)
+        .select((eb) => [
+          'o.parent_key',
+          ...Array.from({ length: shape.windows }, (_, index) =>
+            eb.fn
+              .sum<number>(
+                eb
+                  .case()
+                  .when(sql.ref(dayColumn), '>=', values[`w${index}`])
+                  .then(shape.table === 'enpower_event_days' ? sql.ref('c.n') : sql.lit(1))
+                  .else(sql.lit(0))
+                  .end(),
+              )
+              .as(`w${index}`),
+          ),
+        ])
+        // By seq first: the page's own index order, so SQLite needs no sort to group.
+        .groupBy(['o.seq', 'o.parent_key']) as unknown as Compilable<Record<string, unknown>>,
+    );
+  }
+
+  private totalsTemplate(shape: TotalShape) {
+    const names = ['tenantId', 'kind', 'afterSeq', 'lastSeq', ...Array.from({ length: shape.streams }, (_, index) => `s${index}`)];
+    if (shape.m365) names.push('m365Tenant');
+    if (shape.variant) names.push('variant');
+    return queryTemplate(this.db, names, (values: CounterValues) =>
+      this.pageObjects(shape, values)
+        .crossJoin('enpower_event_totals as c')
+        .whereRef('c.tenant_id', '=', 'o.tenant_id')
+        .where(
+          'c.stream',
+          'in',
+          Array.from({ length: shape.streams }, (_, index) => values[`s${index}`] as string),
+        )
+        .whereRef('c.parent_key', '=', 'o.parent_key')
+        .select(['c.stream', 'o.parent_key', 'c.n', 'c.last_ms', 'c.last_value']) as unknown as Compilable<Record<string, unknown>>,
+    );
   }
 
   /** Each user's events of a stream on a parent (launched users), over the whole history, in user order. */

@@ -68,13 +68,11 @@ const schemaOf: Record<FieldCode, () => TSchema> = {
   strings: () => Type.Unsafe<string[] | null>({ type: ['array', 'null'], items: { type: 'string' } }),
   json: () => Type.Unknown(),
   user: () => nullableObject(USER_DETAILS, 'Cloud Governance user details'),
-  // The samples write an unassigned profile as "N/A" and an unassigned assignee as "" (environments, mailboxes).
-  profile: () =>
-    Type.Unsafe<unknown>({
-      anyOf: [{ type: 'object', properties: { id: { type: ['string', 'null'] }, name: { type: ['string', 'null'] } } }, { type: 'string' }, { type: 'null' }],
-      description: 'Cloud Governance profile {id, name}, or "N/A"',
-    }),
-  assignees: () => Type.Unsafe<unknown>({ anyOf: [{ type: 'object' }, { type: 'array' }, { type: 'string' }, { type: 'null' }], description: 'The current Cloud Governance phase assignee(s)' }),
+  // The tables type these as objects; the samples write an unassigned profile as "N/A" and an
+  // unassigned assignee as "". Any JSON value is kept as reported (a union of types would make
+  // the validator coerce "" into another type).
+  profile: () => Type.Unknown({ description: 'Cloud Governance profile {id, name}, or "N/A"' }),
+  assignees: () => Type.Unknown({ description: 'The current Cloud Governance phase assignee(s), or ""' }),
   metadata: () => Type.Unsafe<unknown[] | null>({ type: ['array', 'null'], items: METADATA_ITEM }),
   securityGroup: () => nullableObject(SECURITY_GROUP),
   flowOwner: () => nullableObject(objectOf(['id', 'name', 'department', 'office', 'status', 'userType', 'country', 'email', 'jobTitle', 'userPrincipalName'])),

@@ -20,7 +20,8 @@ export function objectList(spec: CollectionSpec, stores: EnPowerStores, narrow: 
     const filter: ObjectFilter = { tenantId: request.tenantId, kind: spec.kind, ...(request.m365Tenant !== undefined ? { m365Tenant: request.m365Tenant } : {}), ...narrow(request) };
     const [rows, totalCount] = await Promise.all([stores.objects.page(filter, seqOf(request), request.top), stores.objects.count(filter)]);
     const page = rows.slice(0, request.top);
-    const computed = spec.computed ? await computedFieldsOf(spec, page.map((row) => row.parent_key), stores, request.tenantId, request.nowMs) : undefined;
+    const scope = { filter, ...(seqOf(request) !== undefined ? { afterSeq: seqOf(request)! } : {}), lastSeq: page[page.length - 1]?.seq ?? -1 };
+    const computed = spec.computed && page.length > 0 ? await computedFieldsOf(spec, scope, page.map((row) => row.parent_key), stores, request.tenantId, request.nowMs) : undefined;
     return {
       items: page.map((row) => (computed ? fillComputed(row.doc_json, computed.get(row.parent_key)!) : row.doc_json)),
       totalCount,
