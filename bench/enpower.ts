@@ -164,39 +164,37 @@ const WINDOWS = [7, 30, 90, 180];
 /** The Power Apps page statements, as ObjectStore and EventStore run them, over better-sqlite3. */
 function powerAppsRead(db: SQLite.Database, url: string, body: Buffer, tenantId: string): () => Buffer {
   const token = new URL(`https://x${url}`).searchParams.get('skipToken');
-  const after = token ? (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8')) as { c: { s: number } }).c.s : undefined;
+  const after = token ? (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8')) as { c: { s: number } }).c.s : -1;
   const nextLink = (JSON.parse(body.toString('utf8')) as { nextLink: string }).nextLink;
-  const page = db.prepare(`select seq, parent_key, doc_json from enpower_objects where tenant_id = ? and kind = 'powerApp'${after !== undefined ? ' and seq > ?' : ''} order by seq limit 1001`).raw(true);
+  const page = db.prepare(`select seq, parent_key, doc_json from enpower_objects where tenant_id = ? and kind = 'powerApp' and seq > ? order by seq limit 1001`).raw(true);
   const count = db.prepare(`select count(*) from enpower_objects where tenant_id = ? and kind = 'powerApp'`).pluck();
-  const dayQuery = (keys: number) =>
-    db.prepare(
-      `select parent_key, ${WINDOWS.map((days) => `sum(case when day >= ? then n else 0 end)`).join(', ')} from enpower_event_days where tenant_id = ? and stream = ? and parent_key in (${Array(keys).fill('?').join(',')}) and day >= ? group by parent_key`,
-    ).raw(true);
-  const userQuery = (keys: number) =>
-    db.prepare(`select parent_key, ${WINDOWS.map(() => 'sum(case when last_day >= ? then 1 else 0 end)').join(', ')} from enpower_event_users where tenant_id = ? and stream = ? and parent_key in (${Array(keys).fill('?').join(',')}) and last_day >= ? group by parent_key`).raw(true);
-  const totalQuery = (keys: number) => db.prepare(`select stream, parent_key, n, last_ms from enpower_event_totals where tenant_id = ? and stream in (?, ?) and parent_key in (${Array(keys).fill('?').join(',')})`).raw(true);
+  const objects = `from enpower_objects as o cross join {table} as c where o.tenant_id = ? and o.kind = 'powerApp' and o.seq > ? and o.seq <= ? and c.tenant_id = o.tenant_id and c.stream = ? and c.parent_key = o.parent_key`;
+  const days = db.prepare(`select o.parent_key, ${WINDOWS.map(() => 'sum(case when c.day >= ? then c.n else 0 end)').join(', ')} ${objects.replace('{table}', 'enpower_event_days')} and c.day >= ? group by o.seq, o.parent_key`).raw(true);
+  const users = db.prepare(`select o.parent_key, ${WINDOWS.map(() => 'sum(case when c.last_day >= ? then 1 else 0 end)').join(', ')} ${objects.replace('{table}', 'enpower_event_users')} and c.last_day >= ? group by o.seq, o.parent_key`).raw(true);
+  const totals = db
+    .prepare(`select c.stream, o.parent_key, c.n, c.last_ms from enpower_objects as o cross join enpower_event_totals as c where o.tenant_id = ? and o.kind = 'powerApp' and o.seq > ? and o.seq <= ? and c.tenant_id = o.tenant_id and c.stream in (?, ?) and c.parent_key = o.parent_key`)
+    .raw(true);
+  const zeros = Object.fromEntries(WINDOWS.flatMap((d) => [`lastActivityD${d}`, `appLaunchesLast${d}Days`, `launchedUsersLast${d}Days`].map((name) => [name, '0'])));
   return () => {
-    const rows = (after !== undefined ? page.all(tenantId, after) : page.all(tenantId)) as Array<[number, string, string]>;
+    const rows = page.all(tenantId, after) as Array<[number, string, string]>;
     const shown = rows.slice(0, 1000);
-    const keys = shown.map((row) => row[1]);
+    const last = shown[shown.length - 1]![0];
     const today = dayOf(Date.now());
     const starts = WINDOWS.map((days) => today - (days - 1) * DAY_MS);
-    const values = new Map<string, Record<string, string>>(keys.map((key) => [key, {}]));
-    const days = dayQuery(keys.length);
+    const values = new Map<string, Record<string, string>>(shown.map((row) => [row[1], { lastLaunchedOn: '""', lastActivityDate: '""', appLaunchedCount: '0', ...zeros }]));
     for (const [stream, names] of [
       [STREAMS.activities, WINDOWS.map((d) => `lastActivityD${d}`)],
       [STREAMS.launches, WINDOWS.map((d) => `appLaunchesLast${d}Days`)],
     ] as const) {
-      for (const row of days.all(...starts, tenantId, stream, ...keys, starts[3]) as unknown[][]) names.forEach((name, i) => (values.get(row[0] as string)![name] = String(row[i + 1] ?? 0)));
+      for (const row of days.all(...starts, tenantId, after, last, stream, starts[3]) as unknown[][]) names.forEach((name, i) => (values.get(row[0] as string)![name] = String(row[i + 1] ?? 0)));
     }
-    for (const row of userQuery(keys.length).all(...starts, tenantId, STREAMS.launches, ...keys, starts[3]) as unknown[][]) WINDOWS.forEach((d, i) => (values.get(row[0] as string)![`launchedUsersLast${d}Days`] = String(row[i + 1] ?? 0)));
-    for (const [stream, key, n, lastMs] of totalQuery(keys.length).all(tenantId, STREAMS.activities, STREAMS.launches, ...keys) as Array<[string, string, number, number]>) {
+    for (const row of users.all(...starts, tenantId, after, last, STREAMS.launches, starts[3]) as unknown[][]) WINDOWS.forEach((d, i) => (values.get(row[0] as string)![`launchedUsersLast${d}Days`] = String(row[i + 1] ?? 0)));
+    for (const [stream, key, n, lastMs] of totals.all(tenantId, after, last, STREAMS.activities, STREAMS.launches) as Array<[string, string, number, number]>) {
       const record = values.get(key)!;
       if (stream === STREAMS.launches) Object.assign(record, { appLaunchedCount: String(n), lastLaunchedOn: JSON.stringify(enPowerTime(lastMs)) });
       else record.lastActivityDate = JSON.stringify(enPowerTime(lastMs));
     }
-    const defaults: Record<string, string> = { lastLaunchedOn: '""', lastActivityDate: '""', appLaunchedCount: '0' };
-    const items = shown.map((row) => fillComputed(row[2], { ...defaults, ...Object.fromEntries(WINDOWS.flatMap((d) => [`lastActivityD${d}`, `appLaunchesLast${d}Days`, `launchedUsersLast${d}Days`].map((name) => [name, '0']))), ...values.get(row[1]) }));
+    const items = shown.map((row) => fillComputed(row[2], values.get(row[1])!));
     return Buffer.from(`{"powerApps":[${items.join(',')}],"totalCount":${count.get(tenantId) as number},"nextLink":${JSON.stringify(nextLink)}}`);
   };
 }

@@ -56,10 +56,22 @@ interface WindowShape {
   m365: boolean;
   variant: boolean;
 }
+interface EventPageShape {
+  parent: boolean;
+  m365: boolean;
+  after: boolean;
+  organizationWide: boolean;
+}
 interface TotalShape {
   streams: number;
   m365: boolean;
   variant: boolean;
+}
+
+/** A template made on first use: the store's fields are set by then. */
+function lazyTemplate<V, R>(make: () => (values: V) => Promise<R[]>): (values: V) => Promise<R[]> {
+  let template: ((values: V) => Promise<R[]>) | undefined;
+  return (values) => (template ??= make())(values);
 }
 
 function scopeValues(page: PageScope): CounterValues {
@@ -183,11 +195,27 @@ export class EventStore {
 
   /** A page of one parent's events (or, without a parent, of the whole stream) in (time, seq) order. */
   async page(tenantId: string, stream: string, parentKey: string | undefined, window: TimeWindow, m365Tenant: string | undefined, after: EventCursor | undefined, size: number) {
-    let query = this.inWindow(tenantId, stream, parentKey, after ? { fromMs: Math.max(window.fromMs, after.time), toMs: window.toMs } : window).select(['time_ms', 'seq', 'record_json']);
-    if (m365Tenant !== undefined) query = query.where('m365_tenant', '=', m365Tenant);
-    if (after) query = query.where((eb) => eb(eb.refTuple('time_ms', 'seq'), '>', eb.tuple(after.time, after.seq)));
-    return query.orderBy('time_ms').orderBy('seq').limit(size + 1).execute();
+    const shape: EventPageShape = { parent: parentKey !== undefined, m365: m365Tenant !== undefined, after: after !== undefined, organizationWide: stream === ORGANIZATION_WIDE_STREAM };
+    const values: CounterValues = { tenantId, stream, fromMs: after ? Math.max(window.fromMs, after.time) : window.fromMs, toMs: window.toMs, limit: size + 1 };
+    if (parentKey !== undefined) values.parentKey = parentKey;
+    if (m365Tenant !== undefined) values.m365Tenant = m365Tenant;
+    if (after) Object.assign(values, { afterTime: after.time, afterSeq: after.seq });
+    return this.eventPages.run(JSON.stringify(shape), values);
   }
+
+  private readonly eventPages = new TemplateCache<CounterValues, { time_ms: number; seq: number; record_json: string }>((text) => {
+    const shape = JSON.parse(text) as EventPageShape;
+    const names = ['tenantId', ...(shape.organizationWide ? [] : ['stream']), 'fromMs', 'toMs', ...(shape.parent ? ['parentKey'] : []), ...(shape.m365 ? ['m365Tenant'] : []), ...(shape.after ? ['afterTime', 'afterSeq'] : []), 'limit'];
+    return queryTemplate(this.db, names, (values: CounterValues) => {
+      let query = this.inWindow(values.tenantId as string, shape.organizationWide ? ORGANIZATION_WIDE_STREAM : (values.stream as string), shape.parent ? (values.parentKey as string) : undefined, {
+        fromMs: values.fromMs as number,
+        toMs: values.toMs as number,
+      }).select(['time_ms', 'seq', 'record_json']);
+      if (shape.m365) query = query.where('m365_tenant', '=', values.m365Tenant as string);
+      if (shape.after) query = query.where((eb) => eb(eb.refTuple('time_ms', 'seq'), '>', eb.tuple(values.afterTime as number, values.afterSeq as number)));
+      return query.orderBy('time_ms').orderBy('seq').limit(values.limit as number);
+    });
+  });
 
   /**
    * Events of a parent in a window: the whole days summed from enpower_event_days, the
@@ -197,16 +225,8 @@ export class EventStore {
     const firstFull = window.fromMs === dayOf(window.fromMs) ? window.fromMs : dayOf(window.fromMs) + DAY_MS;
     const endFull = dayOf(window.toMs + 1);
     if (firstFull >= endFull) return this.countEvents(tenantId, stream, parentKey, window);
-    const days = await this.db
-      .selectFrom('enpower_event_days')
-      .select(sql<number>`coalesce(sum(n), 0)`.as('n'))
-      .where('tenant_id', '=', tenantId)
-      .where('stream', '=', stream)
-      .where('parent_key', '=', parentKey)
-      .where('day', '>=', firstFull)
-      .where('day', '<', endFull)
-      .executeTakeFirstOrThrow();
-    let total = Number(days.n);
+    const [days] = await this.daySum({ tenantId, stream, parentKey, firstFull, endFull });
+    let total = Number(days?.n ?? 0);
     if (window.fromMs < firstFull) total += await this.countEvents(tenantId, stream, parentKey, { fromMs: window.fromMs, toMs: firstFull - 1 });
     if (window.toMs >= endFull) total += await this.countEvents(tenantId, stream, parentKey, { fromMs: endFull, toMs: window.toMs });
     return total;
@@ -220,9 +240,29 @@ export class EventStore {
   }
 
   private async countEvents(tenantId: string, stream: string, parentKey: string, window: TimeWindow): Promise<number> {
-    const row = await this.inWindow(tenantId, stream, parentKey, window).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
-    return Number(row.n);
+    const [row] = await this.eventCount({ tenantId, stream, parentKey, fromMs: window.fromMs, toMs: window.toMs });
+    return Number(row?.n ?? 0);
   }
+
+  private readonly daySum = lazyTemplate(() =>
+    queryTemplate(this.db, ['tenantId', 'stream', 'parentKey', 'firstFull', 'endFull'], (values: CounterValues) =>
+      this.db
+        .selectFrom('enpower_event_days')
+        .select(sql<number>`coalesce(sum(n), 0)`.as('n'))
+        .where('tenant_id', '=', values.tenantId as string)
+        .where('stream', '=', values.stream as string)
+        .where('parent_key', '=', values.parentKey as string)
+        .where('day', '>=', values.firstFull as number)
+        .where('day', '<', values.endFull as number),
+    ),
+  );
+
+  private readonly eventCount = lazyTemplate(() =>
+    queryTemplate(this.db, ['tenantId', 'stream', 'fromMs', 'toMs', 'parentKey'], (values: CounterValues) =>
+      this.inWindow(values.tenantId as string, values.stream as string, values.parentKey as string, { fromMs: values.fromMs as number, toMs: values.toMs as number }).select(sql<number>`count(*)`.as('n')),
+    ),
+  );
+
 
   /**
    * The counters of one page of objects for the streams asked, relative to `nowMs`. Each

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Engine } from '../../storage/database.js';
+import { queryTemplate, TemplateCache } from '../../storage/query-template.js';
 import type { EnPowerTables } from '../schema.js';
 import { renderDocument } from './render.js';
 import { lowerKey, type CollectionSpec, type EdgeKind } from './specs.js';
@@ -28,10 +29,22 @@ export interface FoundObject {
 
 /** enpower_objects, enpower_tenants and enpower_edges: the inventory and the connections it uses. */
 export class ObjectStore {
+  private readonly finder: (values: { tenantId: string; kind: string; key: string }) => Promise<Array<{ parent_key: string; m365_tenant: string }>>;
+
   constructor(
     private readonly db: Kysely<EnPowerTables>,
     private readonly engine: Engine,
-  ) {}
+  ) {
+    this.finder = queryTemplate(db, ['tenantId', 'kind', 'key'], (values: { tenantId: string; kind: string; key: string }) =>
+      db
+        .selectFrom('enpower_objects')
+        .select(['parent_key', 'm365_tenant'])
+        .where('tenant_id', '=', values.tenantId)
+        .where('kind', '=', values.kind)
+        .where((eb) => eb.or([eb('parent_key', '=', values.key), eb('object_key', '=', values.key)]))
+        .limit(1),
+    );
+  }
 
   /** Writes a collector's report of objects; a repeated report changes nothing but `updated_ms`. */
   async upsert(tenantId: string, spec: CollectionSpec, documents: Array<Record<string, unknown>>, nowMs: number): Promise<number> {
@@ -164,15 +177,27 @@ export class ObjectStore {
 
   /** One page in seq order; one row more than asked tells whether another page follows. */
   async page(filter: ObjectFilter, afterSeq: number | undefined, size: number): Promise<ObjectRow[]> {
-    let query = this.matching(filter).select(['seq', 'parent_key', 'environment_key', 'doc_json']);
-    if (afterSeq !== undefined) query = query.where('seq', '>', afterSeq);
-    return query.orderBy('seq').limit(size + 1).execute();
+    return this.pages.run(shapeOf(filter, { after: afterSeq !== undefined }), { ...filterValues(filter), afterSeq: afterSeq ?? -1, limit: size + 1 });
   }
 
   async count(filter: ObjectFilter): Promise<number> {
-    const row = await this.matching(filter).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
-    return Number(row.n);
+    const [row] = await this.counts.run(shapeOf(filter), filterValues(filter));
+    return Number(row?.n ?? 0);
   }
+
+  /** The list statements, built and compiled once per combination of filters (their values are bound). */
+  private readonly pages = new TemplateCache<FilterValues, ObjectRow>((shape) => {
+    const { after } = JSON.parse(shape) as { after: boolean };
+    return queryTemplate(this.db, templateNames(shape, ['afterSeq', 'limit'].slice(after ? 0 : 1)), (values: FilterValues) => {
+      let query = this.matching(filterOf(shape, values)).select(['seq', 'parent_key', 'environment_key', 'doc_json']);
+      if (after) query = query.where('seq', '>', values.afterSeq as number);
+      return query.orderBy('seq').limit(values.limit as number);
+    });
+  });
+
+  private readonly counts = new TemplateCache<FilterValues, { n: number }>((shape) =>
+    queryTemplate(this.db, templateNames(shape, []), (values: FilterValues) => this.matching(filterOf(shape, values)).select(sql<number>`count(*)`.as('n'))),
+  );
 
   /** The objects of a kind per value of their group column (data sources by type, ...). */
   async countsByGroup(filter: ObjectFilter): Promise<Array<{ group: string | null; n: number }>> {
@@ -182,15 +207,7 @@ export class ObjectStore {
 
   /** An object named in a path: by the id its drill-downs use, or by its own id. */
   async find(tenantId: string, kind: string, id: string): Promise<FoundObject | undefined> {
-    const key = lowerKey(id);
-    const row = await this.db
-      .selectFrom('enpower_objects')
-      .select(['parent_key', 'm365_tenant'])
-      .where('tenant_id', '=', tenantId)
-      .where('kind', '=', kind)
-      .where((eb) => eb.or([eb('parent_key', '=', key), eb('object_key', '=', key)]))
-      .limit(1)
-      .executeTakeFirst();
+    const [row] = await this.finder({ tenantId, kind, key: lowerKey(id) });
     return row ? { parentKey: row.parent_key, m365Tenant: row.m365_tenant } : undefined;
   }
 
@@ -254,6 +271,37 @@ export class ObjectStore {
     if (filter.fromKey !== undefined) query = query.where('from_key', '=', filter.fromKey);
     return query;
   }
+}
+
+type FilterValues = Record<string, string | number>;
+const FILTER_COLUMNS = ['m365Tenant', 'variant', 'groupKey'] as const;
+
+/** Which of a filter's optional parts are present (and the caller's own flags): what decides the SQL. */
+function shapeOf(filter: ObjectFilter, flags: Record<string, boolean> = {}): string {
+  return JSON.stringify({ ...Object.fromEntries(FILTER_COLUMNS.map((name) => [name, filter[name] !== undefined])), ...flags });
+}
+
+function filterValues(filter: ObjectFilter): FilterValues {
+  const values: FilterValues = { tenantId: filter.tenantId, kind: filter.kind };
+  for (const name of FILTER_COLUMNS) if (filter[name] !== undefined) values[name] = filter[name]!;
+  return values;
+}
+
+function templateNames(shape: string, extra: string[]): string[] {
+  const present = JSON.parse(shape) as Record<string, boolean>;
+  return ['tenantId', 'kind', ...FILTER_COLUMNS.filter((name) => present[name]), ...extra];
+}
+
+/** The filter a template is built with: its values are the template's slots. */
+function filterOf(shape: string, values: FilterValues): ObjectFilter {
+  const present = JSON.parse(shape) as Record<string, boolean>;
+  return {
+    tenantId: values.tenantId as string,
+    kind: values.kind as string,
+    ...(present.m365Tenant ? { m365Tenant: values.m365Tenant as string } : {}),
+    ...(present.variant ? { variant: values.variant as number } : {}),
+    ...(present.groupKey ? { groupKey: values.groupKey as string } : {}),
+  };
 }
 
 /**

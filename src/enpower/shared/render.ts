@@ -7,7 +7,6 @@ import type { FieldMap } from './fields.js';
  * fills the markers with one pass over the text instead of parsing and re-serializing.
  */
 const MARK = '\u0001';
-const MARKER = /\u0001(\w+)\u0001/g;
 
 export function renderDocument(fields: FieldMap, document: Record<string, unknown>, computed: ReadonlySet<string> = new Set()): string {
   const parts: string[] = [];
@@ -18,9 +17,17 @@ export function renderDocument(fields: FieldMap, document: Record<string, unknow
   return `{${parts.join(',')}}`;
 }
 
-/** `values` holds each computed field's JSON text. */
+/** `values` holds each computed field's JSON text. (A scan with indexOf: measured faster than a regular expression on 4 KiB documents.) */
 export function fillComputed(json: string, values: Readonly<Record<string, string>>): string {
-  return json.replace(MARKER, (_, name: string) => values[name] ?? 'null');
+  let out = '';
+  let from = 0;
+  for (;;) {
+    const start = json.indexOf(MARK, from);
+    if (start < 0) return from === 0 ? json : out + json.slice(from);
+    const end = json.indexOf(MARK, start + 1);
+    out += json.slice(from, start) + (values[json.slice(start + 1, end)] ?? 'null');
+    from = end + 1;
+  }
 }
 
 const pad = (value: number) => String(value).padStart(2, '0');
