@@ -5,6 +5,7 @@ import { confideModule } from '../confide/index.js';
 import { dmsoModule } from '../dmso/index.js';
 import { opusModule } from '../opus/index.js';
 import { insightsModule } from '../insights/index.js';
+import { enPowerModule } from '../enpower/index.js';
 
 /** The product modules every region serves. A new module is one line here. */
 export const PRODUCT_MODULES: readonly ProductModule[] = [
@@ -14,4 +15,5 @@ export const PRODUCT_MODULES: readonly ProductModule[] = [
   confideModule,
   dmsoModule,
   insightsModule,
+  enPowerModule,
 ];
