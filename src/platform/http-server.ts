@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { generateRequestId, registerRequestContext } from './request-context.js';
 import { registerCaseInsensitiveQuery } from './query.js';
 import { installErrorHandling, installNotFound, type ErrorEnvelope } from './error-handling.js';
+import { recordRoutes } from './route-catalogue.js';
 
 export interface TlsMaterial {
   key: string;
@@ -40,6 +41,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
   const https = options.tls ? { key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3' } : undefined;
   const app = Fastify({ ...base, ...(https ? { https } : {}) } as FastifyServerOptions) as unknown as FastifyInstance;
 
+  recordRoutes(app);
   registerRequestContext(app);
   registerCaseInsensitiveQuery(app);
   installErrorHandling(app, options.errorEnvelope);

@@ -35,6 +35,7 @@ export async function registerTokenEndpoint(app: FastifyInstance, authenticator:
     {
       bodyLimit: 16 * 1024,
       schema: {
+        operationId: 'getAccessToken',
         summary: 'Get an access token (client_credentials)',
         tags: ['identity'],
         consumes: ['application/x-www-form-urlencoded'],
