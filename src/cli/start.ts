@@ -31,13 +31,40 @@ export async function startCommand(): Promise<void> {
   lines.push('');
   process.stdout.write(`${lines.join('\n')}\n`);
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (reason: string) => {
     if (stopping) return;
     stopping = true;
-    meridian.logger.info({ signal }, 'stopping');
+    meridian.logger.info({ reason }, 'stopping: finishing requests in flight');
+    // Requests in flight get a few seconds; whatever still holds the process after that is cut.
+    setTimeout(() => {
+      process.stderr.write('meridian: listeners did not close in time; exiting\n');
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
     await meridian.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGHUP', () => void stop('SIGHUP'));
+  watchLauncher(() => void stop('launcher exited'));
+}
+
+const STOP_DEADLINE_MS = 8000;
+
+/**
+ * `npm start & kill $!` signals npm, which exits without passing the signal on: its child
+ * would serve on, orphaned. Started by npm, Meridian stops when npm is gone (it is then
+ * re-parented). Started directly (`node bin/meridian.mjs start`, a service manager) it
+ * leaves that to its signals.
+ */
+function watchLauncher(onGone: () => void): void {
+  if (!process.env.npm_lifecycle_event) return;
+  const launcher = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== launcher) {
+      clearInterval(timer);
+      onGone();
+    }
+  }, 500);
+  timer.unref();
 }

@@ -224,11 +224,15 @@ export class Meridian {
     return file;
   }
 
+  /**
+   * Stops every listener: all stop accepting at once and finish what is in flight together
+   * (one grace period in all, not one per listener). Identities close last: a region's
+   * request in flight may still need its issuer's keys.
+   */
   async close(): Promise<void> {
-    await this.global?.close().catch(() => {});
-    for (const identity of this.identities.values()) await identity.outbox.stop();
-    for (const region of this.regions.values()) await region.close().catch(() => {});
-    for (const identity of this.identities.values()) await identity.close().catch(() => {});
+    await Promise.allSettled([...this.identities.values()].map((identity) => identity.outbox.stop()));
+    await Promise.allSettled([this.global?.close(), ...[...this.regions.values()].map((region) => region.close())]);
+    await Promise.allSettled([...this.identities.values()].map((identity) => identity.close()));
     await this.replayCache?.close();
     this.redis?.disconnect();
   }
