@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulateAuditRecords, simulateScanJobs } from '../../src/aos/simulator.js';
-import { BadRequestError, CertificateCredential, ClientSecretCredential, ForbiddenError, GraphClient, TooManyRequestsError, ServiceUnavailableError, AuthenticationError, type TokenCredential } from '../../src/sdk/index.js';
+import { BadRequestError, CertificateCredential, ClientSecretCredential, ForbiddenError, GraphClient, TooManyRequestsError, ServiceUnavailableError, AuthenticationError, type TokenCredential } from 'meridian/sdk';
 import { Harness, type TestApp } from '../support/harness.js';
 import { makeClientCertificate } from '../support/certificates.js';
 
