@@ -99,6 +99,8 @@ export class Meridian {
         adminKey: config.adminKey,
         audit: { deliver: (region, tenantId, records) => this.deliverAudit(envId, region, tenantId, records) },
         tokenRateLimit: { perMinute: config.tokenRateLimitPerMinute, redis: this.redis },
+        regionUrl: (code) => this.regionUrl(code),
+        fetch: this.fetch,
       });
       this.identities.set(envId, identity);
       identity.setPublicUrl(await this.listen(identity.app, portFor(config, { identity: envId })));

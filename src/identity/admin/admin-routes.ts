@@ -7,6 +7,8 @@ import type { Actor, Directory } from '../directory.js';
 import type { SigningKeys } from '../signing-keys.js';
 import type { AccessTokenIssuer } from '../token/access-tokens.js';
 import { PRODUCER_PERMISSION } from '../../platform/producer.js';
+import type { EnvironmentId } from '../../topology/data-centers.js';
+import { registerTenantDataRoutes, type RegionCall } from './tenant-data-routes.js';
 
 /** Meridian's own admin envelope, shaped like Microsoft Graph's error object. */
 export const adminErrorEnvelope: ErrorEnvelope = (error, request) => ({
@@ -51,6 +53,9 @@ export interface AdminRoutesOptions {
   keys: SigningKeys;
   issuer: AccessTokenIssuer;
   adminKey: string;
+  environment: EnvironmentId;
+  /** Reads the tenant's region (audit records, Opus settings); absent where no region is reachable. */
+  regionCall?: RegionCall | undefined;
 }
 
 /**
@@ -159,6 +164,7 @@ export async function registerAdminRoutes(app: FastifyInstance, options: AdminRo
           return options.issuer.issue({ clientId: 'meridian-producer', appName: 'Meridian producer', tenantId: tenant.id, tenantRegion: tenant.home_region, scopes: [PRODUCER_PERMISSION] });
         },
       );
+      registerTenantDataRoutes(admin, { directory, keys: options.keys, environment: options.environment, regionCall: options.regionCall });
     },
     { prefix: '/admin' },
   );
