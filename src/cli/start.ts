@@ -3,7 +3,7 @@ import { Meridian } from '../runtime/meridian.js';
 import { ensureDemoTenant } from '../runtime/demo.js';
 
 /** `meridian start`: runs until SIGINT/SIGTERM, then closes every listener and database. */
-export async function startCommand(): Promise<void> {
+export async function startCommand(options: { json?: boolean } = {}): Promise<void> {
   const config = configFromEnvironment();
   const meridian = await Meridian.start(config);
   const demo = config.demo ? await ensureDemoTenant(meridian) : undefined;
@@ -29,7 +29,9 @@ export async function startCommand(): Promise<void> {
     if (demo.seeded) lines.push(`  Demo history:  ${Object.entries(demo.seeded).map(([k, v]) => `${v} ${k}`).join(', ')}`);
   }
   lines.push('');
-  process.stdout.write(`${lines.join('\n')}\n`);
+  // The last line of the summary (or the JSON) says it is up: scripts and tests wait for it.
+  if (options.json) process.stdout.write(`${JSON.stringify({ status: 'Meridian is running', endpoints, endpointsFile, demo: demo ?? null })}\n`);
+  else process.stdout.write(`${lines.join('\n')}\n`);
   let stopping = false;
   const stop = async (reason: string) => {
     if (stopping) return;

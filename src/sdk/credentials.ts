@@ -88,7 +88,7 @@ export interface CertificateCredentialOptions extends CredentialOptions {
   privateKey: KeyObject | string;
   /** The uploaded certificate (PEM, or DER bytes of the .cer); its thumbprint names the key. */
   certificate: string | Buffer;
-  /** RS256 (default), PS256 or ES256, matching the key. */
+  /** Default: RS256 for an RSA key, ES256/ES384/ES512 for an EC key of that curve. */
   algorithm?: string;
   /** Assertion lifetime in seconds (default 300; the identity host accepts up to 65 minutes). */
   assertionLifetimeSeconds?: number;
@@ -115,7 +115,7 @@ export class CertificateCredential extends CachedTokenCredential {
   protected async credentialFields(): Promise<Record<string, string>> {
     const now = Math.floor(Date.now() / 1000);
     const assertion = await new SignJWT({ jti: randomUUID(), sub: this.options.clientId })
-      .setProtectedHeader({ alg: this.certificateOptions.algorithm ?? 'RS256', typ: 'JWT', x5t: this.x5t, kid: this.thumbprint })
+      .setProtectedHeader({ alg: this.certificateOptions.algorithm ?? algorithmOf(this.key), typ: 'JWT', x5t: this.x5t, kid: this.thumbprint })
       .setIssuer(this.options.clientId)
       .setAudience(this.tokenUrl)
       .setIssuedAt(now)
@@ -124,4 +124,10 @@ export class CertificateCredential extends CachedTokenCredential {
       .sign(this.key);
     return { client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion };
   }
+}
+
+function algorithmOf(key: KeyObject): string {
+  if (key.asymmetricKeyType !== 'ec') return 'RS256';
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  return curve === 'secp384r1' ? 'ES384' : curve === 'secp521r1' ? 'ES512' : 'ES256';
 }
