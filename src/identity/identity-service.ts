@@ -23,6 +23,9 @@ import { ClientAuthenticator } from './token/client-authentication.js';
 import { registerTokenEndpoint } from './token/token-endpoint.js';
 import { registerAdminRoutes } from './admin/admin-routes.js';
 import { registerServiceTokenRoute, ServiceCredentials } from './service-credentials.js';
+import type { RegionCall } from './admin/tenant-data-routes.js';
+import { registerConsole } from './console/console-routes.js';
+import { ApiError } from '../platform/errors.js';
 
 const OAUTH_CODES = new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope']);
 
@@ -52,6 +55,9 @@ export interface IdentityServiceOptions {
   tokenRateLimit: { perMinute: number; token: TokenThrottleLimits; redis?: Redis | undefined; redisPrefix?: string };
   /** How long nodes cache the signing keys, and how long before it signs a new key is published. */
   signingKeys?: SigningKeyTiming | undefined;
+  /** Where the regions are, for the admin API's reads of a tenant's data (console, CLI). */
+  regionUrl?: (dataCenter: string) => string | undefined;
+  fetch?: typeof fetch;
 }
 
 /** One environment's identity host: token endpoint, discovery, JWKS and the admin API. */
@@ -115,13 +121,36 @@ export class IdentityService extends HostedService {
     await registerTokenEndpoint(app, authenticator, service.issuer, new TokenThrottle(options.tokenRateLimit.token, counter));
     registerDiscovery(app, service.keys, () => service.url);
     registerServiceTokenRoute(app, { credentials: service.serviceCredentials, directory: service.directory, issuer: service.issuer });
-    await registerAdminRoutes(app, { directory: service.directory, keys: service.keys, issuer: service.issuer, adminKey: options.adminKey, serviceCredentials: service.serviceCredentials });
+    await registerAdminRoutes(app, { directory: service.directory, keys: service.keys, issuer: service.issuer, adminKey: options.adminKey, serviceCredentials: service.serviceCredentials, environment: options.environment.id, regionCall: service.regionCall() });
+    await registerConsole(app);
     return service;
   }
 
   /** Resolves when this listener's database answers (its /ready probe). */
   async pingStore(): Promise<void> {
     await ping(this.database.db as never);
+  }
+
+  /** A GET of a tenant's home region with a short-lived token of this host for that tenant. */
+  private regionCall(): RegionCall | undefined {
+    const { regionUrl, fetch: http } = this.options;
+    if (!regionUrl || !http) return undefined;
+    return async (tenant, request) => {
+      const base = regionUrl(tenant.homeRegion);
+      if (!base) throw new ApiError(502, 'region_unreachable', `Region ${tenant.homeRegion} is not reachable from this identity host.`);
+      const issued = await this.issuer.issue({ clientId: 'meridian-admin', appName: 'Meridian admin', tenantId: tenant.id, tenantRegion: tenant.homeRegion, scopes: request.scopes }, 120);
+      const url = new URL(request.path, base);
+      for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
+      const response = await http(url, { headers: { authorization: `Bearer ${issued.access_token}` } });
+      const text = await response.text();
+      let body: unknown = text;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        // Not JSON: passed on as text.
+      }
+      return { status: response.status, body };
+    };
   }
 
   override async close(): Promise<void> {

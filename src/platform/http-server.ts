@@ -9,6 +9,7 @@ import { refuseNonOriginFormTargets } from './request-target.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { TLS_SERVER_POLICY } from './tls/tls-policy.js';
 import { instrumentRequests } from './metrics.js';
+import { recordRoutes } from './route-catalogue.js';
 
 export interface TlsMaterial {
   key: string;
@@ -48,6 +49,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
 
   refuseNonOriginFormTargets(app);
   registerSecurityHeaders(app, { https: Boolean(https) });
+  recordRoutes(app);
   registerRequestContext(app);
   instrumentRequests(app, String(options.logger.bindings().service ?? 'meridian'));
   registerCaseInsensitiveQuery(app);

@@ -130,6 +130,8 @@ export class Meridian {
           redisPrefix: config.postgresSchemaPrefix,
         },
         signingKeys: { cacheMs: config.signingKeyCacheMs, publishLeadMs: signingKeyLeadMs(config, envId) },
+        regionUrl: (code) => this.regionUrl(code),
+        fetch: this.fetch,
       });
       this.identities.set(envId, identity);
       registerOperationsRoutes(identity.app, { service: `identity-${envId}`, checks: this.readinessChecks(() => identity.pingStore()) });
@@ -275,12 +277,16 @@ export class Meridian {
     return file;
   }
 
+  /**
+   * Stops every listener: all stop accepting at once and finish what is in flight together
+   * (one grace period in all, not one per listener). Identities close last: a region's
+   * request in flight may still need its issuer's keys.
+   */
   async close(): Promise<void> {
     for (const release of this.gaugeReleases) release();
-    await this.global?.close().catch(() => {});
-    for (const identity of this.identities.values()) await identity.outbox.stop();
-    for (const region of this.regions.values()) await region.close().catch(() => {});
-    for (const identity of this.identities.values()) await identity.close().catch(() => {});
+    await Promise.allSettled([...this.identities.values()].map((identity) => identity.outbox.stop()));
+    await Promise.allSettled([this.global?.close(), ...[...this.regions.values()].map((region) => region.close())]);
+    await Promise.allSettled([...this.identities.values()].map((identity) => identity.close()));
     await this.replayCache?.close();
     this.redis?.disconnect();
   }
