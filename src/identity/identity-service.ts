@@ -20,6 +20,7 @@ import { AccessTokenIssuer } from './token/access-tokens.js';
 import { ClientAuthenticator } from './token/client-authentication.js';
 import { registerTokenEndpoint } from './token/token-endpoint.js';
 import { registerAdminRoutes } from './admin/admin-routes.js';
+import { CustomerScopes } from './partners/customer-scope.js';
 
 const OAUTH_CODES = new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope']);
 
@@ -53,6 +54,7 @@ export class IdentityService extends HostedService {
   readonly keys: SigningKeys;
   readonly issuer: AccessTokenIssuer;
   readonly outbox: OutboxDispatcher;
+  readonly customerScopes: CustomerScopes;
 
   private constructor(
     readonly options: IdentityServiceOptions,
@@ -62,7 +64,8 @@ export class IdentityService extends HostedService {
     super(app);
     const { clock } = options;
     this.keys = new SigningKeys(database.db, clock);
-    this.issuer = new AccessTokenIssuer(this.keys, clock, () => this.url);
+    this.customerScopes = new CustomerScopes(database.db as never, clock);
+    this.issuer = new AccessTokenIssuer(this.keys, clock, () => this.url, async (clientId, tenantId) => ({ customer_scope: await this.customerScopes.claimFor(clientId, tenantId) }));
     this.outbox = new OutboxDispatcher(database.db as never, IDENTITY_AUDIT_OUTBOX, options.audit.deliver, clock, options.logger);
     this.directory = new Directory(database.db, clock, options.environment.id, () => this.outbox.kick());
   }
@@ -102,7 +105,7 @@ export class IdentityService extends HostedService {
     });
     await registerTokenEndpoint(app, authenticator, service.issuer);
     registerDiscovery(app, service.keys, () => service.url);
-    await registerAdminRoutes(app, { directory: service.directory, keys: service.keys, issuer: service.issuer, adminKey: options.adminKey });
+    await registerAdminRoutes(app, { directory: service.directory, keys: service.keys, issuer: service.issuer, adminKey: options.adminKey, customerScopes: service.customerScopes });
     return service;
   }
 

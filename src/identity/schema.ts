@@ -1,6 +1,7 @@
 import type { Generated } from 'kysely';
 import type { ModuleMigrations } from '../storage/migrations.js';
 import { createOutboxIndex, createOutboxTable, type OutboxTable } from '../platform/outbox.js';
+import { customerScopeMigration } from './partners/customer-scope.js';
 
 /** The identity store: one per cloud environment. Times are epoch milliseconds. */
 export interface IdentityTables {
@@ -102,5 +103,6 @@ export const identityMigrations: ModuleMigrations = {
         await createOutboxIndex(db, 'identity_audit_outbox');
       },
     }),
+    '002_customer_scope': customerScopeMigration,
   },
 };

@@ -7,6 +7,8 @@ import type { Actor, Directory } from '../directory.js';
 import type { SigningKeys } from '../signing-keys.js';
 import type { AccessTokenIssuer } from '../token/access-tokens.js';
 import { PRODUCER_PERMISSION } from '../../platform/producer.js';
+import type { CustomerScopes } from '../partners/customer-scope.js';
+import { registerCustomerScopeRoutes } from '../partners/customer-scope-routes.js';
 
 /** Meridian's own admin envelope, shaped like Microsoft Graph's error object. */
 export const adminErrorEnvelope: ErrorEnvelope = (error, request) => ({
@@ -51,6 +53,7 @@ export interface AdminRoutesOptions {
   keys: SigningKeys;
   issuer: AccessTokenIssuer;
   adminKey: string;
+  customerScopes: CustomerScopes;
 }
 
 /**
@@ -72,6 +75,7 @@ export async function registerAdminRoutes(app: FastifyInstance, options: AdminRo
       const { directory } = options;
       const actor = (request: FastifyRequest): Actor => ({ name: 'meridian-admin', clientIP: request.ip });
       const tags = ['admin'];
+      registerCustomerScopeRoutes(admin, directory, options.customerScopes, options.issuer);
 
       admin.post(
         '/tenants',
