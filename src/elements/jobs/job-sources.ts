@@ -40,6 +40,9 @@ interface ScanJob {
 /** list-jobs.md's `state` names onto get-customer-jobs.md's `status`. */
 const M365_STATUS: Record<string, number> = { 'In Progress': 1, Finished: 2, Failed: 3, 'Finished with Exception': 4, 'Partially Finished': 4 };
 
+/** "2025-09-11T03:21:16Z", as the page's sample writes times, whatever precision the regional list uses. */
+const seconds = (time: string) => time.replace(/\.\d+Z$/, 'Z');
+
 /** "17m39s" as the page's sample writes durations. */
 export function jobDuration(startTime: string, endTime: string | null): string {
   if (!endTime) return 'N/A';
@@ -80,10 +83,10 @@ const scanSource: JobSource = {
         skippedCount: 'N/A',
         warningCount: 'N/A',
         backupSize: 'N/A',
-        startTime: job.startTime,
-        endTime: job.finishTime ?? 'N/A',
+        startTime: seconds(job.startTime),
+        endTime: job.finishTime ? seconds(job.finishTime) : 'N/A',
         jobDuration: jobDuration(job.startTime, job.finishTime),
-        lastModifyTime: job.finishTime ?? job.startTime,
+        lastModifyTime: seconds(job.finishTime ?? job.startTime),
       })),
     };
   },
@@ -116,10 +119,10 @@ const m365Source = (jobModule: number, objectType: number): JobSource => ({
         skippedCount: String(job.backupDetails.skippedCount),
         warningCount: '0',
         backupSize: 'N/A',
-        startTime: job.startTime,
-        endTime: job.finishTime ?? 'N/A',
+        startTime: seconds(job.startTime),
+        endTime: job.finishTime ? seconds(job.finishTime) : 'N/A',
         jobDuration: jobDuration(job.startTime, job.finishTime),
-        lastModifyTime: job.finishTime ?? job.startTime,
+        lastModifyTime: seconds(job.finishTime ?? job.startTime),
       })),
     };
   },

@@ -42,7 +42,7 @@ const AddServiceBody = Type.Object(
   },
   { additionalProperties: false },
 );
-type AddServiceBody = Static<typeof AddServiceBody>;
+export type AddServiceBody = Static<typeof AddServiceBody>;
 
 const AddServiceResult = Type.Object({
   customerId: Type.String(),
@@ -57,7 +57,7 @@ const ADD_STATUS = { successful: 1, noSubscription: 3, seatsInsufficient: 4, alr
 const DRAW_STATUS = { 'no-pool': ADD_STATUS.noSubscription, insufficient: ADD_STATUS.seatsInsufficient, 'premium-limit': ADD_STATUS.premiumLimit } as const;
 
 /** The row get-all-services.md lists for a subscription, fixed when it is added. */
-function productRow(body: AddServiceBody, poolExpiry: number | undefined): ProductRow {
+export function productRow(body: AddServiceBody, poolExpiry: number | undefined): ProductRow {
   const items = body.licenseItems ?? [];
   const first = items[0];
   const seats = items.reduce((sum, item) => sum + item.userSeat, 0);
