@@ -68,11 +68,12 @@ export class GlobalEndpoint extends HostedService {
       identity: options.identity,
       publicUrl: () => holder.endpoint?.url ?? '',
     });
-    app.route({
-      method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    // One route per method: each is its own OpenAPI operation with its own operationId.
+    for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const) app.route({
+      method,
       url: '/*',
       schema: {
-        operationId: 'forwardToHomeDataCenter',
+        operationId: `forward${method[0]}${method.slice(1).toLowerCase()}ToHomeDataCenter`,
         summary: 'Any other call: forwarded to the data center that holds the caller\'s tenant',
         description: 'The regional APIs (see each data center\'s /openapi.json), answered from the caller\'s home data center; the response names it in x-meridian-data-center.',
         tags: ['Forwarding'],
@@ -115,7 +116,7 @@ export class GlobalEndpoint extends HostedService {
  * absolute-form or `//host` request target can never choose the host the call goes to.
  */
 export function forwardUrl(regionBase: string, requestTarget: string): string {
-  const parsed = new URL(requestTarget, 'http://request.invalid');
-  const path = `/${parsed.pathname.replace(/^\/+/, '')}`;
-  return `${regionBase.replace(/\/+$/, '')}${path}${parsed.search}`;
+  // Leading slashes collapsed first: '//host/x' would otherwise parse as a host.
+  const parsed = new URL(`/${requestTarget.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').replace(/^\/+/, '')}`, 'http://request.invalid');
+  return `${regionBase.replace(/\/+$/, '')}${parsed.pathname}${parsed.search}`;
 }

@@ -27,7 +27,7 @@ export async function startElements(engine: TestEngine): Promise<ElementsFixture
   const clock = fixedClock(new Date(Math.floor(Date.now() / 1000) * 1000));
   const h = await Harness.start({ engine, regions: ['us', 'we', 'gcp-jp', 'gcp-us'], clock });
   const global = h.meridian.global!.url;
-  const name = `partner-${Math.random().toString(16).slice(2, 8)}`;
+  const name = `ops@partner-${Math.random().toString(16).slice(2, 8)}.example.com`;
   const app = await h.tenantWithApp(ELEMENTS_PERMISSIONS as string[], 'us', name);
   const identity = h.meridian.identities.get('commercial')!;
   const admin = async (method: string, path: string, body?: unknown) => {
