@@ -64,6 +64,6 @@ export async function registerPartnerApi(app: FastifyInstance, options: PartnerA
     registerJobRoutes(scope, data);
     registerScanProfileRoutes(scope, data);
     registerV2Routes(scope, data, options.publicUrl);
-    registerProducerRoutes(scope, onboarding);
+    registerProducerRoutes(scope, onboarding, data);
   });
 }

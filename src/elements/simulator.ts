@@ -89,12 +89,12 @@ export async function seedPartner(clients: PartnerSeedClients, request: PartnerS
   const detailed = Math.min(customers.length, request.detailedCustomers ?? customers.length);
   for (let i = 0; i < detailed; i++) {
     if (i === 1) continue; // the customer without tenants
-    await seedCustomer(clients.customer(customers[i]!.id, customers[i]!.dataCenter), customers[i]!, request, random, report);
+    await seedCustomer(clients.global, clients.customer(customers[i]!.id, customers[i]!.dataCenter), customers[i]!, request, random, report);
   }
   return { customers, report };
 }
 
-async function seedCustomer(producer: ProducerClient, customer: SeededCustomer, request: PartnerSeedRequest, random: SeededRandom, report: Record<string, number>): Promise<void> {
+async function seedCustomer(partner: ProducerClient, producer: ProducerClient, customer: SeededCustomer, request: PartnerSeedRequest, random: SeededRandom, report: Record<string, number>): Promise<void> {
   const tenantId = worldId(customer.id, 'm365-tenant', 0);
   const world = buildWorld({ tenantId, tenantName: customer.organization, seed: request.seed, users: request.usersPerTenant ?? 25, endMs: request.endMs });
   const members = world.users.filter((user) => user.userType === 'Member');
@@ -109,7 +109,7 @@ async function seedCustomer(producer: ProducerClient, customer: SeededCustomer, 
     assignedUserSeat: members.length,
     consentedApps: random.chance(0.5) ? ['PartnerWorkspaceOnboarding'] : [],
   };
-  await producer.post('/producer/elements/tenants', { value: [tenant] });
+  await partner.post(`/producer/elements/customers/${customer.id}/tenants`, { value: [tenant] });
   customer.tenantIds.push(tenantId);
   report.tenants! += 1;
 
@@ -216,5 +216,5 @@ async function seedCustomer(producer: ProducerClient, customer: SeededCustomer, 
   if (scanJobs.length) await producer.post('/producer/aos/scan-jobs', { value: scanJobs });
   report.scanJobs! += scanJobs.length;
   const jobStatus = jobs.length === 0 ? 3 : latestFailed.size > 1 ? 4 : latestFailed.size === 1 ? 2 : 1;
-  await producer.post('/producer/elements/job-status', { jobStatus });
+  await partner.post(`/producer/elements/customers/${customer.id}/job-status`, { jobStatus });
 }
