@@ -26,7 +26,7 @@ export interface PartnerApiOptions {
   db: Kysely<ElementsGlobalTables>;
   clock: Clock;
   verify: AccessTokenVerifier;
-  fetch: typeof fetch;
+  caPem: string | null;
   regionUrl: (dataCenter: string) => string | undefined;
   serviceToken: ServiceTokens;
   identity: IdentityLink;
@@ -52,7 +52,8 @@ export async function registerPartnerApi(app: FastifyInstance, options: PartnerA
     installErrorHandling(scope, aosErrorEnvelope);
     registerPartnerContext(scope, options.verify);
 
-    const regions = new RegionClient({ fetch: options.fetch, regionUrl: options.regionUrl, serviceToken: options.serviceToken });
+    const regions = new RegionClient({ caPem: options.caPem, regionUrl: options.regionUrl, serviceToken: options.serviceToken });
+    scope.addHook('onClose', async () => regions.close());
     const data = new PartnerData(new PartnerDirectory(options.db), regions, options.clock);
     const onboarding = new Onboarding(data, options.identity, (dc) => Boolean(options.regionUrl(dc)));
     registerCustomerRoutes(scope, data, onboarding);
