@@ -28,6 +28,8 @@ const BENCHMARKS: Entry[] = [
   { name: 'backup-jobs', file: 'backup-jobs.ts', exportName: 'benchBackupJobs' },
   { name: 'backup-jobs-pg', file: 'backup-jobs.ts', exportName: 'benchBackupJobsPostgres' },
   { name: 'opus', file: 'opus.ts', exportName: 'benchOpus' },
+  { name: 'enpower', file: 'enpower.ts', exportName: 'benchEnPower' },
+  { name: 'soak', file: 'soak.ts', exportName: 'benchSoak' },
   { name: 'cluster', file: 'cluster.ts', exportName: 'benchCluster' },
 ];
 

@@ -43,6 +43,8 @@ export interface IdentityTables {
     activates_at: number | null;
   };
   identity_audit_outbox: OutboxTable & { seq: Generated<number> };
+  /** Client-assertion `jti`s already used, each until its assertion expires (replay-cache.ts). */
+  identity_assertion_replays: { replay_key: string; expires_at: number };
   /** A deployment's own credential (a region-only node), scoped to the producer path of some data centers. */
   identity_service_credentials: {
     client_id: string;
@@ -112,7 +114,17 @@ export const identityMigrations: ModuleMigrations = {
         await createOutboxIndex(db, 'identity_audit_outbox');
       },
     }),
-    '002_service_credentials': () => ({
+    '002_assertion_replays': () => ({
+      async up(db) {
+        await db.schema
+          .createTable('identity_assertion_replays')
+          .addColumn('replay_key', 'text', (c) => c.primaryKey())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('identity_assertion_replays_expiry').on('identity_assertion_replays').column('expires_at').execute();
+      },
+    }),
+    '003_service_credentials': () => ({
       async up(db) {
         await db.schema
           .createTable('identity_service_credentials')

@@ -92,6 +92,20 @@ export class SigningKeys {
     return { kid, activatesAtMs };
   }
 
+  /** Every key with its state: the one that signs, superseded ones still published, retired ones. */
+  async list(): Promise<Array<{ kid: string; alg: string; createdAt: string; state: 'active' | 'superseded' | 'retired'; retiresAt: string | null }>> {
+    const now = this.clock.nowMs();
+    const rows = await this.db.selectFrom('identity_signing_keys').select(['kid', 'alg', 'created_at', 'retired_at']).orderBy('created_at', 'desc').orderBy('kid', 'desc').execute();
+    const activeKid = rows.find((row) => row.retired_at === null)?.kid;
+    return rows.map((row) => ({
+      kid: row.kid,
+      alg: row.alg,
+      createdAt: new Date(Number(row.created_at)).toISOString(),
+      state: row.kid === activeKid ? 'active' : row.retired_at !== null && Number(row.retired_at) <= now ? 'retired' : 'superseded',
+      retiresAt: row.retired_at === null ? null : new Date(Number(row.retired_at)).toISOString(),
+    }));
+  }
+
   /** The published key set: the active key and superseded keys that have not yet retired. */
   async publicKeys(): Promise<{ keys: JWK[] }> {
     const now = this.clock.nowMs();

@@ -11,6 +11,7 @@ import { openDatabase, ping, type Database, type StorageLocation } from '../stor
 import { migrate } from '../storage/migrations.js';
 import { JobRunner } from '../platform/jobs/job-runner.js';
 import { kernelJobMigrations } from '../platform/jobs/job-schema.js';
+import { BlobStore, blobStoreMigrations } from '../storage/blob-store.js';
 import type { DataCenter } from '../topology/data-centers.js';
 import { isPublicRoute, registerBearerAuth } from './bearer-auth.js';
 import type { Redis } from 'ioredis';
@@ -51,6 +52,7 @@ export class RegionServer extends HostedService {
   static async create(options: RegionServerOptions): Promise<RegionServer> {
     const database = await openDatabase<unknown>(options.storage);
     await migrate(database, kernelJobMigrations);
+    await migrate(database, blobStoreMigrations);
     for (const module of options.modules) await migrate(database, module.migrations);
     const jobs = new JobRunner({ db: database.db, clock: options.clock, logger: options.logger });
     const app = await createApiServer({
@@ -78,6 +80,7 @@ export class RegionServer extends HostedService {
         throw new Error(`Region ${options.dataCenter.code} has no audit delivery configured`);
       }),
       jobs,
+      blobs: new BlobStore(database.db, options.clock),
     };
     const server = new RegionServer(options.dataCenter, app, database, context, jobs);
     holder.server = server;

@@ -46,8 +46,12 @@ export interface MeridianConfig {
   logLevel: string;
   /** Requests per minute per app per tenant at each region (0 = off). */
   rateLimitPerMinute: number;
-  /** Token requests per minute per client id (0 = off). */
+  /** Tokens issued per minute per authenticated client, and identity admin requests per minute per address (0 = off). */
   tokenRateLimitPerMinute: number;
+  /** Refused token requests per minute from one address, whatever client they name (0 = off). */
+  tokenFailuresPerMinutePerAddress: number;
+  /** Refused token requests per minute from one address naming one client (0 = off). */
+  tokenFailuresPerMinutePerClient: number;
   /** How long identity nodes cache signing keys (MERIDIAN_SIGNING_KEY_CACHE_MS). */
   signingKeyCacheMs: number;
   /**
@@ -96,6 +100,8 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env, over
     logLevel: env.MERIDIAN_LOG_LEVEL ?? 'info',
     rateLimitPerMinute: parseCount('MERIDIAN_RATE_LIMIT_PER_MINUTE', env.MERIDIAN_RATE_LIMIT_PER_MINUTE ?? '12000'),
     tokenRateLimitPerMinute: parseCount('MERIDIAN_TOKEN_RATE_LIMIT_PER_MINUTE', env.MERIDIAN_TOKEN_RATE_LIMIT_PER_MINUTE ?? '6000'),
+    tokenFailuresPerMinutePerAddress: parseCount('MERIDIAN_TOKEN_FAILURES_PER_MINUTE_PER_ADDRESS', env.MERIDIAN_TOKEN_FAILURES_PER_MINUTE_PER_ADDRESS ?? '300'),
+    tokenFailuresPerMinutePerClient: parseCount('MERIDIAN_TOKEN_FAILURES_PER_MINUTE_PER_CLIENT', env.MERIDIAN_TOKEN_FAILURES_PER_MINUTE_PER_CLIENT ?? '60'),
     signingKeyCacheMs: parseCount('MERIDIAN_SIGNING_KEY_CACHE_MS', env.MERIDIAN_SIGNING_KEY_CACHE_MS ?? '30000'),
     signingKeyLeadMs: env.MERIDIAN_SIGNING_KEY_LEAD_MS ? parseCount('MERIDIAN_SIGNING_KEY_LEAD_MS', env.MERIDIAN_SIGNING_KEY_LEAD_MS) : undefined,
     ...overrides,

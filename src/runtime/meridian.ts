@@ -10,7 +10,7 @@ import { ensureLocalTls } from '../platform/tls/local-ca.js';
 import { findDataCenter, findEnvironment, type EnvironmentId } from '../topology/data-centers.js';
 import type { StorageLocation } from '../storage/database.js';
 import { IdentityService } from '../identity/identity-service.js';
-import { MemoryReplayCache, RedisReplayCache, type ReplayCache } from '../identity/replay-cache.js';
+import { RedisReplayCache, type ReplayCache } from '../identity/replay-cache.js';
 import { PRODUCER_PERMISSION } from '../platform/producer.js';
 import { RegionServer } from '../regions/region-server.js';
 import { GlobalEndpoint } from '../global/global-endpoint.js';
@@ -107,8 +107,6 @@ export class Meridian {
       });
       await this.redis.connect();
       this.replayCache = new RedisReplayCache(this.redis, `${config.postgresSchemaPrefix}:jti:`, () => this.clock.nowMs());
-    } else {
-      this.replayCache = new MemoryReplayCache(() => this.clock.nowMs());
     }
     for (const envId of config.environments) {
       const environment = findEnvironment(envId)!;
@@ -121,8 +119,19 @@ export class Meridian {
         replayCache: this.replayCache,
         adminKey: config.adminKey,
         audit: { deliver: (region, tenantId, records) => this.deliverAudit(envId, region, tenantId, records) },
-        tokenRateLimit: { perMinute: config.tokenRateLimitPerMinute, redis: this.redis },
+        tokenRateLimit: {
+          perMinute: config.tokenRateLimitPerMinute,
+          token: {
+            issuedPerClient: config.tokenRateLimitPerMinute,
+            failuresPerAddress: config.tokenFailuresPerMinutePerAddress,
+            failuresPerClientPerAddress: config.tokenFailuresPerMinutePerClient,
+          },
+          redis: this.redis,
+          redisPrefix: config.postgresSchemaPrefix,
+        },
         signingKeys: { cacheMs: config.signingKeyCacheMs, publishLeadMs: signingKeyLeadMs(config, envId) },
+        regionUrl: (code) => this.regionUrl(code),
+        fetch: this.fetch,
       });
       this.identities.set(envId, identity);
       registerOperationsRoutes(identity.app, { service: `identity-${envId}`, checks: this.readinessChecks(() => identity.pingStore()) });
@@ -268,12 +277,16 @@ export class Meridian {
     return file;
   }
 
+  /**
+   * Stops every listener: all stop accepting at once and finish what is in flight together
+   * (one grace period in all, not one per listener). Identities close last: a region's
+   * request in flight may still need its issuer's keys.
+   */
   async close(): Promise<void> {
     for (const release of this.gaugeReleases) release();
-    await this.global?.close().catch(() => {});
-    for (const identity of this.identities.values()) await identity.outbox.stop();
-    for (const region of this.regions.values()) await region.close().catch(() => {});
-    for (const identity of this.identities.values()) await identity.close().catch(() => {});
+    await Promise.allSettled([...this.identities.values()].map((identity) => identity.outbox.stop()));
+    await Promise.allSettled([this.global?.close(), ...[...this.regions.values()].map((region) => region.close())]);
+    await Promise.allSettled([...this.identities.values()].map((identity) => identity.close()));
     await this.replayCache?.close();
     this.redis?.disconnect();
   }

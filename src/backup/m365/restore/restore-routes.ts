@@ -29,6 +29,7 @@ export function registerRestoreRoutes(app: FastifyInstance, context: RegionConte
     '/backup/m365/restore/jobs',
     {
       schema: {
+        operationId: 'executeRestoreJob',
         summary: 'Perform restore job',
         description:
           'Restores files and folders of a site or OneDrive in place, from the latest backup before recoveryDateTime. ' +
