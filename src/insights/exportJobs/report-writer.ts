@@ -33,14 +33,15 @@ export async function writeReport(sheets: readonly ReportSheet[], fileName: stri
   const { signal, onProgress } = options;
   const workbookBytes = new PassThrough({ highWaterMark: 1024 * 1024 });
   const zip = new yazl.ZipFile();
-  zip.addReadStream(workbookBytes, fileName, { mtime: new Date(), compress: true });
+  // The workbook is deflated already: the outer ZIP deflates it again at the cheapest level only so every unzip tool reads it.
+  zip.addReadStream(workbookBytes, fileName, { mtime: new Date(), compress: true, compressionLevel: 1 });
   zip.end();
   const delivered = pipeline(zip.outputStream as NodeJS.ReadableStream, out);
   // A failure downstream must stop the rows too, not leave them waiting on a full buffer.
   let failure: unknown;
   delivered.catch((error: unknown) => (failure = error ?? new Error('the report could not be stored')));
 
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: workbookBytes, useStyles: false, useSharedStrings: false, zip: { zlib: { level: 3 } } });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: workbookBytes, useStyles: false, useSharedStrings: false, zip: { zlib: { level: 1 } } });
   let written = 0;
   try {
     for (const sheet of sheets) {
