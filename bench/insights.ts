@@ -302,7 +302,7 @@ async function benchPages(options: BenchOptions, server: ServerProcess, region: 
   const keys = keysOf(meta.userId);
   type Position = { key: number; seq: number };
   /** Up to `count` rows from `start` in the export's order, and the position after them. */
-  const readFrom = (start: Position, count: number) => {
+  const readFrom = (start: Position, count: number, keys: string[]) => {
     const rows: EntryRow[] = [];
     let { key, seq } = start;
     while (rows.length < count && key < keys.length) {
@@ -318,10 +318,14 @@ async function benchPages(options: BenchOptions, server: ServerProcess, region: 
   let at: Position = { key: 0, seq: 0 };
   for (let index = 0; index < page; index++) {
     if (index % keepEvery === 0) positions.push(at);
-    at = readFrom(at, 100).next;
+    at = readFrom(at, 100, keys).next;
   }
+  // Per request, the reads Meridian's route makes: the user by email, the principals they stand in, then the page.
+  const userByMail = db.prepare(`select user_id from insights_users where tenant_id = ? and platform = 'm365' and (login_key = ? or email_key = ?) order by seq limit 1`).pluck();
+  const mailKey = meta.userMail.toLowerCase();
   const readPage = (start: Position) => {
-    const { rows } = readFrom(start, 101);
+    const userId = userByMail.get(meta.tenantId, mailKey, mailKey) as string;
+    const { rows } = readFrom(start, 101, keysOf(userId));
     return JSON.stringify({ values: rows.slice(0, 100).map(render), status: 200, message: '', nextLink: rows.length > 100 ? 'x'.repeat(180) : null });
   };
   // The floor must read what Meridian answers: the sampled pages' rows are compared once.
@@ -349,7 +353,7 @@ async function benchPages(options: BenchOptions, server: ServerProcess, region: 
     const measured = await measurePair({ baseline: spec(bare.origin, 'bare'), subject: spec(loopbackOrigin(region), 'meridian'), rounds: timing.rounds, retries: timing.retries, quietWaitMs: timing.quietWaitMs, log: options.log, label: 'insights pages' });
     return {
       name: 'insights direct read: POST /insights/users/access pages',
-      labels: { baseline: 'bare Fastify POST route, same SQLite reads', subject: 'Meridian POST /insights/users/access' },
+      labels: { baseline: 'bare Fastify POST route, same SQLite reads (user, principals, page)', subject: 'Meridian POST /insights/users/access' },
       baseline: measured.baseline,
       subject: measured.subject,
       ratio: measured.ratio,

@@ -95,12 +95,13 @@ function startSheet(workbook: Workbook, sheet: ReportSheet, part: number) {
 
 type Cell = string | number | boolean | Date | null;
 
-function cellsOf(row: object, columns: readonly ReportColumn[]): Record<string, Cell> {
-  const cells: Record<string, Cell> = {};
+/** A row's cells in column order: exceljs takes an array without looking each column's key up. */
+function cellsOf(row: object, columns: readonly ReportColumn[]): Cell[] {
   const values = row as Record<string, unknown>;
-  for (const { key } of columns) {
-    const value = values[key];
-    cells[key] = Array.isArray(value) ? value.join(', ') : value === undefined ? null : (value as Cell);
+  const cells = new Array<Cell>(columns.length);
+  for (let index = 0; index < columns.length; index++) {
+    const value = values[columns[index]!.key];
+    cells[index] = Array.isArray(value) ? value.join(', ') : value === undefined ? null : (value as Cell);
   }
   return cells;
 }
