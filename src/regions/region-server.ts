@@ -7,7 +7,7 @@ import { registerPermissionGuard, requirePermission } from '../platform/permissi
 import { createPagingTokenCodec } from '../platform/paging-token.js';
 import type { Clock } from '../platform/clock.js';
 import type { ProductModule, RegionContext } from '../platform/product-module.js';
-import { openDatabase, type Database, type StorageLocation } from '../storage/database.js';
+import { openDatabase, ping, type Database, type StorageLocation } from '../storage/database.js';
 import { migrate } from '../storage/migrations.js';
 import { JobRunner } from '../platform/jobs/job-runner.js';
 import { kernelJobMigrations } from '../platform/jobs/job-schema.js';
@@ -96,11 +96,15 @@ export class RegionServer extends HostedService {
       // Per app per tenant, as Microsoft Graph throttles: producers feeding a tenant do not eat its readers' quota.
       key: (request) => (request.principal ? `${request.principal.tenantId}:${request.principal.clientId}` : request.ip),
     });
-    app.get('/health', { schema: { hide: true }, config: { public: true } }, async () => ({ status: 'ok', dataCenter: options.dataCenter.code }));
     for (const module of options.modules) await app.register(async (scope) => module.register(scope, context));
     // Jobs start once every module has defined its kinds, so no claimed job finds no handler.
     jobs.start();
     return server;
+  }
+
+  /** Resolves when this listener's database answers (its /ready probe). */
+  async pingStore(): Promise<void> {
+    await ping(this.database.db as never);
   }
 
   override async close(): Promise<void> {
