@@ -1,14 +1,13 @@
 import { Type, type TSchema } from 'typebox';
 import { invalidParameter, notFound } from '../../platform/errors.js';
 import { parseIsoDate } from '../../platform/query.js';
-import { GOOGLE_DATA_SOURCE_ALIASES, GOOGLE_DATA_SOURCES, GOOGLE_LINK_TYPES, M365_DATA_SOURCES, M365_LINK_TYPES, type Platform } from '../catalogue.js';
+import { GOOGLE_DATA_SOURCE_ALIASES, GOOGLE_DATA_SOURCES, GOOGLE_LINK_TYPES, M365_DATA_SOURCES, M365_LINK_TYPES, principalKey, type Platform } from '../catalogue.js';
 import { activityRows, type ActivityRow } from '../graph/activity-rows.js';
 import { externalMemberCounts, createdOn } from '../graph/directory-rows.js';
 import type { GraphStore, GroupRow, UserRow, WorkspaceRow } from '../graph/graph-store.js';
 import { allRows } from '../graph/keyset.js';
 import { linkRows, type LinkRow } from '../graph/link-rows.js';
 import { accessRows, userAccessSource, workspacePermissionRows, type AccessRow, type SitePermissionRow } from '../graph/permission-rows.js';
-import { principalKey } from '../catalogue.js';
 import { fullyDecoded } from '../keys.js';
 import { listOf, resolveDrives, resolveGroup, resolveSites, resolveUsers } from '../resolve.js';
 import type { ReportColumn, ReportSheet } from './report-writer.js';
