@@ -213,7 +213,8 @@ export function workspacePermissionRows(db: Db, tenantId: string, platform: Plat
   };
 }
 
-async function groupMemberCounts(db: Db, tenantId: string, platform: Platform, groupIds: string[]): Promise<Map<string, number>> {
+/** Members per group, for the groups listed. */
+export async function groupMemberCounts(db: Db, tenantId: string, platform: Platform, groupIds: string[]): Promise<Map<string, number>> {
   if (groupIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('insights_group_members')
