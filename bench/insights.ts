@@ -218,21 +218,25 @@ export async function benchInsights(options: BenchOptions): Promise<BenchResult[
       const scan = rawScan(join(dir, `region-${BENCH_REGION}.sqlite`), meta);
       log(`insights: ${countLabel(size)}: raw scan of ${scan.rows} rows in ${scan.seconds.toFixed(2)} s`);
 
-      // Settle, then measure one export from start to finished status.
+      // One export to warm the server up (its code paths, statements and page cache), then the measured one.
+      const exportOnce = async (measure: boolean) => {
+        const started = performance.now();
+        const { jobId } = (await call(`/insights/users/${encodeURIComponent(meta.userMail)}/access/export?${ALL_SOURCES}`)) as { jobId: string };
+        let status: { jobStatus: number; message: string };
+        let polledPeakKb = 0;
+        do {
+          await new Promise((resolve) => setTimeout(resolve, 25));
+          status = await call(`/insights/job/${jobId}/exportstatus`);
+          if (measure) polledPeakKb = Math.max(polledPeakKb, server.memory().peakKb);
+        } while (status.jobStatus === 1);
+        if (status.jobStatus !== 2) throw new Error(`the export failed: ${status.message}`);
+        return { jobId, seconds: (performance.now() - started) / 1000, polledPeakKb };
+      };
+      await exportOnce(false);
       await new Promise((resolve) => setTimeout(resolve, 1000));
       server.resetPeak();
       const idle = server.memory();
-      const started = performance.now();
-      const { jobId } = await call(`/insights/users/${encodeURIComponent(meta.userMail)}/access/export?${ALL_SOURCES}`);
-      let status: { jobStatus: number; message: string };
-      let polledPeakKb = 0;
-      do {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        status = await call(`/insights/job/${jobId}/exportstatus`);
-        polledPeakKb = Math.max(polledPeakKb, server.memory().peakKb);
-      } while (status.jobStatus === 1);
-      const seconds = (performance.now() - started) / 1000;
-      if (status.jobStatus !== 2) throw new Error(`the export failed: ${status.message}`);
+      const { jobId, seconds, polledPeakKb } = await exportOnce(true);
       const peakKb = Math.max(polledPeakKb, server.memory().peakKb);
       const file = await server.fetch(`${region}/insights/job/${jobId}/exportfile`, { headers: { authorization: `Bearer ${token}` } });
       const bytes = (await file.arrayBuffer()).byteLength;
@@ -249,7 +253,7 @@ export async function benchInsights(options: BenchOptions): Promise<BenchResult[
         ratio,
         target: { description: '≥ 50 % of the raw scan\'s rows per second', met: ratio >= 0.5 },
         notes: [
-          `${scan.rows} rows; export ${fmt(subject.throughput)} rows/s in ${seconds.toFixed(2)} s (start to finished status, polled every 100 ms), raw scan ${fmt(baseline.throughput)} rows/s; ratio ${fmtRatio(ratio)}.`,
+          `${scan.rows} rows; export ${fmt(subject.throughput)} rows/s in ${seconds.toFixed(2)} s (start to finished status, polled every 25 ms, after one warm-up export), raw scan ${fmt(baseline.throughput)} rows/s; ratio ${fmtRatio(ratio)}.`,
           `Server process peak RSS during the export ${(peakKb / 1024).toFixed(0)} MiB (idle before it ${(idle.rssKb / 1024).toFixed(0)} MiB); the file is ${(bytes / 1e6).toFixed(1)} MB.`,
         ],
       });
