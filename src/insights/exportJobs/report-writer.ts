@@ -19,8 +19,8 @@ export interface ReportSheet {
 
 /** Rows between checks of the sheet's buffer and of the job's signal. */
 const CHECK_EVERY_ROWS = 500;
-/** XML a sheet may hold before rows wait for the ZIP to take it. */
-const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** XML a sheet may hold before rows wait for the ZIP to take it: a bound on memory, loose enough that rows rarely wait. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 /**
  * Writes a report as a ZIP holding one XLSX (exportJobFile.md), by streaming: exceljs's
