@@ -32,6 +32,7 @@ const BENCHMARKS: Entry[] = [
   { name: 'elements', file: 'elements.ts', exportName: 'benchElements' },
   { name: 'soak', file: 'soak.ts', exportName: 'benchSoak' },
   { name: 'cluster', file: 'cluster.ts', exportName: 'benchCluster' },
+  { name: 'insights', file: 'insights.ts', exportName: 'benchInsights' },
 ];
 
 async function main(): Promise<number> {

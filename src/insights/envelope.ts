@@ -8,7 +8,9 @@ export const INSIGHTS_TAGS = ['Insights'];
 
 /** Every Insights response carries `status` (the HTTP status again) and `message`: errors are that pair. */
 export const insightsErrorEnvelope: ErrorEnvelope = (error) => ({ status: error.statusCode, message: error.message });
-export const InsightsError = Type.Object({ status: Type.Integer(), message: Type.String() });
+/** `{status, message}`: every error, and the whole answer of an action (setTag.md). */
+export const StatusMessage = Type.Object({ status: Type.Integer(), message: Type.String() });
+export const InsightsError = StatusMessage;
 export const INSIGHTS_ERRORS = { 400: InsightsError, 401: InsightsError, 403: InsightsError, 404: InsightsError };
 
 /** A direct read's envelope: the list under `values` (or `results`), status, message, nextLink. */

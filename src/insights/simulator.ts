@@ -26,7 +26,8 @@ export interface ProducerBatch {
   value: unknown[];
 }
 
-const BATCH = 1000;
+/** Items per producer call (the routes take up to 5000). */
+const BATCH = 2500;
 const FILE_NAMES = ['Budget', 'Roadmap', 'Contract', 'Customer List', 'Payroll', 'Design Spec', 'Meeting Notes', 'Q3 Forecast', 'Onboarding', 'Passport Scans', 'Vendor Agreement', 'Press Release'];
 const EXTENSIONS = ['docx', 'xlsx', 'pptx', 'pdf', 'txt'];
 const FOLDERS = ['General', 'Projects', 'Archive', 'Finance', 'For share'];

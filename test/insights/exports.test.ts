@@ -147,7 +147,7 @@ describe.each(ENGINES)('Insights exports on %s', (engine) => {
 
   it('answers the start and status samples field by field', async () => {
     const started = await harness.get(`${base}/insights/sites/permission/export?siteUrls=${encodeURIComponent(teamSite().url)}`, token);
-    for (const page of ['sites/sitePermissionsExport.md', 'users/userPermissionsExport.md', 'groups/groupAccessReport.md', 'sharingLinks/linkExport.md', 'objects/objectActivities.md', 'drives/drivePermissionsExport.md']) {
+    for (const page of ['sites/sitePermissionsExport.md', 'users/userPermissionsExport.md', 'users/userActivitiesExport.md', 'groups/groupAccessReport.md', 'sharingLinks/linkExport.md', 'objects/objectActivities.md', 'objects/googleObjectActivities.md', 'users/googleUserActivitiesExport.md', 'users/googleUserPermissionsExport.md', 'groups/googleGroupAccessReport.md', 'sharingLinks/googleLinkExport.md', 'drives/drivePermissionsExport.md']) {
       expectMatchesSample(started.body, responseSample(`${DOCS}/${page}`));
     }
     await waitForExport(harness, base, token, started.body.jobId);

@@ -1,14 +1,13 @@
 import { Type, type TSchema } from 'typebox';
 import { invalidParameter, notFound } from '../../platform/errors.js';
 import { parseIsoDate } from '../../platform/query.js';
-import { GOOGLE_DATA_SOURCE_ALIASES, GOOGLE_DATA_SOURCES, GOOGLE_LINK_TYPES, M365_DATA_SOURCES, M365_LINK_TYPES, type Platform } from '../catalogue.js';
+import { GOOGLE_DATA_SOURCE_ALIASES, GOOGLE_DATA_SOURCES, GOOGLE_LINK_TYPES, M365_DATA_SOURCES, M365_LINK_TYPES, principalKey, type Platform } from '../catalogue.js';
 import { activityRows, type ActivityRow } from '../graph/activity-rows.js';
 import { externalMemberCounts, createdOn } from '../graph/directory-rows.js';
 import type { GraphStore, GroupRow, UserRow, WorkspaceRow } from '../graph/graph-store.js';
 import { allRows } from '../graph/keyset.js';
 import { linkRows, type LinkRow } from '../graph/link-rows.js';
-import { accessRows, userAccessSource, workspacePermissionRows, type AccessRow, type SitePermissionRow } from '../graph/permission-rows.js';
-import { principalKey } from '../catalogue.js';
+import { accessRows, groupMemberCounts, userAccessSource, workspacePermissionRows, type AccessRow, type SitePermissionRow } from '../graph/permission-rows.js';
 import { fullyDecoded } from '../keys.js';
 import { listOf, resolveDrives, resolveGroup, resolveSites, resolveUsers } from '../resolve.js';
 import type { ReportColumn, ReportSheet } from './report-writer.js';
@@ -160,19 +159,7 @@ function gone(what: string, id: string): never {
 
 async function groupSummaryLines(graph: GraphStore, tenantId: string, platform: Platform, groups: GroupRow[]): Promise<GroupSummaryLine[]> {
   const ids = groups.map((group) => group.group_id);
-  const external = await externalMemberCounts(graph.db, tenantId, platform, ids);
-  const counts = new Map<string, number>();
-  if (ids.length > 0) {
-    const rows = await graph.db
-      .selectFrom('insights_group_members')
-      .select(['group_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('tenant_id', '=', tenantId)
-      .where('platform', '=', platform)
-      .where('group_id', 'in', ids)
-      .groupBy('group_id')
-      .execute();
-    for (const row of rows) counts.set(row.group_id, Number(row.n));
-  }
+  const [external, counts] = await Promise.all([externalMemberCounts(graph.db, tenantId, platform, ids), groupMemberCounts(graph.db, tenantId, platform, ids)]);
   return groups.map((group) => ({
     displayName: group.display_name,
     groupId: group.group_id,

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { principalKey, SPECIAL_PRINCIPALS, SPECIAL_INCLUDING_EXTERNAL, type Platform, type SpecialPrincipal } from '../catalogue.js';
+import { queryTemplate } from '../../storage/query-template.js';
 import { matchKey } from '../keys.js';
 import type { InsightsTables } from '../schema.js';
 
@@ -10,20 +11,38 @@ export type ObjectRow = Selectable<InsightsTables['insights_objects']>;
 
 /** Finding things in the graph by what callers name them with: emails, login names, URLs, ids. */
 export class GraphStore {
-  constructor(readonly db: Kysely<InsightsTables>) {}
+  // Every direct read starts with these: compiled once (see queryTemplate), not on every request.
+  private readonly userByKey;
+  private readonly groupsOfUser;
+  private readonly linksOfUser;
+
+  constructor(readonly db: Kysely<InsightsTables>) {
+    type ByKey = { tenantId: string; platform: string; key: string };
+    type ByUser = { tenantId: string; platform: string; userId: string };
+    this.userByKey = queryTemplate<ByKey, UserRow>(db, ['tenantId', 'platform', 'key'], (v) =>
+      db
+        .selectFrom('insights_users')
+        .selectAll()
+        .where('tenant_id', '=', v.tenantId)
+        .where('platform', '=', v.platform)
+        .where((eb) => eb.or([eb('login_key', '=', v.key), eb('email_key', '=', v.key)]))
+        .orderBy('seq')
+        .limit(1),
+    );
+    this.groupsOfUser = queryTemplate<ByUser, { group_id: string }>(db, ['tenantId', 'platform', 'userId'], (v) =>
+      db.selectFrom('insights_group_members').select('group_id').where('tenant_id', '=', v.tenantId).where('platform', '=', v.platform).where('user_id', '=', v.userId),
+    );
+    this.linksOfUser = queryTemplate<ByUser, { link_id: string }>(db, ['tenantId', 'platform', 'userId'], (v) =>
+      db.selectFrom('insights_link_members').select('link_id').where('tenant_id', '=', v.tenantId).where('platform', '=', v.platform).where('user_id', '=', v.userId),
+    );
+  }
 
   /** A user by email or login name (userPermissionsExport.md accepts either), any encoding. */
   async findUser(tenantId: string, platform: Platform, emailOrLogin: string): Promise<UserRow | undefined> {
     const key = matchKey(emailOrLogin);
     if (!key) return undefined;
-    return this.db
-      .selectFrom('insights_users')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('platform', '=', platform)
-      .where((eb) => eb.or([eb('login_key', '=', key), eb('email_key', '=', key)]))
-      .orderBy('seq')
-      .executeTakeFirst();
+    const [user] = await this.userByKey({ tenantId, platform, key });
+    return user;
   }
 
   /** A group by id or, for Google groups, by email. */
@@ -65,10 +84,8 @@ export class GraphStore {
    * include them. A user's access is exactly the permission entries under these keys.
    */
   async principalKeysOf(tenantId: string, platform: Platform, user: UserRow): Promise<string[]> {
-    const [groups, links] = await Promise.all([
-      this.db.selectFrom('insights_group_members').select('group_id').where('tenant_id', '=', tenantId).where('platform', '=', platform).where('user_id', '=', user.user_id).execute(),
-      this.db.selectFrom('insights_link_members').select('link_id').where('tenant_id', '=', tenantId).where('platform', '=', platform).where('user_id', '=', user.user_id).execute(),
-    ]);
+    const byUser = { tenantId, platform, userId: user.user_id };
+    const [groups, links] = await Promise.all([this.groupsOfUser(byUser), this.linksOfUser(byUser)]);
     const specials = (Object.keys(SPECIAL_PRINCIPALS) as SpecialPrincipal[]).filter((special) => !user.is_external || SPECIAL_INCLUDING_EXTERNAL.includes(special));
     const keys = [
       principalKey('user', user.user_id),

@@ -33,7 +33,7 @@ export class GraphWriter {
   constructor(private readonly db: Kysely<Tables>) {}
 
   async users(tenantId: string, items: ProducedUser[]): Promise<void> {
-    await this.upsert(this.db, 'insights_users', ['tenant_id', 'platform', 'user_id'], items.map((user, index) => {
+    await this.write('insights_users', ['tenant_id', 'platform', 'user_id'], items.map((user, index) => {
       const email = user.email ?? (user.loginName.includes('#ext#') ? '' : user.loginName);
       return {
         tenant_id: tenantId,
@@ -78,7 +78,7 @@ export class GraphWriter {
   }
 
   async workspaces(tenantId: string, items: ProducedWorkspace[]): Promise<void> {
-    await this.upsert(this.db, 'insights_workspaces', ['tenant_id', 'platform', 'workspace_id'], items.map((workspace, index) => ({
+    await this.write('insights_workspaces', ['tenant_id', 'platform', 'workspace_id'], items.map((workspace, index) => ({
       tenant_id: tenantId,
       platform: platformOf(workspace),
       workspace_id: workspace.id,
@@ -92,7 +92,7 @@ export class GraphWriter {
 
   async objects(tenantId: string, items: ProducedObject[]): Promise<void> {
     await this.requireKnown(tenantId, 'insights_workspaces', 'workspace_id', items.map((item) => [platformOf(item), item.workspaceId]), 'workspaceId', 'workspace');
-    await this.upsert(this.db, 'insights_objects', ['tenant_id', 'platform', 'object_id'], items.map((object, index) => {
+    await this.write('insights_objects', ['tenant_id', 'platform', 'object_id'], items.map((object, index) => {
       const at = (name: string) => `value[${index}].${name}`;
       const sensitivity = object.sensitivityLevel ?? 'N/A';
       const exposure = object.exposureLevel ?? 'N/A';
@@ -164,7 +164,7 @@ export class GraphWriter {
         inherit_type: item.inheritType ?? object.inherit_type,
       };
     });
-    await this.upsert(this.db, 'insights_permissions', ['tenant_id', 'platform', 'permission_id'], rows);
+    await this.write('insights_permissions', ['tenant_id', 'platform', 'permission_id'], rows);
   }
 
   /** A link is also a principal: its permission entry (`link:<id>`) reaches every user it was given to. */
@@ -218,7 +218,7 @@ export class GraphWriter {
   }
 
   async activities(tenantId: string, items: ProducedActivity[]): Promise<void> {
-    await this.upsert(this.db, 'insights_activities', ['tenant_id', 'platform', 'activity_id'], items.map((activity, index) => ({
+    await this.write('insights_activities', ['tenant_id', 'platform', 'activity_id'], items.map((activity, index) => ({
       tenant_id: tenantId,
       platform: platformOf(activity),
       activity_id: activity.id,
@@ -273,6 +273,11 @@ export class GraphWriter {
       }
     }
     return result;
+  }
+
+  /** One batch, one transaction: a batch that fails part-way changes nothing. */
+  private async write<T extends Keyed>(table: T, keys: string[], rows: Insertable<Tables[T]>[]): Promise<void> {
+    await this.db.transaction().execute((trx) => this.upsert(trx, table, keys, rows));
   }
 
   private async upsert<T extends Keyed>(db: Db, table: T, keys: string[], rows: Insertable<Tables[T]>[]): Promise<void> {

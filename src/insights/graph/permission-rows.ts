@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Platform } from '../catalogue.js';
+import { queryTemplate, TemplateCache } from '../../storage/query-template.js';
 import type { InsightsTables } from '../schema.js';
 import type { GraphStore, UserRow } from './graph-store.js';
 import type { Positioned, RowSource } from './keyset.js';
@@ -65,6 +66,12 @@ function entriesWithObjects(db: Db, tenantId: string, platform: Platform) {
  * The position (subject, key, seq) makes pages exact while entries are added or removed.
  */
 export function accessRows(db: Db, filter: AccessFilter): RowSource<AccessRow> {
+  const templates = accessTemplates(db);
+  const shape: AccessShape = { workspaces: filter.workspaceIds?.length ?? -1, modules: filter.modules?.length ?? -1, objectTypes: filter.objectTypes?.length ?? -1 };
+  const lists: AccessValues = {};
+  filter.workspaceIds?.forEach((id, index) => (lists[`w${index}`] = id));
+  filter.modules?.forEach((name, index) => (lists[`m${index}`] = name));
+  filter.objectTypes?.forEach((type, index) => (lists[`t${index}`] = type));
   return async function* (after, batch) {
     const start = after ? Number(after.u) : 0;
     for (let subject = start; subject < filter.subjects.length; subject++) {
@@ -73,14 +80,7 @@ export function accessRows(db: Db, filter: AccessFilter): RowSource<AccessRow> {
         if (subject === start && after && key < String(after.k)) continue;
         let seq = subject === start && after && key === after.k ? Number(after.s) : 0;
         for (;;) {
-          let query = entriesWithObjects(db, filter.tenantId, filter.platform)
-            .select(['p.seq', 'p.permission', 'p.inherit_type', 'p.principal_kind', 'p.principal_name', 'o.name', 'o.url', 'o.object_type', 'o.sensitivity_level', 'o.data_types', 'o.sensitivity_label', 'o.trainable_classifier', 'w.title', 'w.module'])
-            .where('p.principal_key', '=', key)
-            .where('p.seq', '>', seq);
-          if (filter.workspaceIds) query = query.where('p.workspace_id', 'in', filter.workspaceIds.length > 0 ? filter.workspaceIds : ['']);
-          if (filter.modules) query = query.where('p.module', 'in', filter.modules.length > 0 ? filter.modules : ['']);
-          if (filter.objectTypes) query = query.where('o.object_type', 'in', filter.objectTypes);
-          const rows = await query.orderBy('p.seq').limit(batch).execute();
+          const rows = await templates.run(JSON.stringify(shape), { ...lists, tenantId: filter.tenantId, platform: filter.platform, key, seq, limit: batch });
           for (const row of rows) {
             seq = Number(row.seq);
             const direct = row.principal_kind === 'user';
@@ -108,6 +108,46 @@ export function accessRows(db: Db, filter: AccessFilter): RowSource<AccessRow> {
       }
     }
   };
+}
+
+/** How many values each optional filter lists (-1: absent): what decides the SQL of an access read. */
+interface AccessShape {
+  workspaces: number;
+  modules: number;
+  objectTypes: number;
+}
+type AccessValues = Record<string, string | number>;
+
+function buildAccessQuery(db: Db, shape: AccessShape, v: AccessValues) {
+  const slots = (prefix: string, count: number) => Array.from({ length: Math.max(count, 1) }, (_, index) => (count === 0 ? '' : (v[`${prefix}${index}`] as string)));
+  let query = entriesWithObjects(db, v.tenantId as string, v.platform as Platform)
+    .select(['p.seq', 'p.permission', 'p.inherit_type', 'p.principal_kind', 'p.principal_name', 'o.name', 'o.url', 'o.object_type', 'o.sensitivity_level', 'o.data_types', 'o.sensitivity_label', 'o.trainable_classifier', 'w.title', 'w.module'])
+    .where('p.principal_key', '=', v.key as string)
+    .where('p.seq', '>', v.seq as number);
+  // An empty list matches nothing, as '' is no workspace, data source or object type.
+  if (shape.workspaces >= 0) query = query.where('p.workspace_id', 'in', slots('w', shape.workspaces));
+  if (shape.modules >= 0) query = query.where('p.module', 'in', slots('m', shape.modules));
+  if (shape.objectTypes >= 0) query = query.where('o.object_type', 'in', slots('t', shape.objectTypes));
+  return query.orderBy('p.seq').limit(v.limit as number);
+}
+
+type AccessQueryRow = Awaited<ReturnType<ReturnType<typeof buildAccessQuery>['execute']>>[number];
+
+const accessTemplateCaches = new WeakMap<Db, TemplateCache<AccessValues, AccessQueryRow>>();
+
+/** Access reads compiled once per database and filter shape: on a page, compiling cost as much as the indexed read. */
+function accessTemplates(db: Db): TemplateCache<AccessValues, AccessQueryRow> {
+  let cache = accessTemplateCaches.get(db);
+  if (!cache) {
+    cache = new TemplateCache((text) => {
+      const shape = JSON.parse(text) as AccessShape;
+      const names = ['tenantId', 'platform', 'key', 'seq', 'limit'];
+      for (const [prefix, count] of [['w', shape.workspaces], ['m', shape.modules], ['t', shape.objectTypes]] as const) for (let index = 0; index < count; index++) names.push(`${prefix}${index}`);
+      return queryTemplate<AccessValues, AccessQueryRow>(db, names, (v) => buildAccessQuery(db, shape, v));
+    });
+    accessTemplateCaches.set(db, cache);
+  }
+  return cache;
 }
 
 /**
@@ -173,7 +213,8 @@ export function workspacePermissionRows(db: Db, tenantId: string, platform: Plat
   };
 }
 
-async function groupMemberCounts(db: Db, tenantId: string, platform: Platform, groupIds: string[]): Promise<Map<string, number>> {
+/** Members per group, for the groups listed. */
+export async function groupMemberCounts(db: Db, tenantId: string, platform: Platform, groupIds: string[]): Promise<Map<string, number>> {
   if (groupIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('insights_group_members')

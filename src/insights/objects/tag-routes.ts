@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { invalidParameter, notFound } from '../../platform/errors.js';
-import { INSIGHTS_ERRORS, InsightsError, insightsRoute } from '../envelope.js';
+import { INSIGHTS_ERRORS, insightsRoute, StatusMessage } from '../envelope.js';
 import type { GraphStore } from '../graph/graph-store.js';
 import { fullyDecoded, matchKey } from '../keys.js';
 
@@ -14,7 +14,7 @@ export function registerTagRoutes(app: FastifyInstance, graph: GraphStore): void
     app,
     'PATCH',
     '/insights/sites/:siteId/:objectUrl/settag',
-    { schema: { operationId: 'addTagToSpecificObject', summary: 'Add tag to specific object', params: TagParams, querystring: TagQuery, response: { 200: InsightsError, ...INSIGHTS_ERRORS } } },
+    { schema: { operationId: 'addTagToSpecificObject', summary: 'Add tag to specific object', params: TagParams, querystring: TagQuery, response: { 200: StatusMessage, ...INSIGHTS_ERRORS } } },
     async (request) => {
       const tenantId = request.principal!.tenantId;
       const { siteId, objectUrl } = request.params as { siteId: string; objectUrl: string };
