@@ -1,7 +1,9 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Harness, type TestApp } from '../support/harness.js';
 import { ENGINES } from '../support/services.js';
-import { docPage, expectMatchesSample, responseSample } from '../support/doc-samples.js';
+import { DOCS_ROOT, expectMatchesSample, responseSample } from '../support/doc-samples.js';
 import { simulateDmsoAudits, type DmsoActor } from '../../src/dmso/simulator.js';
 import { ACTION_CODES, DMSO_ACTIONS, DMSO_MODULES, DMSO_STATUSES, MODULE_CODES } from '../../src/dmso/catalogue.js';
 import { seedDmso } from '../../src/dmso/seed.js';
@@ -322,20 +324,25 @@ describe.each(ENGINES)('producer API for DMSO audit records on %s', (engine) => 
   });
 });
 
+const docsPresent = existsSync(join(DOCS_ROOT, PAGE));
+if (!docsPresent) console.warn(`dmso: the docs are not at ${DOCS_ROOT}; the code tables are not checked against the page in this run.`);
+
 describe('the DMSO code tables', () => {
   /** The `<li>**code** for Name</li>` list of a parameter's row in the page's tables (every row naming it must agree). */
-  function tableOf(parameter: string): Array<[number, string]> {
-    const rows = docPage(PAGE).split('\n').filter((line) => line.startsWith(`| ${parameter} |`));
+  function tableOf(page: string, parameter: string): Array<[number, string]> {
+    const rows = page.split('\n').filter((line) => line.startsWith(`| ${parameter} |`));
     const lists = rows.map((row) => [...row.matchAll(/<li>\*\*(\d+)\*\*(?: for |\s*)\(?([^<]*?)\)?<\/li>/g)].map((match): [number, string] => [Number(match[1]), match[2]!]));
     expect(lists.length).toBeGreaterThan(0);
     for (const list of lists) expect(list).toEqual(lists[0]);
     return lists[0]!;
   }
 
-  it('are the page\'s: 280 actions, 23 modules, 2 statuses, in its order', () => {
-    expect(DMSO_ACTIONS).toEqual(tableOf('action'));
-    expect(DMSO_MODULES).toEqual(tableOf('module'));
-    expect(DMSO_STATUSES).toEqual(tableOf('status'));
+  // The tables are prose of the page, not among its kept samples: this reads the page itself, as the fixtures' freshness test does.
+  it.skipIf(!docsPresent)('are the page\'s: 280 actions, 23 modules, 2 statuses, in its order', () => {
+    const page = readFileSync(join(DOCS_ROOT, PAGE), 'utf8');
+    expect(DMSO_ACTIONS).toEqual(tableOf(page, 'action'));
+    expect(DMSO_MODULES).toEqual(tableOf(page, 'module'));
+    expect(DMSO_STATUSES).toEqual(tableOf(page, 'status'));
     expect([DMSO_ACTIONS.length, DMSO_MODULES.length, DMSO_STATUSES.length]).toEqual([280, 23, 2]);
   });
 });
