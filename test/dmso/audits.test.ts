@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClientSecretCredential, GraphClient } from 'meridian/sdk';
 import { Harness, type TestApp } from '../support/harness.js';
 import { ENGINES } from '../support/services.js';
 import { DOCS_ROOT, expectMatchesSample, responseSample } from '../support/doc-samples.js';
@@ -240,6 +241,16 @@ describe.each(ENGINES)('GET /dmso/audits on %s', (engine) => {
     // The sample's nextLink names the same parameters, in the same order, before our continuation token.
     const names = (link: string) => [...new Set([...new URL(link, base).searchParams.keys()])];
     expect(names(page.body.nextLink).filter((name) => name !== 'skipToken')).toEqual(names(sample.nextLink));
+  });
+
+  it('is read whole through the SDK, following the relative nextLinks', async () => {
+    const credential = new ClientSecretCredential({ identityUrl: harness.identityUrl(), clientId: app.clientId, clientSecret: app.clientSecret, caPem: harness.caPem });
+    const client = new GraphClient({ baseUrl: region, credential, scope: PERMISSION, caPem: harness.caPem });
+    const viaSdk: any[] = [];
+    for await (const record of client.items('getDmsoAuditRecords', { startTime: START, endTime: END, action: [649, 650, 628, 629, 609, 610], pageSize: 7 })) viaSdk.push(record);
+    const direct = (await collect(`${base}?${WINDOW}&action=649&action=650&action=628&action=629&action=609&action=610&pageSize=200`)).records;
+    expect(viaSdk.length).toBeGreaterThan(7);
+    expect(viaSdk.map((record) => record.id)).toEqual(direct.map((record) => record.id));
   });
 
   it('documents /dmso/audits once in the OpenAPI document, the sample path hidden', async () => {
