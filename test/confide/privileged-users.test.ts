@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClientSecretCredential, GraphClient } from 'meridian/sdk';
 import { Harness, type TestApp } from '../support/harness.js';
 import { ENGINES } from '../support/services.js';
 import { expectMatchesSample, responseSample } from '../support/doc-samples.js';
@@ -104,6 +105,23 @@ describe.each(ENGINES)('Confide privileged users on %s', (engine) => {
       expect(JSON.parse(record.actionParameters).taskId).toBe(started.body.data.taskId);
     }
     expect(records[1].comment).toBe('1 of 1 users failed.');
+  });
+
+  it('is driven through the SDK: start a task, poll its status, a retry with the same client-request-id gets the same task', async () => {
+    const credential = new ClientSecretCredential({ identityUrl: harness.identityUrl(), clientId: app.clientId, clientSecret: app.clientSecret, caPem: harness.caPem });
+    const client = new GraphClient({ baseUrl: region, credential, scope: PERMISSION, caPem: harness.caPem });
+    const options = { headers: { 'client-request-id': `sdk-${Math.random()}` } };
+    const started = await client.importConfideSharingUsers([{ email: 'sdk@example.com', canShareLink: true, sendInvitationEmail: true }], options);
+    expect((await client.importConfideSharingUsers([{ email: 'sdk@example.com', canShareLink: true, sendInvitationEmail: true }], options)).data.taskId).toBe(started.data.taskId);
+    let status = await client.getConfideImportUsersStatus({ taskId: started.data.taskId });
+    for (const until = Date.now() + 20_000; status.data.status !== 'Completed' && Date.now() < until; ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = await client.getConfideImportUsersStatus({ taskId: started.data.taskId });
+    }
+    expect(status.data).toMatchObject({ status: 'Completed', totalCount: 1, processedCount: 1, failedCount: 0 });
+    const updated = await client.updateConfideSharingUsers([{ email: 'sdk@example.com', isShareCoordinator: true }]);
+    expect((await waitForTask(harness, `${region}${UPDATE}/${updated.data.taskId}`, token)).status).toBe('Completed');
+    expect((await privilegedUsers(harness, region, producer)).get('sdk@example.com')).toMatchObject({ isShareCoordinator: true, canShareLink: true, invitations: [{ taskId: started.data.taskId }] });
   });
 
   it('answers the samples\' /confide/... paths with the same routes', async () => {
