@@ -98,8 +98,9 @@ export class GraphClient extends GeneratedOperations {
   private async send(method: string, url: URL, body: unknown, options: CallOptions | undefined): Promise<unknown> {
     const maxRetries = this.options.maxRetries ?? 3;
     let refreshed = false;
+    // One id for the call and all its retries: a service can tell a retry from a new request (Confide tasks do).
+    const clientRequestId = options?.headers?.['client-request-id'] ?? randomUUID();
     for (let attempt = 0; ; attempt++) {
-      const clientRequestId = options?.headers?.['client-request-id'] ?? randomUUID();
       const token = await this.options.credential.getToken(this.scope, { forceRefresh: refreshed && attempt > 0 });
       const response = await this.http(url, {
         method,
