@@ -15,7 +15,8 @@ export function registerClusterCommand(program: Command): void {
     .option('--redis-url <url>', 'Redis', process.env.MERIDIAN_REDIS_URL ?? 'redis://127.0.0.1:6379')
     .option('--dir <dir>', 'data directories, certificate and node logs', './data/cluster')
     .option('--schema-prefix <prefix>', 'PostgreSQL schema prefix (kept between runs when given)')
-    .action(async (options: { databaseUrl: string; redisUrl: string; dir: string; schemaPrefix?: string }) => {
+    .option('--json', 'print the URLs, nodes and admin key as JSON once the cluster is up')
+    .action(async (options: { databaseUrl: string; redisUrl: string; dir: string; schemaPrefix?: string; json?: boolean }) => {
       const cluster = await LocalCluster.start({ dir: resolve(options.dir), databaseUrl: options.databaseUrl, redisUrl: options.redisUrl, ...(options.schemaPrefix ? { schemaPrefix: options.schemaPrefix } : {}) });
       const lines = [
         '',
@@ -33,7 +34,8 @@ export function registerClusterCommand(program: Command): void {
         `  Schema prefix:   ${cluster.schemaPrefix}`,
         '',
       ];
-      process.stdout.write(`${lines.join('\n')}\n`);
+      const described = { urls: cluster.urls, nodes: cluster.nodes.map((node) => ({ name: node.name, url: node.url, pid: node.pid, logFile: node.logFile })), adminKey: cluster.adminKey, caCertificate: resolve(options.dir, 'tls', 'ca.pem'), schemaPrefix: cluster.schemaPrefix };
+      process.stdout.write(options.json ? `${JSON.stringify(described, null, 2)}\n` : `${lines.join('\n')}\n`);
       const stop = async () => {
         await cluster.stop({ dropSchemas: !options.schemaPrefix });
         process.exit(0);
