@@ -49,10 +49,12 @@ export class GraphClient extends GeneratedOperations {
     const [body, options] = rest;
     const descriptor: OperationDescriptor = OPERATIONS[operationId];
     let current: PageRequest | undefined = { request: { ...(request as object) }, body };
+    let previous: URL | undefined;
     while (current) {
-      const page = current.url
-        ? await this.send(descriptor.method, new URL(current.url), undefined, options)
-        : await this.invoke(operationId, current.request, current.body, options);
+      // A service's nextLink may be relative to the page that gave it.
+      const url = current.url ? new URL(current.url, previous) : this.urlOf(operationId, current.request);
+      const page = await this.send(descriptor.method, url, current.url || !descriptor.hasBody ? undefined : current.body, options);
+      previous = url;
       yield page as Operations[K]['response'];
       current = nextPage(descriptor.paging!, current, page);
     }
@@ -66,6 +68,12 @@ export class GraphClient extends GeneratedOperations {
 
   protected async invoke<K extends OperationId>(operationId: K, request: object, body: unknown, options: CallOptions | undefined): Promise<Operations[K]['response']> {
     const descriptor: OperationDescriptor = OPERATIONS[operationId];
+    return (await this.send(descriptor.method, this.urlOf(operationId, request), descriptor.hasBody ? body : undefined, options)) as Operations[K]['response'];
+  }
+
+  /** The URL of an operation's request: its path parameters filled in, the rest as query parameters. */
+  private urlOf(operationId: OperationId, request: object): URL {
+    const descriptor: OperationDescriptor = OPERATIONS[operationId];
     const values = request as Record<string, unknown>;
     const path = descriptor.path.replace(/:(\w+)/g, (_, name: string) => {
       const value = values[name];
@@ -77,7 +85,7 @@ export class GraphClient extends GeneratedOperations {
       if (descriptor.pathParams.includes(name) || value === undefined || value === null) continue;
       url.searchParams.set(name, Array.isArray(value) ? value.join(',') : value instanceof Date ? value.toISOString() : String(value));
     }
-    return (await this.send(descriptor.method, url, descriptor.hasBody ? body : undefined, options)) as Operations[K]['response'];
+    return url;
   }
 
   /** Any call by method and path, for what the generated methods do not cover. */
@@ -90,8 +98,9 @@ export class GraphClient extends GeneratedOperations {
   private async send(method: string, url: URL, body: unknown, options: CallOptions | undefined): Promise<unknown> {
     const maxRetries = this.options.maxRetries ?? 3;
     let refreshed = false;
+    // One id for the call and all its retries: a service can tell a retry from a new request (Confide tasks do).
+    const clientRequestId = options?.headers?.['client-request-id'] ?? randomUUID();
     for (let attempt = 0; ; attempt++) {
-      const clientRequestId = options?.headers?.['client-request-id'] ?? randomUUID();
       const token = await this.options.credential.getToken(this.scope, { forceRefresh: refreshed && attempt > 0 });
       const response = await this.http(url, {
         method,

@@ -19,7 +19,7 @@ export interface PagingSpec {
   pageSize?: string;
 }
 
-/** One page to ask for: a full URL given by the service, or the operation's request and body. */
+/** One page to ask for: a URL given by the service (relative to the previous page's), or the operation's request and body. */
 export interface PageRequest {
   url?: string;
   request: Record<string, unknown>;
@@ -36,13 +36,19 @@ export function itemsOf(spec: PagingSpec, page: unknown): unknown[] {
 
 const numberOr = (value: unknown, fallback: number) => (typeof value === 'number' ? value : typeof value === 'string' && value !== '' && !Number.isNaN(Number(value)) ? Number(value) : fallback);
 
+/**
+ * A nextLink that is a URL: absolute, or relative to the page that gave it (DMSO's
+ * `audits?…&pageIndex=2`), which `GraphClient.pages` resolves. A bare token has no query.
+ */
+const isLink = (link: string) => /^https?:\/\//i.test(link) || link.includes('?');
+
 /** The request of the page after `page`, or undefined when `page` was the last. */
 export function nextPage(spec: PagingSpec, current: PageRequest, page: unknown): PageRequest | undefined {
   const items = itemsOf(spec, page);
   const link = spec.nextLink ? at(page, spec.nextLink) : undefined;
   if (typeof link === 'string' && link !== '') {
     if (spec.bodyNextLink) return { request: current.request, body: { ...(current.body as object), nextLink: link } };
-    if (/^https?:\/\//i.test(link)) return { url: link, request: current.request, body: current.body };
+    if (isLink(link)) return { url: link, request: current.request, body: current.body };
     if (spec.skipToken) return { request: { ...current.request, [spec.skipToken]: link }, body: current.body };
   }
   // A nextLink field that is null or absent on a nextLink-paged answer means: no more pages.

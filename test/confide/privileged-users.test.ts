@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClientSecretCredential, GraphClient } from 'meridian/sdk';
 import { Harness, type TestApp } from '../support/harness.js';
 import { ENGINES } from '../support/services.js';
 import { expectMatchesSample, responseSample } from '../support/doc-samples.js';
@@ -104,6 +105,34 @@ describe.each(ENGINES)('Confide privileged users on %s', (engine) => {
       expect(JSON.parse(record.actionParameters).taskId).toBe(started.body.data.taskId);
     }
     expect(records[1].comment).toBe('1 of 1 users failed.');
+  });
+
+  it('is driven through the SDK; a POST whose answer is lost is retried by the SDK without a second task', async () => {
+    const credential = new ClientSecretCredential({ identityUrl: harness.identityUrl(), clientId: app.clientId, clientSecret: app.clientSecret, caPem: harness.caPem });
+    // The first import reaches Meridian and is stored, but its answer is lost: the client sees a 503 and retries.
+    let loseNext = true;
+    const losingFetch: typeof fetch = async (input, init) => {
+      const response = await harness.fetch(input, init);
+      if (loseNext && init?.method === 'POST' && String(input).endsWith(IMPORT)) {
+        loseNext = false;
+        await response.text();
+        return new Response('busy', { status: 503, headers: { 'retry-after': '0' } });
+      }
+      return response;
+    };
+    const client = new GraphClient({ baseUrl: region, credential, scope: PERMISSION, fetch: losingFetch });
+    const started = await client.importConfideSharingUsers([{ email: 'sdk@example.com', canShareLink: true, sendInvitationEmail: true }]);
+    expect(loseNext).toBe(false);
+    let status = await client.getConfideImportUsersStatus({ taskId: started.data.taskId });
+    for (const until = Date.now() + 20_000; status.data.status !== 'Completed' && Date.now() < until; ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = await client.getConfideImportUsersStatus({ taskId: started.data.taskId });
+    }
+    expect(status.data).toMatchObject({ status: 'Completed', totalCount: 1, processedCount: 1, failedCount: 0 });
+    const updated = await client.updateConfideSharingUsers([{ email: 'sdk@example.com', isShareCoordinator: true }]);
+    expect((await waitForTask(harness, `${region}${UPDATE}/${updated.data.taskId}`, token)).status).toBe('Completed');
+    // One task, one invitation: the retry carried the first attempt's client-request-id.
+    expect((await privilegedUsers(harness, region, producer)).get('sdk@example.com')).toMatchObject({ isShareCoordinator: true, canShareLink: true, invitations: [{ taskId: started.data.taskId }] });
   });
 
   it('answers the samples\' /confide/... paths with the same routes', async () => {

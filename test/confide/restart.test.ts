@@ -45,7 +45,7 @@ describe.each(ENGINES)('a Confide task across a restart on %s', (engine) => {
       const region = second.regionUrl('us');
       // The identity listens on a new port, so it is a new issuer: the app asks for a new token.
       const token = await second.token(app!);
-      const done = await waitForTask(second, `${region}${taskUrl!}`, token, 60_000);
+      const done = await waitForTask(second, `${region}${taskUrl!}`, token, 120_000);
       expect(done).toMatchObject({ status: 'Completed', totalCount: USERS, processedCount: USERS, failedCount: USERS / 10, startTime: interrupted.startTime });
       expect(done.items).toHaveLength(USERS / 10);
       expect(done.items.every((item: any) => item.email.startsWith('broken-') && item.errorMessage === 'Invalid email format.')).toBe(true);

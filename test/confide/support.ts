@@ -12,7 +12,7 @@ export async function waitForTask(harness: Harness, url: string, token: string, 
     if (result.status !== 200) throw new Error(`GET ${url}: ${result.status} ${result.text}`);
     if (result.body.data.status === 'Completed' || result.body.data.status === 'Failed') return result.body.data;
     if (Date.now() > until) throw new Error(`task did not end: ${result.text}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

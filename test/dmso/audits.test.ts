@@ -1,7 +1,10 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClientSecretCredential, GraphClient } from 'meridian/sdk';
 import { Harness, type TestApp } from '../support/harness.js';
 import { ENGINES } from '../support/services.js';
-import { docPage, expectMatchesSample, responseSample } from '../support/doc-samples.js';
+import { DOCS_ROOT, expectMatchesSample, responseSample } from '../support/doc-samples.js';
 import { simulateDmsoAudits, type DmsoActor } from '../../src/dmso/simulator.js';
 import { ACTION_CODES, DMSO_ACTIONS, DMSO_MODULES, DMSO_STATUSES, MODULE_CODES } from '../../src/dmso/catalogue.js';
 import { seedDmso } from '../../src/dmso/seed.js';
@@ -240,6 +243,16 @@ describe.each(ENGINES)('GET /dmso/audits on %s', (engine) => {
     expect(names(page.body.nextLink).filter((name) => name !== 'skipToken')).toEqual(names(sample.nextLink));
   });
 
+  it('is read whole through the SDK, following the relative nextLinks', async () => {
+    const credential = new ClientSecretCredential({ identityUrl: harness.identityUrl(), clientId: app.clientId, clientSecret: app.clientSecret, caPem: harness.caPem });
+    const client = new GraphClient({ baseUrl: region, credential, scope: PERMISSION, caPem: harness.caPem });
+    const viaSdk: any[] = [];
+    for await (const record of client.items('getDmsoAuditRecords', { startTime: START, endTime: END, action: [649, 650, 628, 629, 609, 610], pageSize: 7 })) viaSdk.push(record);
+    const direct = (await collect(`${base}?${WINDOW}&action=649&action=650&action=628&action=629&action=609&action=610&pageSize=200`)).records;
+    expect(viaSdk.length).toBeGreaterThan(7);
+    expect(viaSdk.map((record) => record.id)).toEqual(direct.map((record) => record.id));
+  });
+
   it('documents /dmso/audits once in the OpenAPI document, the sample path hidden', async () => {
     const doc = await harness.get(`${region}/openapi.json`);
     const operation = doc.body.paths['/dmso/audits'].get;
@@ -322,20 +335,25 @@ describe.each(ENGINES)('producer API for DMSO audit records on %s', (engine) => 
   });
 });
 
+const docsPresent = existsSync(join(DOCS_ROOT, PAGE));
+if (!docsPresent) console.warn(`dmso: the docs are not at ${DOCS_ROOT}; the code tables are not checked against the page in this run.`);
+
 describe('the DMSO code tables', () => {
   /** The `<li>**code** for Name</li>` list of a parameter's row in the page's tables (every row naming it must agree). */
-  function tableOf(parameter: string): Array<[number, string]> {
-    const rows = docPage(PAGE).split('\n').filter((line) => line.startsWith(`| ${parameter} |`));
+  function tableOf(page: string, parameter: string): Array<[number, string]> {
+    const rows = page.split('\n').filter((line) => line.startsWith(`| ${parameter} |`));
     const lists = rows.map((row) => [...row.matchAll(/<li>\*\*(\d+)\*\*(?: for |\s*)\(?([^<]*?)\)?<\/li>/g)].map((match): [number, string] => [Number(match[1]), match[2]!]));
     expect(lists.length).toBeGreaterThan(0);
     for (const list of lists) expect(list).toEqual(lists[0]);
     return lists[0]!;
   }
 
-  it('are the page\'s: 280 actions, 23 modules, 2 statuses, in its order', () => {
-    expect(DMSO_ACTIONS).toEqual(tableOf('action'));
-    expect(DMSO_MODULES).toEqual(tableOf('module'));
-    expect(DMSO_STATUSES).toEqual(tableOf('status'));
+  // The tables are prose of the page, not among its kept samples: this reads the page itself, as the fixtures' freshness test does.
+  it.skipIf(!docsPresent)('are the page\'s: 280 actions, 23 modules, 2 statuses, in its order', () => {
+    const page = readFileSync(join(DOCS_ROOT, PAGE), 'utf8');
+    expect(DMSO_ACTIONS).toEqual(tableOf(page, 'action'));
+    expect(DMSO_MODULES).toEqual(tableOf(page, 'module'));
+    expect(DMSO_STATUSES).toEqual(tableOf(page, 'status'));
     expect([DMSO_ACTIONS.length, DMSO_MODULES.length, DMSO_STATUSES.length]).toEqual([280, 23, 2]);
   });
 });

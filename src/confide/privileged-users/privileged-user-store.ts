@@ -16,13 +16,23 @@ export interface PrivilegedUserRecord extends Required<Privileges> {
 export class PrivilegedUserStore {
   constructor(private readonly db: Kysely<ConfideTables>) {}
 
-  /** Creates the user or overwrites every flag of an existing one: an import states the whole privilege set. */
-  async importUser(tenantId: string, email: string, privileges: Privileges, nowMs: number): Promise<void> {
-    const columns = privilegeColumns(privileges, false) as PrivilegeColumns;
+  /**
+   * Creates each user or overwrites every flag of an existing one: an import states the whole
+   * privilege set. One statement; of several entries for one email the last one wins.
+   */
+  async importUsers(tenantId: string, users: ReadonlyArray<{ email: string; privileges: Privileges }>, nowMs: number): Promise<void> {
+    const rows = new Map(users.map(({ email, privileges }) => [emailKey(email), { tenant_id: tenantId, email_key: emailKey(email), email: email.trim(), ...(privilegeColumns(privileges, false) as PrivilegeColumns), created_ms: nowMs, updated_ms: nowMs }]));
+    if (rows.size === 0) return;
     await this.db
       .insertInto('confide_privileged_users')
-      .values({ tenant_id: tenantId, email_key: emailKey(email), email: email.trim(), ...columns, created_ms: nowMs, updated_ms: nowMs })
-      .onConflict((oc) => oc.columns(['tenant_id', 'email_key']).doUpdateSet({ email: email.trim(), ...columns, updated_ms: nowMs }))
+      .values([...rows.values()])
+      .onConflict((oc) =>
+        oc.columns(['tenant_id', 'email_key']).doUpdateSet((eb) => ({
+          email: eb.ref('excluded.email'),
+          ...Object.fromEntries(PRIVILEGES.map(({ column }) => [column, eb.ref(`excluded.${column}`)])),
+          updated_ms: eb.ref('excluded.updated_ms'),
+        })),
+      )
       .execute();
   }
 
@@ -37,11 +47,13 @@ export class PrivilegedUserStore {
     return Number(result.numUpdatedRows) > 0;
   }
 
-  /** Records the invitation a task sent; the same task inviting the same user again records nothing. */
-  async recordInvitation(tenantId: string, email: string, taskId: string, invitedMs: number): Promise<void> {
+  /** Records the invitations a task sent; the same task inviting the same user again records nothing. */
+  async recordInvitations(tenantId: string, emails: readonly string[], taskId: string, invitedMs: number): Promise<void> {
+    const rows = new Map(emails.map((email) => [emailKey(email), { tenant_id: tenantId, email_key: emailKey(email), email: email.trim(), task_id: taskId, invited_ms: invitedMs }]));
+    if (rows.size === 0) return;
     await this.db
       .insertInto('confide_invitations')
-      .values({ tenant_id: tenantId, email_key: emailKey(email), email: email.trim(), task_id: taskId, invited_ms: invitedMs })
+      .values([...rows.values()])
       .onConflict((oc) => oc.columns(['tenant_id', 'task_id', 'email_key']).doNothing())
       .execute();
   }

@@ -70,10 +70,10 @@ export function registerPrivilegedUserProducerRoutes(app: FastifyInstance, conte
       const nowMs = context.clock.nowMs();
       await (context.db as Kysely<ConfideTables>).transaction().execute(async (trx) => {
         const store = new PrivilegedUserStore(trx);
+        await store.importUsers(tenantId, reported.map((user) => ({ email: user.email, privileges: user })), nowMs);
         for (const [index, user] of reported.entries()) {
-          await store.importUser(tenantId, user.email, user, nowMs);
           const invitedMs = invited[index];
-          if (invitedMs !== undefined) await store.recordInvitation(tenantId, user.email, 'producer', invitedMs);
+          if (invitedMs !== undefined) await store.recordInvitations(tenantId, [user.email], 'producer', invitedMs);
         }
       });
       return { received: reported.length, applied: new Set(reported.map((user) => emailKey(user.email))).size };

@@ -10,7 +10,7 @@ import { TASK_LABELS, usersCount, type PendingItem, type TaskRow, type TaskStore
 export const TASK_JOB_KIND = 'confide.privileged-users-task';
 
 /** Items per transaction: a crash loses at most this much work, which is then done again. */
-const CHUNK_ITEMS = 50;
+const CHUNK_ITEMS = 200;
 
 export const INVALID_EMAIL = 'Invalid email format.';
 export const unknownUser = (email: string) => `No privileged user with the email '${email}' is in the share center; import the user first.`;
@@ -41,7 +41,7 @@ export class TaskRunner {
       if (job.signal.aborted) return this.counts(task.taskId);
       const items = await this.tasks.pendingItems(task.taskId, CHUNK_ITEMS);
       if (items.length === 0) break;
-      await this.tasks.applyChunk(task.taskId, items, (trx, item) => this.apply(new PrivilegedUserStore(trx), task, item));
+      await this.tasks.applyChunk(task.taskId, items, (trx, claimed) => this.apply(new PrivilegedUserStore(trx), task, claimed));
       await job.progress(await this.counts(task.taskId));
       // SQLite runs statements synchronously: let the region's requests in between chunks.
       await setImmediate();
@@ -61,19 +61,28 @@ export class TaskRunner {
     return this.counts(task.taskId);
   }
 
-  /** One user of the task: the failure to record for it, or null once it is applied. */
-  private async apply(users: PrivilegedUserStore, task: TaskRow, item: PendingItem): Promise<string | null> {
-    const email = item.request.email.trim();
-    if (!isEmailAddress(email)) return INVALID_EMAIL;
-    const privileges = item.request as Privileges;
+  /**
+   * A chunk of the task's users: the failure of each (an invalid address, an update of a user
+   * the share center does not have) or null once applied, with the invitations of the applied.
+   */
+  private async apply(users: PrivilegedUserStore, task: TaskRow, items: PendingItem[]): Promise<Map<number, string | null>> {
+    const outcomes = new Map<number, string | null>();
+    const valid = items.filter((item) => {
+      const ok = isEmailAddress(item.request.email);
+      outcomes.set(item.position, ok ? null : INVALID_EMAIL);
+      return ok;
+    });
     const nowMs = this.clock.nowMs();
     if (task.kind === 'import') {
-      await users.importUser(task.tenantId, email, privileges, nowMs);
-    } else if (!(await users.updateUser(task.tenantId, email, privileges, nowMs))) {
-      return unknownUser(email);
+      await users.importUsers(task.tenantId, valid.map((item) => ({ email: item.request.email, privileges: item.request as Privileges })), nowMs);
+    } else {
+      for (const item of valid) {
+        if (!(await users.updateUser(task.tenantId, item.request.email, item.request as Privileges, nowMs))) outcomes.set(item.position, unknownUser(item.request.email.trim()));
+      }
     }
-    if (item.request.sendInvitationEmail === true) await users.recordInvitation(task.tenantId, email, task.taskId, nowMs);
-    return null;
+    const invited = valid.filter((item) => outcomes.get(item.position) === null && item.request.sendInvitationEmail === true);
+    await users.recordInvitations(task.tenantId, invited.map((item) => item.request.email), task.taskId, nowMs);
+    return outcomes;
   }
 
   private async counts(taskId: string): Promise<{ processedCount: number; failedCount: number }> {

@@ -29,11 +29,6 @@ export interface PendingItem {
   request: Record<string, unknown> & { email: string };
 }
 
-export interface ItemOutcome {
-  position: number;
-  failure: string | null;
-}
-
 export interface NewTask {
   taskId: string;
   tenantId: string;
@@ -177,38 +172,45 @@ export class TaskStore {
 
   /**
    * Applies a chunk of items and records their outcomes and the task's counters in one
-   * transaction: after a crash the task resumes exactly at its first pending item. Each item
-   * is claimed first (its row locked while still pending), so a node that lost the job's lease
-   * and a node that took it over never both apply or count the same item.
+   * transaction: after a crash the task resumes exactly at its first pending item. The items
+   * are claimed first (their rows locked while still pending), so a node that lost the job's
+   * lease and a node that took it over never both apply or count the same item. `apply` gets
+   * the claimed items and answers each one's failure, or null once applied.
    */
-  async applyChunk(taskId: string, items: PendingItem[], apply: (trx: Transaction<ConfideTables>, item: PendingItem) => Promise<string | null>): Promise<ItemOutcome[]> {
-    return this.db.transaction().execute(async (trx) => {
-      const outcomes: ItemOutcome[] = [];
-      for (const item of items) {
-        const claimed = await trx
-          .updateTable('confide_task_items')
-          .set({ state: 'Pending' })
-          .where('task_id', '=', taskId)
-          .where('position', '=', item.position)
-          .where('state', '=', 'Pending')
-          .executeTakeFirst();
-        if (Number(claimed.numUpdatedRows) === 0) continue;
-        const failure = await apply(trx, item);
+  async applyChunk(taskId: string, items: PendingItem[], apply: (trx: Transaction<ConfideTables>, claimed: PendingItem[]) => Promise<Map<number, string | null>>): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const claimedRows = await trx
+        .updateTable('confide_task_items')
+        .set({ state: 'Pending' })
+        .where('task_id', '=', taskId)
+        .where('position', 'in', items.map((item) => item.position))
+        .where('state', '=', 'Pending')
+        .returning('position')
+        .execute();
+      const claimedPositions = new Set(claimedRows.map((row) => row.position));
+      const claimed = items.filter((item) => claimedPositions.has(item.position));
+      if (claimed.length === 0) return;
+      const outcomes = await apply(trx, claimed);
+      // One statement per distinct outcome: all successes, then the failures by message.
+      const byOutcome = new Map<string | null, number[]>();
+      for (const item of claimed) {
+        const failure = outcomes.get(item.position) ?? null;
+        byOutcome.set(failure, [...(byOutcome.get(failure) ?? []), item.position]);
+      }
+      for (const [failure, positions] of byOutcome) {
         await trx
           .updateTable('confide_task_items')
           .set({ state: failure === null ? 'Succeeded' : 'Failed', error_message: failure })
           .where('task_id', '=', taskId)
-          .where('position', '=', item.position)
+          .where('position', 'in', positions)
           .execute();
-        outcomes.push({ position: item.position, failure });
       }
-      const failed = outcomes.filter((outcome) => outcome.failure !== null).length;
+      const failed = claimed.length - (byOutcome.get(null)?.length ?? 0);
       await trx
         .updateTable('confide_tasks')
-        .set((eb) => ({ processed_count: eb('processed_count', '+', outcomes.length), failed_count: eb('failed_count', '+', failed) }))
+        .set((eb) => ({ processed_count: eb('processed_count', '+', claimed.length), failed_count: eb('failed_count', '+', failed) }))
         .where('task_id', '=', taskId)
         .execute();
-      return outcomes;
     });
   }
 
