@@ -40,7 +40,7 @@ for (const engine of ENGINES) {
         tenantName: 'Contoso',
         days: 200,
         endMs: Date.now(),
-        counts: { enPowerEvents: 3000, enPowerTenants: 2 },
+        counts: { enpowerEvents: 3000, enpowerTenants: 2 },
         demo: false,
         seed: 'test',
       });
