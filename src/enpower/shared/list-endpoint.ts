@@ -33,8 +33,8 @@ export interface ListRequest {
 }
 
 export interface ListPage {
-  /** The page's items, each already its documented JSON. */
-  items: string[];
+  /** The page's items, each already its documented JSON; or, read joined by the database, all of them comma-separated. */
+  items: string[] | Buffer;
   totalCount: number;
   /** Where the next page starts; absent on the last page. */
   next?: Record<string, unknown>;
@@ -132,9 +132,9 @@ export function registerListEndpoints(app: FastifyInstance, context: RegionConte
             nowMs: context.clock.nowMs(),
           });
           const nextLink = page.next ? nextLinkFor(context.publicUrl(), request.url, context.paging.encode({ f: fingerprint, c: page.next })) : '';
-          return reply
-            .type('application/json; charset=utf-8')
-            .send(`{${JSON.stringify(endpoint.collectionKey)}:[${page.items.join(',')}],"totalCount":${page.totalCount},"nextLink":${JSON.stringify(nextLink)}}`);
+          const head = `{${JSON.stringify(endpoint.collectionKey)}:[`;
+          const tail = `],"totalCount":${page.totalCount},"nextLink":${JSON.stringify(nextLink)}}`;
+          return reply.type('application/json; charset=utf-8').send(Array.isArray(page.items) ? `${head}${page.items.join(',')}${tail}` : Buffer.concat([Buffer.from(head), page.items, Buffer.from(tail)]));
         },
       );
     });
