@@ -1,5 +1,6 @@
 import { Type, type TObject, type TSchema } from 'typebox';
 import { NullableBoolean, NullableInteger, NullableNumber, NullableString } from '../../platform/schema.js';
+import { PRINTABLE } from './specs.js';
 
 /**
  * EnPower's entities have 5 to 82 fields each, most of them nullable scalars. Each entity is
@@ -101,7 +102,7 @@ export function producerSchema(fields: FieldMap, options: { computed: readonly s
   const properties: Record<string, TSchema> = {};
   for (const [name, code] of Object.entries(fields)) {
     if (options.computed.includes(name)) continue;
-    const schema = options.required.includes(name) ? Type.String({ minLength: 1, maxLength: 400 }) : schemaOf[code]();
+    const schema = options.required.includes(name) ? Type.String({ minLength: 1, maxLength: 400, pattern: PRINTABLE }) : schemaOf[code]();
     properties[name] = options.required.includes(name) ? schema : Type.Optional(schema);
   }
   for (const [name, schema] of Object.entries(options.extras ?? {})) properties[name] = options.required.includes(name) ? schema : Type.Optional(schema);

@@ -7,6 +7,7 @@ import { parseIsoDate, single } from '../../platform/query.js';
 import { NullableString } from '../../platform/schema.js';
 import type { TimeWindow } from './event-store.js';
 import type { ObjectStore } from './object-store.js';
+import { PRINTABLE } from './specs.js';
 
 export const ENPOWER_PERMISSION = 'enpower.data.read.all';
 export const ENPOWER_TAGS = ['EnPower'];
@@ -61,7 +62,7 @@ export interface ListEndpoint {
 }
 
 const TOP = Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Records per page, 1 to 1000 (default 100).' });
-const TENANT = Type.String({ maxLength: 256, description: 'The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization.' });
+const TENANT = Type.String({ maxLength: 256, pattern: PRINTABLE, description: 'The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization.' });
 const SKIP_TOKEN = Type.String({ maxLength: 2048, description: 'Continuation token from a previous nextLink.' });
 const FROM_DATE = Type.String({ description: 'ISO 8601; events at or after it. Default 0001-01-01T00:00:00Z.' });
 const TO_DATE = Type.String({ description: 'ISO 8601; events at or before it. Default 9999-12-31T23:59:59Z.' });
@@ -78,7 +79,7 @@ export function registerListEndpoints(app: FastifyInstance, context: RegionConte
       ...(paged ? { skipToken: Type.Optional(SKIP_TOKEN) } : {}),
     });
     const params = endpoint.pathParams
-      ? Type.Object(Object.fromEntries(Object.entries(endpoint.pathParams).map(([name, description]) => [name, Type.String({ minLength: 1, maxLength: 400, description })])))
+      ? Type.Object(Object.fromEntries(Object.entries(endpoint.pathParams).map(([name, description]) => [name, Type.String({ minLength: 1, maxLength: 400, pattern: PRINTABLE, description })])))
       : undefined;
     const response = Type.Object({
       [endpoint.collectionKey]: Type.Array(endpoint.item),
