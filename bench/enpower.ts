@@ -211,7 +211,8 @@ function runsRead(db: SQLite.Database, url: string, body: Buffer, tenantId: stri
   const range = `from enpower_events where tenant_id = ? and stream = 'cloudflow-runs' and time_ms >= ? and time_ms <= ? and parent_key = ?${after ? ' and (time_ms, seq) > (?, ?)' : ''} order by time_ms, seq`;
   const statement = db
     .prepare(
-      `select (select parent_key || char(10) || m365_tenant from enpower_objects where tenant_id = ? and kind = 'cloudFlow' and (parent_key = ? or object_key = ?) limit 1),` +
+      `select coalesce((select parent_key || char(10) || m365_tenant from enpower_objects where tenant_id = ? and kind = 'cloudFlow' and parent_key = ? limit 1),` +
+        ` (select parent_key || char(10) || m365_tenant from enpower_objects where tenant_id = ? and kind = 'cloudFlow' and object_key = ? limit 1)),` +
         ` (select cast(group_concat(record_json, ',') as blob) from (select time_ms, seq, record_json ${range} limit 100)),` +
         ` (select group_concat(time_ms || ':' || seq, ',') from (select time_ms, seq ${range} limit 2 offset 99)),` +
         ` (select coalesce(sum(n), 0) from enpower_event_days where tenant_id = ? and stream = 'cloudflow-runs' and parent_key = ? and day >= ? and day < ?)`,
@@ -221,7 +222,7 @@ function runsRead(db: SQLite.Database, url: string, body: Buffer, tenantId: stri
   const rangeValues = [tenantId, from, WHOLE_HISTORY.toMs, flowId, ...(after ? [after.t, after.s] : [])];
   const head = Buffer.from('{"runs":[');
   return () => {
-    const [, records, , total] = statement.get(tenantId, flowId, flowId, ...rangeValues, ...rangeValues, tenantId, flowId, WHOLE_HISTORY.fromMs, dayOf(WHOLE_HISTORY.toMs + 1)) as [string, Buffer | null, string | null, number];
+    const [, records, , total] = statement.get(tenantId, flowId, tenantId, flowId, ...rangeValues, ...rangeValues, tenantId, flowId, WHOLE_HISTORY.fromMs, dayOf(WHOLE_HISTORY.toMs + 1)) as [string, Buffer | null, string | null, number];
     return Buffer.concat([head, records ?? Buffer.alloc(0), Buffer.from(`],"totalCount":${total},"nextLink":${JSON.stringify(nextLink)}}`)]);
   };
 }

@@ -3,7 +3,7 @@ import { joinedBytes, joinedInOrder, joinedPositions, readTail, type JoinedBytes
 import { queryTemplate, TemplateCache } from '../../storage/query-template.js';
 import type { Engine } from '../../storage/database.js';
 import { ORGANIZATION_WIDE_STREAM, type EnPowerTables } from '../schema.js';
-import { lockTenant, type ObjectFilter } from './object-store.js';
+import { lockTenant, parentLookup, readParent, type ObjectFilter } from './object-store.js';
 import { enPowerTime, renderDocument } from './render.js';
 import { lowerKey, type StreamSpec } from './specs.js';
 
@@ -286,8 +286,7 @@ export class EventStore {
     if (after) Object.assign(values, { afterTime: after.time, afterSeq: after.seq });
     const [row] = await this.parentPages.run(JSON.stringify(shape), values);
     if (!row?.parent) return undefined;
-    const [parentKey, m365Tenant] = row.parent.split('\n') as [string, string];
-    return { parentKey, m365Tenant, records: joinedBytes(row.records), wholeDays: Number(row.days ?? 0), ...readTail(row.tail) };
+    return { ...readParent(row.parent), records: joinedBytes(row.records), wholeDays: Number(row.days ?? 0), ...readTail(row.tail) };
   }
 
   private readonly parentPages = new TemplateCache<CounterValues, ParentPageRow>((text) => {
@@ -300,14 +299,7 @@ export class EventStore {
         return query.orderBy('time_ms').orderBy('seq');
       };
       return this.db.selectNoFrom((eb) => [
-        eb
-          .selectFrom('enpower_objects')
-          .select(sql<string>`parent_key || ${'\n'} || m365_tenant`.as('parent'))
-          .where('tenant_id', '=', values.tenantId as string)
-          .where('kind', '=', values.kind as string)
-          .where((inner) => inner.or([inner('parent_key', '=', values.key as string), inner('object_key', '=', values.key as string)]))
-          .limit(1)
-          .as('parent'),
+        parentLookup(this.db, values.tenantId as string, values.kind as string, values.key as string).as('parent'),
         eb
           .selectFrom(range().select(['time_ms', 'seq', 'record_json']).limit(sql.lit(shape.size)).as('page'))
           .select(joinedInOrder(this.engine, 'record_json', ['time_ms', 'seq']).as('records'))
