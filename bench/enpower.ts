@@ -147,7 +147,9 @@ export async function benchEnPower(options: BenchOptions): Promise<BenchResult[]
         notes: [
           `Dataset: ${events.toLocaleString('en-US')} events over 200 days and about ${objects.toLocaleString('en-US')} objects of one Microsoft 365 tenant (simulateInventory, simulateEvents), ${dataset.built ? `built in this run in ${fmt(dataset.meta.buildSeconds ?? 0)} s` : `reused from bench/.data/${dataset.meta.key} (built ${dataset.meta.builtAt ?? '?'}, history ending ${dataset.meta.historyEnd})`}.`,
           `Requests: ${paths.length} pages (first pages and pages from nextLink), ${fmt(meanPageBytes(sampled) / 1024)} KiB on average.`,
-          'The bare route runs the statements Meridian runs for the page (the page, its count, and for Power Apps the day, user and total counts of the page\'s apps) and fills the counters into the stored JSON as Meridian does; it does no authentication, validation, throttling or paging token (it sends the nextLink Meridian sent, checked equal before measuring).',
+          name.startsWith('Power')
+            ? 'The bare route runs the statements Meridian runs for the page (the page, its count, and the day, user and total counts joined to the page\'s apps) and fills the counters into the stored JSON as Meridian does; it does no authentication, validation, throttling or paging token (it sends the nextLink Meridian sent, checked equal before measuring).'
+            : 'The bare route runs the one statement Meridian runs for the page (the flow, its runs joined in the database, the tail probe and the day counts); it does no authentication, validation, throttling or paging token (it sends the nextLink Meridian sent, checked equal before measuring).',
           cpuNote(measured),
         ],
       });
@@ -199,23 +201,28 @@ function powerAppsRead(db: SQLite.Database, url: string, body: Buffer, tenantId:
   };
 }
 
-/** A run-history page's statements (the flow, the page, its count from the day counts), over better-sqlite3. */
+/** A run-history page's statement (the flow, the page joined in the database, its tail probe and the day counts), over better-sqlite3. */
 function runsRead(db: SQLite.Database, url: string, body: Buffer, tenantId: string): () => Buffer {
   const parsed = new URL(`https://x${url}`);
   const flowId = parsed.pathname.split('/')[5]!.toLowerCase();
   const token = parsed.searchParams.get('skipToken');
   const after = token ? (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8')) as { c: { t: number; s: number } }).c : undefined;
   const nextLink = (JSON.parse(body.toString('utf8')) as { nextLink: string }).nextLink;
-  const parent = db.prepare(`select parent_key from enpower_objects where tenant_id = ? and kind = 'cloudFlow' and (parent_key = ? or object_key = ?) limit 1`).pluck();
-  const page = db
-    .prepare(`select record_json from enpower_events where tenant_id = ? and stream = 'cloudflow-runs' and time_ms >= ? and time_ms <= ? and parent_key = ?${after ? ' and (time_ms, seq) > (?, ?)' : ''} order by time_ms, seq limit 101`)
-    .pluck();
-  const count = db.prepare(`select coalesce(sum(n), 0) from enpower_event_days where tenant_id = ? and stream = 'cloudflow-runs' and parent_key = ? and day >= ? and day < ?`).pluck();
+  const range = `from enpower_events where tenant_id = ? and stream = 'cloudflow-runs' and time_ms >= ? and time_ms <= ? and parent_key = ?${after ? ' and (time_ms, seq) > (?, ?)' : ''} order by time_ms, seq`;
+  const statement = db
+    .prepare(
+      `select coalesce((select parent_key || char(10) || m365_tenant from enpower_objects where tenant_id = ? and kind = 'cloudFlow' and parent_key = ? limit 1),` +
+        ` (select parent_key || char(10) || m365_tenant from enpower_objects where tenant_id = ? and kind = 'cloudFlow' and object_key = ? limit 1)),` +
+        ` (select cast(group_concat(record_json, ',') as blob) from (select time_ms, seq, record_json ${range} limit 100)),` +
+        ` (select group_concat(time_ms || ':' || seq, ',') from (select time_ms, seq ${range} limit 2 offset 99)),` +
+        ` (select coalesce(sum(n), 0) from enpower_event_days where tenant_id = ? and stream = 'cloudflow-runs' and parent_key = ? and day >= ? and day < ?)`,
+    )
+    .raw(true);
   const from = after ? Math.max(WHOLE_HISTORY.fromMs, after.t) : WHOLE_HISTORY.fromMs;
+  const rangeValues = [tenantId, from, WHOLE_HISTORY.toMs, flowId, ...(after ? [after.t, after.s] : [])];
+  const head = Buffer.from('{"runs":[');
   return () => {
-    const key = parent.get(tenantId, flowId, flowId) as string;
-    const rows = (after ? page.all(tenantId, from, WHOLE_HISTORY.toMs, key, after.t, after.s) : page.all(tenantId, from, WHOLE_HISTORY.toMs, key)) as string[];
-    const total = count.get(tenantId, key, WHOLE_HISTORY.fromMs, dayOf(WHOLE_HISTORY.toMs + 1)) as number;
-    return Buffer.from(`{"runs":[${rows.slice(0, 100).join(',')}],"totalCount":${total},"nextLink":${JSON.stringify(nextLink)}}`);
+    const [, records, , total] = statement.get(tenantId, flowId, tenantId, flowId, ...rangeValues, ...rangeValues, tenantId, flowId, WHOLE_HISTORY.fromMs, dayOf(WHOLE_HISTORY.toMs + 1)) as [string, Buffer | null, string | null, number];
+    return Buffer.concat([head, records ?? Buffer.alloc(0), Buffer.from(`],"totalCount":${total},"nextLink":${JSON.stringify(nextLink)}}`)]);
   };
 }

@@ -26,10 +26,11 @@ export const enPowerModule: ProductModule = {
   name: 'enpower',
   migrations: enPowerMigrations,
   seed: seedEnPower,
+  // Keys as commander spells the flags (--enpower-objects → enpowerObjects), which the CLI reads them by.
   seedOptions: [
-    { flag: 'enpower-objects', key: 'enPowerObjects', description: 'EnPower inventory objects (apps, flows, mailboxes, ...) to create in each Microsoft 365 tenant' },
-    { flag: 'enpower-events', key: 'enPowerEvents', description: 'EnPower activity, launch and run events to create over --days' },
-    { flag: 'enpower-tenants', key: 'enPowerTenants', description: 'Microsoft 365 tenants of the organization in EnPower (default 1, the demo 2)' },
+    { flag: 'enpower-objects', key: 'enpowerObjects', description: 'EnPower inventory objects (apps, flows, mailboxes, ...) to create in each Microsoft 365 tenant' },
+    { flag: 'enpower-events', key: 'enpowerEvents', description: 'EnPower activity, launch and run events to create over --days' },
+    { flag: 'enpower-tenants', key: 'enpowerTenants', description: 'Microsoft 365 tenants of the organization in EnPower (default 1, the demo 2)' },
   ],
   async register(app, context) {
     await app.register(async (scope) => {

@@ -25,10 +25,10 @@ export function enPowerWorlds(request: Pick<SeedRequest, 'tenantId' | 'tenantNam
 
 /** `--enpower-objects N --enpower-events E --enpower-tenants T`; the demo gets two small tenants with a month of events. */
 export const seedEnPower: ModuleSeeder = async (producer, request) => {
-  const objects = request.counts.enPowerObjects ?? 0;
-  const events = request.counts.enPowerEvents ?? (request.demo ? DEMO_EVENTS : objects * 5);
-  const tenants = request.counts.enPowerTenants ?? (request.demo ? DEMO_TENANTS : 1);
-  if (!request.demo && objects === 0 && request.counts.enPowerEvents === undefined && request.counts.enPowerTenants === undefined) return { enPowerObjects: 0, enPowerEvents: 0 };
+  const objects = request.counts.enpowerObjects ?? 0;
+  const events = request.counts.enpowerEvents ?? (request.demo ? DEMO_EVENTS : objects * 5);
+  const tenants = request.counts.enpowerTenants ?? (request.demo ? DEMO_TENANTS : 1);
+  if (!request.demo && objects === 0 && request.counts.enpowerEvents === undefined && request.counts.enpowerTenants === undefined) return { enpowerObjects: 0, enpowerEvents: 0 };
   let storedObjects = 0;
   let storedEvents = 0;
   for (const world of enPowerWorlds(request, tenants, objects)) {
@@ -43,5 +43,5 @@ export const seedEnPower: ModuleSeeder = async (producer, request) => {
       storedEvents += records.length;
     }
   }
-  return { enPowerObjects: storedObjects, enPowerEvents: storedEvents };
+  return { enpowerObjects: storedObjects, enpowerEvents: storedEvents };
 };

@@ -84,6 +84,18 @@ describe('EnPower contract', () => {
   });
   afterAll(() => harness?.close());
 
+  it('lists every documented GET in OpenAPI with its operationId and the EnPower tag, the other spellings hidden', async () => {
+    const doc = await harness.get(`${harness.regionUrl('us')}/openapi.json`);
+    const documented = CASES.map(({ path }) => path.replace(`/bots/${ids.bot.toUpperCase()}/`, '/bot/{botId}/').replace(ids.app, '{appId}').replace(ids.flow, '{flowId}').replace(ids.desktop, '{flowId}').replace(ids.page, '{powerPageId}'));
+    const operations = documented.map((path) => doc.body.paths[path]?.get);
+    expect(operations.every((operation) => operation?.tags?.[0] === 'EnPower'), documented.filter((_, index) => !operations[index]).join(', ')).toBe(true);
+    expect(new Set(operations.map((operation) => operation.operationId)).size).toBe(29);
+    expect(operations[0].parameters.map((parameter: { name: string }) => parameter.name)).toEqual(['top', 'tenant', 'skipToken']);
+    expect(doc.body.paths['/smp/powerplatform/powerbi/semanticmodeldetails']).toBeUndefined();
+    expect(doc.body.paths['/smp/powerplatform/bots/{botId}/activities']).toBeUndefined();
+    expect(doc.body.paths['/producer/enpower/powerapps'].post).toBeDefined();
+  });
+
   for (const { page, path, extra } of CASES) {
     it(`GET ${path.replace(/[0-9a-f-]{36}/gi, '{id}')} matches main/services-and-features/enpower/${page}`, async () => {
       const sample = enPowerSample(page);

@@ -40,7 +40,7 @@ for (const engine of ENGINES) {
         tenantName: 'Contoso',
         days: 200,
         endMs: Date.now(),
-        counts: { enPowerEvents: 3000, enPowerTenants: 2 },
+        counts: { enpowerEvents: 3000, enpowerTenants: 2 },
         demo: false,
         seed: 'test',
       });
@@ -268,6 +268,10 @@ for (const engine of ENGINES) {
       const bad = await harness.send('POST', `${base}/producer/enpower/events/powerapp-launches`, producer, { value: [{ ...event, id: 'bad', creationTime: 'soon' }] });
       expect(bad.status).toBe(400);
       expect(bad.body.error).toContain('creationTime');
+      const nul = await harness.send('POST', `${base}/producer/enpower/powerapps`, producer, { value: [{ id: 'x', appId: 'x', tenantId: 't', displayName: 'a\u0000b' }] });
+      expect(nul.status).toBe(400);
+      expect(nul.body.error).toContain('displayName');
+      expect((await get(`/smp/powerplatform/powerapps?tenant=a%00b`)).status).toBe(400);
       const computed = await harness.send('POST', `${base}/producer/enpower/powerapps`, producer, { value: [{ id: 'x', appId: 'x', tenantId: 't', appLaunchedCount: 5 }] });
       expect(computed.status).toBe(400);
       expect(computed.body.error).toContain('appLaunchedCount');

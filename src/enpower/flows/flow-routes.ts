@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { entitySchema } from '../shared/fields.js';
 import type { ListEndpoint } from '../shared/list-endpoint.js';
 import { edgeList, eventList, objectList, type EnPowerStores } from '../shared/readers.js';
+import { PRINTABLE } from '../shared/specs.js';
 import { CLOUD_FLOW_ACTIVITIES, CLOUD_FLOW_RUNS, CLOUD_FLOWS, CONNECTION_USAGE_FIELDS, DESKTOP_FLOW_RUNS, DESKTOP_FLOWS } from './flow-schemas.js';
 
 const CLOUD_FLOW = { kind: CLOUD_FLOWS.kind, param: 'flowId', noun: 'cloud flow' };
@@ -48,7 +49,7 @@ export const flowEndpoints = (stores: EnPowerStores): ListEndpoint[] => [
     description: 'Which connections each cloud flow uses; flowId narrows it to one flow (by default, all flows).',
     collectionKey: 'connectionUsageCloudFlows',
     item: entitySchema(CONNECTION_USAGE_FIELDS),
-    filters: { flowId: Type.String({ maxLength: 400, description: 'The flow whose connection usage is retrieved; by default, all cloud flows.' }) },
+    filters: { flowId: Type.String({ maxLength: 400, pattern: PRINTABLE, description: 'The flow whose connection usage is retrieved; by default, all cloud flows.' }) },
     read: edgeList(stores, 'flow', 'flowId'),
   },
   {

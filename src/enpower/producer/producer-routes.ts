@@ -7,6 +7,7 @@ import { COLLECTIONS, STREAMS } from '../catalogue.js';
 import { producerSchema } from '../shared/fields.js';
 import { EnPowerError } from '../shared/list-endpoint.js';
 import type { EnPowerStores } from '../shared/readers.js';
+import { PRINTABLE } from '../shared/specs.js';
 
 const BATCH_LIMIT = 1000;
 
@@ -30,8 +31,19 @@ function producerRoute(
       },
       config: { permission: PRODUCER_PERMISSION },
     },
-    async (request) => store(request.principal!.tenantId, request.body as Record<string, unknown>),
+    async (request) => {
+      refuseNul(request.body, 'body');
+      return store(request.principal!.tenantId, request.body as Record<string, unknown>);
+    },
   );
+}
+
+/** PostgreSQL's text cannot hold NUL, and ids and names are stored as columns: a report containing one is refused, naming where. */
+function refuseNul(value: unknown, path: string): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) throw invalidParameter(path, 'contains a NUL character');
+  } else if (Array.isArray(value)) value.forEach((item, index) => refuseNul(item, `${path}[${index}]`));
+  else if (value !== null && typeof value === 'object') for (const [name, item] of Object.entries(value)) refuseNul(item, `${path}.${name}`);
 }
 
 const camel = (path: string) => path.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase());
@@ -65,7 +77,7 @@ export function registerProducerRoutes(app: FastifyInstance, context: RegionCont
         operationId: `deleteEnPower${camel(spec.producerPath)}`,
         summary: `Report deleted EnPower ${spec.producerPath} (producer API)`,
         description: `Removes ${spec.producerPath} from every list, by ${spec.idField}; an unknown id is no error.`,
-        body: Type.Object({ ids: Type.Array(Type.String({ minLength: 1, maxLength: 400 }), { minItems: 1, maxItems: BATCH_LIMIT }) }, { additionalProperties: false }),
+        body: Type.Object({ ids: Type.Array(Type.String({ minLength: 1, maxLength: 400, pattern: PRINTABLE }), { minItems: 1, maxItems: BATCH_LIMIT }) }, { additionalProperties: false }),
         result: Type.Object({ received: Type.Integer(), removed: Type.Integer() }),
       },
       async (tenantId, body) => {
@@ -75,7 +87,7 @@ export function registerProducerRoutes(app: FastifyInstance, context: RegionCont
     );
   }
   for (const spec of STREAMS) {
-    const item = producerSchema(spec.fields, { computed: [], required: [spec.idField, spec.parentField, spec.timeField], extras: { tenantId: Type.String({ maxLength: 100 }), ...spec.producerExtras } });
+    const item = producerSchema(spec.fields, { computed: [], required: [spec.idField, spec.parentField, spec.timeField], extras: { tenantId: Type.String({ maxLength: 100, pattern: PRINTABLE }), ...spec.producerExtras } });
     producerRoute(
       app,
       {

@@ -1,8 +1,9 @@
 import { sql, type Compilable, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import { joinedBytes, joinedInOrder, joinedPositions, readTail, type JoinedBytes } from '../../storage/ordered-join.js';
 import { queryTemplate, TemplateCache } from '../../storage/query-template.js';
 import type { Engine } from '../../storage/database.js';
 import { ORGANIZATION_WIDE_STREAM, type EnPowerTables } from '../schema.js';
-import { lockTenant, type ObjectFilter } from './object-store.js';
+import { lockTenant, parentLookup, readParent, type ObjectFilter } from './object-store.js';
 import { enPowerTime, renderDocument } from './render.js';
 import { lowerKey, type StreamSpec } from './specs.js';
 
@@ -56,8 +57,7 @@ interface WindowShape {
   m365: boolean;
   variant: boolean;
 }
-interface EventPageShape {
-  parent: boolean;
+interface StreamPageShape {
   m365: boolean;
   after: boolean;
   organizationWide: boolean;
@@ -66,6 +66,46 @@ interface TotalShape {
   streams: number;
   m365: boolean;
   variant: boolean;
+}
+
+/**
+ * The whole UTC days of a window, `firstFull` inclusive to `endFull` exclusive: what the day
+ * counts hold. None when the window lies within one day (firstFull ≥ endFull).
+ */
+function wholeDays(window: TimeWindow): { firstFull: number; endFull: number } {
+  return { firstFull: window.fromMs === dayOf(window.fromMs) ? window.fromMs : dayOf(window.fromMs) + DAY_MS, endFull: dayOf(window.toMs + 1) };
+}
+
+export interface ParentPageQuery {
+  tenantId: string;
+  /** The parent's collection, and the id the path names it by (lower-cased). */
+  kind: string;
+  key: string;
+  stream: string;
+  window: TimeWindow;
+  after?: EventCursor;
+  size: number;
+}
+
+export interface ParentPage {
+  parentKey: string;
+  m365Tenant: string;
+  records: Buffer;
+  /** Events in the window's whole days; partialDays counts the rest. */
+  wholeDays: number;
+  last?: EventCursor;
+  more: boolean;
+}
+
+interface ParentPageShape {
+  size: number;
+  after: boolean;
+}
+interface ParentPageRow {
+  parent: string | null;
+  records: JoinedBytes;
+  tail: string | null;
+  days: number | null;
 }
 
 /** A template made on first use: the store's fields are set by then. */
@@ -193,21 +233,20 @@ export class EventStore {
     return query;
   }
 
-  /** A page of one parent's events (or, without a parent, of the whole stream) in (time, seq) order. */
-  async page(tenantId: string, stream: string, parentKey: string | undefined, window: TimeWindow, m365Tenant: string | undefined, after: EventCursor | undefined, size: number) {
-    const shape: EventPageShape = { parent: parentKey !== undefined, m365: m365Tenant !== undefined, after: after !== undefined, organizationWide: stream === ORGANIZATION_WIDE_STREAM };
+  /** A page of a whole stream's events (Power BI activities) in (time, seq) order. */
+  async streamPage(tenantId: string, stream: string, window: TimeWindow, m365Tenant: string | undefined, after: EventCursor | undefined, size: number) {
+    const shape: StreamPageShape = { m365: m365Tenant !== undefined, after: after !== undefined, organizationWide: stream === ORGANIZATION_WIDE_STREAM };
     const values: CounterValues = { tenantId, stream, fromMs: after ? Math.max(window.fromMs, after.time) : window.fromMs, toMs: window.toMs, limit: size + 1 };
-    if (parentKey !== undefined) values.parentKey = parentKey;
     if (m365Tenant !== undefined) values.m365Tenant = m365Tenant;
     if (after) Object.assign(values, { afterTime: after.time, afterSeq: after.seq });
-    return this.eventPages.run(JSON.stringify(shape), values);
+    return this.streamPages.run(JSON.stringify(shape), values);
   }
 
-  private readonly eventPages = new TemplateCache<CounterValues, { time_ms: number; seq: number; record_json: string }>((text) => {
-    const shape = JSON.parse(text) as EventPageShape;
-    const names = ['tenantId', ...(shape.organizationWide ? [] : ['stream']), 'fromMs', 'toMs', ...(shape.parent ? ['parentKey'] : []), ...(shape.m365 ? ['m365Tenant'] : []), ...(shape.after ? ['afterTime', 'afterSeq'] : []), 'limit'];
+  private readonly streamPages = new TemplateCache<CounterValues, { time_ms: number; seq: number; record_json: string }>((text) => {
+    const shape = JSON.parse(text) as StreamPageShape;
+    const names = ['tenantId', ...(shape.organizationWide ? [] : ['stream']), 'fromMs', 'toMs', ...(shape.m365 ? ['m365Tenant'] : []), ...(shape.after ? ['afterTime', 'afterSeq'] : []), 'limit'];
     return queryTemplate(this.db, names, (values: CounterValues) => {
-      let query = this.inWindow(values.tenantId as string, shape.organizationWide ? ORGANIZATION_WIDE_STREAM : (values.stream as string), shape.parent ? (values.parentKey as string) : undefined, {
+      let query = this.inWindow(values.tenantId as string, shape.organizationWide ? ORGANIZATION_WIDE_STREAM : (values.stream as string), undefined, {
         fromMs: values.fromMs as number,
         toMs: values.toMs as number,
       }).select(['time_ms', 'seq', 'record_json']);
@@ -218,15 +257,76 @@ export class EventStore {
   });
 
   /**
-   * Events of a parent in a window: the whole days summed from enpower_event_days, the
-   * partial days at the ends counted through the index; the whole history is the total.
+   * A drill-down page in one statement: the parent the path names (its key and tenant, looked
+   * up by the key the events are filed under or by the object's own id), the page's events
+   * joined by the database in (time, seq) order, the position the page ends at with whether
+   * more follow, and the whole days of the window summed from the day counts. When the path
+   * names the object by its own id rather than its events' key, the events are read again
+   * under that key (Power Apps named by their composite id).
    */
-  async count(tenantId: string, stream: string, parentKey: string, window: TimeWindow): Promise<number> {
-    const firstFull = window.fromMs === dayOf(window.fromMs) ? window.fromMs : dayOf(window.fromMs) + DAY_MS;
-    const endFull = dayOf(window.toMs + 1);
+  async parentPage(query: ParentPageQuery): Promise<ParentPage | undefined> {
+    const first = await this.readParentPage(query, query.key);
+    if (!first) return undefined;
+    return first.parentKey === query.key ? first : this.readParentPage(query, first.parentKey);
+  }
+
+  private async readParentPage(query: ParentPageQuery, eventKey: string): Promise<ParentPage | undefined> {
+    const { window, after } = query;
+    const shape: ParentPageShape = { size: query.size, after: after !== undefined };
+    const values: CounterValues = {
+      tenantId: query.tenantId,
+      kind: query.kind,
+      key: query.key,
+      stream: query.stream,
+      eventKey,
+      fromMs: after ? Math.max(window.fromMs, after.time) : window.fromMs,
+      toMs: window.toMs,
+      ...wholeDays(window),
+    };
+    if (after) Object.assign(values, { afterTime: after.time, afterSeq: after.seq });
+    const [row] = await this.parentPages.run(JSON.stringify(shape), values);
+    if (!row?.parent) return undefined;
+    return { ...readParent(row.parent), records: joinedBytes(row.records), wholeDays: Number(row.days ?? 0), ...readTail(row.tail) };
+  }
+
+  private readonly parentPages = new TemplateCache<CounterValues, ParentPageRow>((text) => {
+    const shape = JSON.parse(text) as ParentPageShape;
+    const names = ['tenantId', 'kind', 'key', 'stream', 'eventKey', 'fromMs', 'toMs', ...(shape.after ? ['afterTime', 'afterSeq'] : []), 'firstFull', 'endFull'];
+    return queryTemplate(this.db, names, (values: CounterValues) => {
+      const range = () => {
+        let query = this.inWindow(values.tenantId as string, values.stream as string, values.eventKey as string, { fromMs: values.fromMs as number, toMs: values.toMs as number });
+        if (shape.after) query = query.where((eb) => eb(eb.refTuple('time_ms', 'seq'), '>', eb.tuple(values.afterTime as number, values.afterSeq as number)));
+        return query.orderBy('time_ms').orderBy('seq');
+      };
+      return this.db.selectNoFrom((eb) => [
+        parentLookup(this.db, values.tenantId as string, values.kind as string, values.key as string).as('parent'),
+        eb
+          .selectFrom(range().select(['time_ms', 'seq', 'record_json']).limit(sql.lit(shape.size)).as('page'))
+          .select(joinedInOrder(this.engine, 'record_json', ['time_ms', 'seq']).as('records'))
+          .as('records'),
+        // One probe for both the page's last position and whether an event follows it.
+        eb
+          .selectFrom(range().select(['time_ms', 'seq']).limit(sql.lit(2)).offset(sql.lit(shape.size - 1)).as('tail'))
+          .select(joinedPositions(this.engine, 'time_ms', 'seq').as('tail'))
+          .as('tail'),
+        eb
+          .selectFrom('enpower_event_days')
+          .select(sql<number>`coalesce(sum(n), 0)`.as('n'))
+          .where('tenant_id', '=', values.tenantId as string)
+          .where('stream', '=', values.stream as string)
+          .where('parent_key', '=', values.eventKey as string)
+          .where('day', '>=', values.firstFull as number)
+          .where('day', '<', values.endFull as number)
+          .as('days'),
+      ]);
+    });
+  });
+
+  /** The events of a parent in the partial days at a window's ends (wholeDays counts the rest). */
+  async partialDays(tenantId: string, stream: string, parentKey: string, window: TimeWindow): Promise<number> {
+    const { firstFull, endFull } = wholeDays(window);
     if (firstFull >= endFull) return this.countEvents(tenantId, stream, parentKey, window);
-    const [days] = await this.daySum({ tenantId, stream, parentKey, firstFull, endFull });
-    let total = Number(days?.n ?? 0);
+    let total = 0;
     if (window.fromMs < firstFull) total += await this.countEvents(tenantId, stream, parentKey, { fromMs: window.fromMs, toMs: firstFull - 1 });
     if (window.toMs >= endFull) total += await this.countEvents(tenantId, stream, parentKey, { fromMs: endFull, toMs: window.toMs });
     return total;
@@ -243,19 +343,6 @@ export class EventStore {
     const [row] = await this.eventCount({ tenantId, stream, parentKey, fromMs: window.fromMs, toMs: window.toMs });
     return Number(row?.n ?? 0);
   }
-
-  private readonly daySum = lazyTemplate(() =>
-    queryTemplate(this.db, ['tenantId', 'stream', 'parentKey', 'firstFull', 'endFull'], (values: CounterValues) =>
-      this.db
-        .selectFrom('enpower_event_days')
-        .select(sql<number>`coalesce(sum(n), 0)`.as('n'))
-        .where('tenant_id', '=', values.tenantId as string)
-        .where('stream', '=', values.stream as string)
-        .where('parent_key', '=', values.parentKey as string)
-        .where('day', '>=', values.firstFull as number)
-        .where('day', '<', values.endFull as number),
-    ),
-  );
 
   private readonly eventCount = lazyTemplate(() =>
     queryTemplate(this.db, ['tenantId', 'stream', 'fromMs', 'toMs', 'parentKey'], (values: CounterValues) =>

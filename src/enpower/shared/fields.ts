@@ -1,5 +1,6 @@
 import { Type, type TObject, type TSchema } from 'typebox';
 import { NullableBoolean, NullableInteger, NullableNumber, NullableString } from '../../platform/schema.js';
+import { PRINTABLE } from './specs.js';
 
 /**
  * EnPower's entities have 5 to 82 fields each, most of them nullable scalars. Each entity is
@@ -27,6 +28,10 @@ export type FieldCode =
 
 export type FieldMap = Readonly<Record<string, FieldCode>>;
 
+/** Integers as producers report them: counts, sizes, enum codes; bounded so nothing past a double's exact range is stored. */
+const Integer = (options: Record<string, unknown> = {}) => NullableInteger({ minimum: -2147483648, maximum: Number.MAX_SAFE_INTEGER, ...options });
+const Decimal = () => NullableNumber({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER });
+
 const nullableObject = (properties: Record<string, TSchema>, description?: string) =>
   Type.Unsafe<Record<string, unknown> | null>({ ...Type.Object(properties), type: ['object', 'null'], ...(description ? { description } : {}) });
 
@@ -42,18 +47,18 @@ const SECURITY_GROUP: Record<string, TSchema> = {
   accountEnabled: NullableBoolean(),
   mailNickname: NullableString(),
   email: NullableString(),
-  type: NullableInteger({ description: '0 user, 1 group, 2 mailbox, 3 user or shared mailbox, 4 resource mailbox, 5 mail user, 6 mail contact, 7 SharePoint, 8 OneDrive for Business, 9 recipient, 10 none' }),
+  type: Integer({ description: '0 user, 1 group, 2 mailbox, 3 user or shared mailbox, 4 resource mailbox, 5 mail user, 6 mail contact, 7 SharePoint, 8 OneDrive for Business, 9 recipient, 10 none' }),
   userType: NullableString(),
   groupTypes: Type.Unsafe<string[] | null>({ type: ['array', 'null'], items: { type: 'string' } }),
   officeLocation: NullableString(),
   jobTitle: NullableString(),
-  exchangeRecipientType: NullableInteger({ description: '1 dynamic distribution group, 2 mail contact, 4 mail non-universal group, 8 mail universal distribution group, 16 mail universal security group, 32 mail user, 64 public folder, 128 user mailbox' }),
-  groupType: NullableInteger(),
-  membershipType: NullableInteger(),
+  exchangeRecipientType: Integer({ description: '1 dynamic distribution group, 2 mail contact, 4 mail non-universal group, 8 mail universal distribution group, 16 mail universal security group, 32 mail user, 64 public folder, 128 user mailbox' }),
+  groupType: Integer(),
+  membershipType: Integer(),
 };
 
 const METADATA_ITEM = Type.Object({
-  metadataType: NullableInteger({ description: '0 none, 1 single line of text, 2 multiple lines of text, 3 yes/no, 4 choice, 5 people picker filter profile, 6 managed metadata, 7 hyperlink, 8 user profile property, 9 Microsoft Entra property, 10 lookup, 11 user property' }),
+  metadataType: Integer({ description: '0 none, 1 single line of text, 2 multiple lines of text, 3 yes/no, 4 choice, 5 people picker filter profile, 6 managed metadata, 7 hyperlink, 8 user profile property, 9 Microsoft Entra property, 10 lookup, 11 user property' }),
   value: Type.Unknown(),
   id: NullableString(),
   name: NullableString(),
@@ -62,8 +67,8 @@ const METADATA_ITEM = Type.Object({
 
 const schemaOf: Record<FieldCode, () => TSchema> = {
   string: () => NullableString(),
-  integer: () => NullableInteger(),
-  number: () => NullableNumber(),
+  integer: () => Integer(),
+  number: () => Decimal(),
   boolean: () => NullableBoolean(),
   strings: () => Type.Unsafe<string[] | null>({ type: ['array', 'null'], items: { type: 'string' } }),
   json: () => Type.Unknown(),
@@ -97,7 +102,7 @@ export function producerSchema(fields: FieldMap, options: { computed: readonly s
   const properties: Record<string, TSchema> = {};
   for (const [name, code] of Object.entries(fields)) {
     if (options.computed.includes(name)) continue;
-    const schema = options.required.includes(name) ? Type.String({ minLength: 1, maxLength: 400 }) : schemaOf[code]();
+    const schema = options.required.includes(name) ? Type.String({ minLength: 1, maxLength: 400, pattern: PRINTABLE }) : schemaOf[code]();
     properties[name] = options.required.includes(name) ? schema : Type.Optional(schema);
   }
   for (const [name, schema] of Object.entries(options.extras ?? {})) properties[name] = options.required.includes(name) ? schema : Type.Optional(schema);

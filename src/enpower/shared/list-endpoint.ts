@@ -7,6 +7,7 @@ import { parseIsoDate, single } from '../../platform/query.js';
 import { NullableString } from '../../platform/schema.js';
 import type { TimeWindow } from './event-store.js';
 import type { ObjectStore } from './object-store.js';
+import { PRINTABLE } from './specs.js';
 
 export const ENPOWER_PERMISSION = 'enpower.data.read.all';
 export const ENPOWER_TAGS = ['EnPower'];
@@ -33,8 +34,8 @@ export interface ListRequest {
 }
 
 export interface ListPage {
-  /** The page's items, each already its documented JSON. */
-  items: string[];
+  /** The page's items, each already its documented JSON; or, read joined by the database, all of them comma-separated. */
+  items: string[] | Buffer;
   totalCount: number;
   /** Where the next page starts; absent on the last page. */
   next?: Record<string, unknown>;
@@ -61,7 +62,7 @@ export interface ListEndpoint {
 }
 
 const TOP = Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'Records per page, 1 to 1000 (default 100).' });
-const TENANT = Type.String({ maxLength: 256, description: 'The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization.' });
+const TENANT = Type.String({ maxLength: 256, pattern: PRINTABLE, description: 'The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization.' });
 const SKIP_TOKEN = Type.String({ maxLength: 2048, description: 'Continuation token from a previous nextLink.' });
 const FROM_DATE = Type.String({ description: 'ISO 8601; events at or after it. Default 0001-01-01T00:00:00Z.' });
 const TO_DATE = Type.String({ description: 'ISO 8601; events at or before it. Default 9999-12-31T23:59:59Z.' });
@@ -78,7 +79,7 @@ export function registerListEndpoints(app: FastifyInstance, context: RegionConte
       ...(paged ? { skipToken: Type.Optional(SKIP_TOKEN) } : {}),
     });
     const params = endpoint.pathParams
-      ? Type.Object(Object.fromEntries(Object.entries(endpoint.pathParams).map(([name, description]) => [name, Type.String({ minLength: 1, maxLength: 400, description })])))
+      ? Type.Object(Object.fromEntries(Object.entries(endpoint.pathParams).map(([name, description]) => [name, Type.String({ minLength: 1, maxLength: 400, pattern: PRINTABLE, description })])))
       : undefined;
     const response = Type.Object({
       [endpoint.collectionKey]: Type.Array(endpoint.item),
@@ -132,9 +133,9 @@ export function registerListEndpoints(app: FastifyInstance, context: RegionConte
             nowMs: context.clock.nowMs(),
           });
           const nextLink = page.next ? nextLinkFor(context.publicUrl(), request.url, context.paging.encode({ f: fingerprint, c: page.next })) : '';
-          return reply
-            .type('application/json; charset=utf-8')
-            .send(`{${JSON.stringify(endpoint.collectionKey)}:[${page.items.join(',')}],"totalCount":${page.totalCount},"nextLink":${JSON.stringify(nextLink)}}`);
+          const head = `{${JSON.stringify(endpoint.collectionKey)}:[`;
+          const tail = `],"totalCount":${page.totalCount},"nextLink":${JSON.stringify(nextLink)}}`;
+          return reply.type('application/json; charset=utf-8').send(Array.isArray(page.items) ? `${head}${page.items.join(',')}${tail}` : Buffer.concat([Buffer.from(head), page.items, Buffer.from(tail)]));
         },
       );
     });

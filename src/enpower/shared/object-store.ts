@@ -29,20 +29,14 @@ export interface FoundObject {
 
 /** enpower_objects, enpower_tenants and enpower_edges: the inventory and the connections it uses. */
 export class ObjectStore {
-  private readonly finder: (values: { tenantId: string; kind: string; key: string }) => Promise<Array<{ parent_key: string; m365_tenant: string }>>;
+  private readonly finder: (values: { tenantId: string; kind: string; key: string }) => Promise<Array<{ parent: string | null }>>;
 
   constructor(
     private readonly db: Kysely<EnPowerTables>,
     private readonly engine: Engine,
   ) {
     this.finder = queryTemplate(db, ['tenantId', 'kind', 'key'], (values: { tenantId: string; kind: string; key: string }) =>
-      db
-        .selectFrom('enpower_objects')
-        .select(['parent_key', 'm365_tenant'])
-        .where('tenant_id', '=', values.tenantId)
-        .where('kind', '=', values.kind)
-        .where((eb) => eb.or([eb('parent_key', '=', values.key), eb('object_key', '=', values.key)]))
-        .limit(1),
+      db.selectNoFrom(() => [parentLookup(db, values.tenantId, values.kind, values.key).as('parent')]),
     );
   }
 
@@ -208,8 +202,9 @@ export class ObjectStore {
   /** An object named in a path: by the id its drill-downs use, or by its own id. */
   async find(tenantId: string, kind: string, id: string): Promise<FoundObject | undefined> {
     const [row] = await this.finder({ tenantId, kind, key: lowerKey(id) });
-    return row ? { parentKey: row.parent_key, m365Tenant: row.m365_tenant } : undefined;
+    return row?.parent ? readParent(row.parent) : undefined;
   }
+
 
   /** How many objects of each kind each environment holds. */
   async childCounts(tenantId: string, environmentKeys: string[], kinds: readonly string[]): Promise<Map<string, Map<string, number>>> {
@@ -272,6 +267,28 @@ export class ObjectStore {
     return query;
   }
 }
+
+/**
+ * The object a path names, as `parent_key\nm365_tenant`: by the key its events are filed under,
+ * else by its own id. Two lookups, each through its own index (an OR of the two would scan
+ * the collection).
+ */
+export function parentLookup(db: Kysely<EnPowerTables>, tenantId: string, kind: string, key: string) {
+  const by = (column: 'parent_key' | 'object_key') =>
+    db
+      .selectFrom('enpower_objects')
+      .select(sql<string>`parent_key || ${'\n'} || m365_tenant`.as('parent'))
+      .where('tenant_id', '=', tenantId)
+      .where('kind', '=', kind)
+      .where(column, '=', key)
+      .limit(1);
+  return sql<string | null>`coalesce((${by('parent_key')}), (${by('object_key')}))`;
+}
+
+export const readParent = (parent: string): FoundObject => {
+  const [parentKey, m365Tenant] = parent.split('\n') as [string, string];
+  return { parentKey, m365Tenant };
+};
 
 type FilterValues = Record<string, string | number>;
 const FILTER_COLUMNS = ['m365Tenant', 'variant', 'groupKey'] as const;

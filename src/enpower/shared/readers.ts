@@ -4,7 +4,7 @@ import type { EventStore } from './event-store.js';
 import type { ListPage, ListRequest } from './list-endpoint.js';
 import type { ObjectFilter, ObjectStore } from './object-store.js';
 import { fillComputed } from './render.js';
-import type { CollectionSpec, EdgeKind } from './specs.js';
+import { lowerKey, type CollectionSpec, type EdgeKind } from './specs.js';
 
 /** The stores every reader reads. */
 export interface EnPowerStores {
@@ -43,17 +43,16 @@ async function parentOf(stores: EnPowerStores, request: ListRequest, kind: strin
 
 const EMPTY: ListPage = { items: [], totalCount: 0 };
 
-/** One parent's events (activities, launches, runs) in the window, in time order. */
+/** One parent's events (activities, launches, runs) in the window, in time order: one statement unless the window has partial days. */
 export function eventList(stores: EnPowerStores, parent: { kind: string; param: string; noun: string }, stream: string) {
   return async (request: ListRequest): Promise<ListPage> => {
-    const parentKey = await parentOf(stores, request, parent.kind, parent.param, parent.noun);
-    if (parentKey === undefined) return EMPTY;
+    const id = request.params[parent.param]!;
     const after = typeof request.cursor?.t === 'number' && typeof request.cursor.s === 'number' ? { time: request.cursor.t, seq: request.cursor.s } : undefined;
-    const [rows, totalCount] = await Promise.all([
-      stores.events.page(request.tenantId, stream, parentKey, request.window, undefined, after, request.top),
-      stores.events.count(request.tenantId, stream, parentKey, request.window),
-    ]);
-    return pageOfEvents(rows, request.top, totalCount);
+    const page = await stores.events.parentPage({ tenantId: request.tenantId, kind: parent.kind, key: lowerKey(id), stream, window: request.window, ...(after ? { after } : {}), size: request.top });
+    if (!page) throw notFound(`No ${parent.noun} with ${parent.param} '${id}' exists.`);
+    if (request.m365Tenant !== undefined && request.m365Tenant !== page.m365Tenant) return EMPTY;
+    const totalCount = page.wholeDays + (request.windowGiven ? await stores.events.partialDays(request.tenantId, stream, page.parentKey, request.window) : 0);
+    return { items: page.records, totalCount, ...(page.more && page.last ? { next: { t: page.last.time, s: page.last.seq } } : {}) };
   };
 }
 
@@ -62,7 +61,7 @@ export function streamList(stores: EnPowerStores, stream: string) {
   return async (request: ListRequest): Promise<ListPage> => {
     const after = typeof request.cursor?.t === 'number' && typeof request.cursor.s === 'number' ? { time: request.cursor.t, seq: request.cursor.s } : undefined;
     const [rows, totalCount] = await Promise.all([
-      stores.events.page(request.tenantId, stream, undefined, request.window, request.m365Tenant, after, request.top),
+      stores.events.streamPage(request.tenantId, stream, request.window, request.m365Tenant, after, request.top),
       stores.events.countStream(request.tenantId, stream, request.window, request.m365Tenant),
     ]);
     return pageOfEvents(rows, request.top, totalCount);

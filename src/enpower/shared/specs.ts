@@ -63,6 +63,12 @@ export interface StreamSpec {
   producerExtras?: Record<string, TSchema>;
 }
 
+/**
+ * Ids and names as clients may send them: no control characters, which PostgreSQL's text
+ * cannot hold (NUL) and no real id contains.
+ */
+export const PRINTABLE = '^[^\\u0000-\\u001f]*$';
+
 export const lowerKey = (value: unknown): string => (typeof value === 'string' ? value.trim().toLowerCase() : value === undefined || value === null ? '' : String(value).toLowerCase());
 
 /** Rolling counters of one stream: `{7: 'runsLast7Days', 30: ...}` → their Computed entries. */
