@@ -116,7 +116,12 @@ function conformingOfType(type: string, schema: JsonSchema, depth: number): fc.A
     case 'integer':
       return fc.oneof(
         fc.integer({ min: schema.minimum ?? -10, max: schema.maximum ?? 1000 }),
-        fc.constantFrom(...[schema.minimum, schema.maximum, schema.minimum !== undefined ? schema.minimum - 1 : undefined, schema.maximum !== undefined ? schema.maximum + 1 : undefined].filter((n) => n !== undefined)),
+        // The edges of the documented range and one past them; an unbounded integer gets the edges of the machine's.
+        fc.constantFrom(
+          ...(schema.minimum === undefined && schema.maximum === undefined
+            ? [0, -1, 2 ** 31, -(2 ** 31) - 1, Number.MAX_SAFE_INTEGER, 2 ** 63]
+            : [schema.minimum, schema.maximum, schema.minimum !== undefined ? schema.minimum - 1 : undefined, schema.maximum !== undefined ? schema.maximum + 1 : undefined].filter((n) => n !== undefined)),
+        ),
       );
     case 'number':
       return fc.double({ min: schema.minimum ?? -1e6, max: schema.maximum ?? 1e6, noNaN: true });
