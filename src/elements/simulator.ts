@@ -51,8 +51,9 @@ const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '');
 
 /**
  * A partner's customers through the producer path, as Elements and the products would
- * report them: the customers onboarded at the global endpoint, then, in each customer's
- * data center, its tenants, subscriptions, scan profiles (with a daily report), protected
+ * report them: the customers onboarded at the global endpoint, with their tenants and backup
+ * status (which the global endpoint projects for partner-wide lists); then, in each
+ * customer's data center, its subscriptions, scan profiles (with a daily report), protected
  * users and protection per module, and the backup and scan jobs of the customer's own
  * regional APIs (`/producer/backup/m365/jobs`, `/producer/aos/scan-jobs`). The second
  * customer has no tenants (a customer still to be configured).

@@ -173,7 +173,8 @@ export class Meridian {
         serviceToken: (request) => this.serviceTokens.token(request),
         identity: this.identityLink(),
       });
-      registerOperationsRoutes(this.global.app, { service: 'global', checks: [] });
+      const global = this.global;
+      registerOperationsRoutes(global.app, { service: 'global', checks: this.readinessChecks(() => global.pingStore()) });
       this.global.setPublicUrl(await this.listen('global', this.global.app, portFor(config, { global: true }), config.globalUrl));
     }
     for (const identity of this.identities.values()) identity.outbox.start();
