@@ -15,6 +15,8 @@ import { LEAKS, operationsOf, requestFor, type FuzzRequest, type Operation } fro
 const RUNS = Number(process.env.MERIDIAN_FUZZ_RUNS ?? 4);
 const SEED = Number(process.env.MERIDIAN_FUZZ_SEED ?? 14_2026);
 const UNLIMITED = 1_000_000_000;
+/** A listener's walk; a long run (MERIDIAN_FUZZ_RUNS) gets time in proportion. */
+const WALK_TIMEOUT_MS = Math.max(120_000, RUNS * 20_000);
 const ALL_SCOPES = PERMISSIONS.map((permission) => permission.name);
 
 interface Store {
@@ -138,17 +140,17 @@ describe.each(ENGINES)('fuzzing every documented operation on %s', (engine) => {
     await fuzz('identity', () => harness.identityUrl(), operationsOf(document), async (operation) =>
       operation.path.startsWith('/admin') ? `Bearer ${harness.meridian.config.adminKey}` : undefined,
     );
-  });
+  }, WALK_TIMEOUT_MS);
 
   it('walks the region listener: every module\'s routes, producer and admin routes included', async () => {
     const document = await (await harness.fetch(`${harness.regionUrl('us')}/openapi.json`)).json();
     await fuzz('region', () => harness.regionUrl('us'), operationsOf(document), async () => `Bearer ${await everything()}`);
-  });
+  }, WALK_TIMEOUT_MS);
 
   it('walks the global listener: its own operations, and every regional one forwarded through it', async () => {
     const global = harness.meridian.global!.url;
     const own = operationsOf(await (await harness.fetch(`${global}/openapi.json`)).json());
     const regional = operationsOf(await (await harness.fetch(`${harness.regionUrl('us')}/openapi.json`)).json());
     await fuzz('global', () => global, [...own, ...regional], async () => `Bearer ${await everything()}`);
-  });
+  }, WALK_TIMEOUT_MS);
 });

@@ -134,15 +134,18 @@ export class Harness {
   async close(): Promise<void> {
     await this.meridian.close();
     rmSync(this.dataDir, { recursive: true, force: true });
-    if (this.schemaPrefix) {
-      const client = new pg.Client({ connectionString: POSTGRES_URL });
-      await client.connect();
-      try {
-        const { rows } = await client.query<{ nspname: string }>('select nspname from pg_namespace where nspname like $1', [`${this.schemaPrefix}\\_%`]);
-        for (const row of rows) await client.query(`drop schema if exists "${row.nspname}" cascade`);
-      } finally {
-        await client.end();
-      }
-    }
+    if (this.schemaPrefix) await dropSchemas(this.schemaPrefix);
+  }
+}
+
+/** Drops every PostgreSQL schema of a Meridian run (`<prefix>_identity_commercial`, `<prefix>_region_us`, …). */
+export async function dropSchemas(prefix: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ nspname: string }>('select nspname from pg_namespace where nspname like $1', [`${prefix}\\_%`]);
+    for (const row of rows) await client.query(`drop schema if exists "${row.nspname}" cascade`);
+  } finally {
+    await client.end();
   }
 }
