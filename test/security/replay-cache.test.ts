@@ -50,6 +50,17 @@ describe.each(ENGINES)('used assertions kept in the identity store on %s', (engi
     }
   });
 
+  it('commits claims of the same moment together, a key twice in one commit fresh only the first time', async () => {
+    const cache = new StoreReplayCache(database.db, () => now);
+    try {
+      expect(await cache.claim('env:client:b0', now + 60_000)).toBe(true);
+      const results = await Promise.all([cache.claim('env:client:b1', now + 60_000), cache.claim('env:client:b1', now + 60_000), cache.claim('env:client:b2', now + 60_000), cache.claim('env:client:b0', now + 60_000)]);
+      expect(results).toEqual([true, false, true, false]);
+    } finally {
+      await cache.close();
+    }
+  });
+
   it('lets exactly one of many concurrent claims of one jti win', async () => {
     const caches = Array.from({ length: 8 }, () => new StoreReplayCache(database.db, () => now));
     try {
