@@ -16,6 +16,8 @@ export interface ReplayCache {
 
 /** How often expired claims are deleted; a claim past its expiry is already claimable again. */
 const SWEEP_INTERVAL_MS = 60_000;
+/** Claims per statement at most, well inside every engine's limit on bound parameters. */
+const MAX_BATCH = 500;
 
 interface PendingClaim {
   key: string;
@@ -47,12 +49,15 @@ export class StoreReplayCache implements ReplayCache {
   claim(key: string, expiresAtMs: number): Promise<boolean> {
     return new Promise((settle, fail) => {
       this.pending.push({ key, expiresAtMs, settle, fail });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        // After the current I/O callbacks: requests parsed in the same turn share the commit.
-        setImmediate(() => void this.commit());
-      }
+      this.schedule();
     });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // After the current I/O callbacks: requests parsed in the same turn share the commit.
+    setImmediate(() => void this.commit());
   }
 
   async close(): Promise<void> {
@@ -61,8 +66,8 @@ export class StoreReplayCache implements ReplayCache {
 
   private async commit(): Promise<void> {
     this.scheduled = false;
-    const batch = this.pending;
-    this.pending = [];
+    const batch = this.pending.splice(0, MAX_BATCH);
+    if (this.pending.length > 0) this.schedule();
     const now = this.nowMs();
     // A key twice in one batch: only its first claim can be fresh (and one statement may not touch a row twice).
     const first = new Map<string, PendingClaim>();
