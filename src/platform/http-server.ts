@@ -8,6 +8,8 @@ import { installErrorHandling, installNotFound, type ErrorEnvelope } from './err
 import { refuseNonOriginFormTargets } from './request-target.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { TLS_SERVER_POLICY } from './tls/tls-policy.js';
+import { instrumentRequests } from './metrics.js';
+import { recordRoutes } from './route-catalogue.js';
 
 export interface TlsMaterial {
   key: string;
@@ -38,7 +40,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     requestIdHeader: false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
+    // Path parameters can be whole URLs encoded once or twice (Insights' {siteUrl}, {objectUrl}).
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2048 },
     return503OnClosing: true,
   };
   const https = options.tls ? { key: options.tls.key, cert: options.tls.cert, ...TLS_SERVER_POLICY } : undefined;
@@ -46,7 +49,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
 
   refuseNonOriginFormTargets(app);
   registerSecurityHeaders(app, { https: Boolean(https) });
+  recordRoutes(app);
   registerRequestContext(app);
+  instrumentRequests(app, String(options.logger.bindings().service ?? 'meridian'));
   registerCaseInsensitiveQuery(app);
   installErrorHandling(app, options.errorEnvelope);
   installNotFound(app, options.errorEnvelope);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHttpClient } from '../../src/platform/http-client.js';
 import type { Endpoints } from '../../src/runtime/meridian.js';
-import { dropSchemas } from '../support/harness.js';
+import { dropPostgresSchemas } from '../support/harness.js';
 import { POSTGRES_URL, type TestEngine } from '../support/services.js';
 
 const BIN = join(import.meta.dirname, '../../bin/meridian.mjs');
@@ -118,6 +118,6 @@ export class MeridianProcess {
   async dispose(): Promise<void> {
     await this.kill();
     rmSync(this.dataDir, { recursive: true, force: true });
-    if (this.schemaPrefix) await dropSchemas(this.schemaPrefix);
+    if (this.schemaPrefix) await dropPostgresSchemas(this.schemaPrefix);
   }
 }

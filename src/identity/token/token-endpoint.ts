@@ -50,6 +50,7 @@ export async function registerTokenEndpoint(app: FastifyInstance, authenticator:
         }
       },
       schema: {
+        operationId: 'getAccessToken',
         summary: 'Get an access token (client_credentials)',
         tags: ['identity'],
         consumes: ['application/x-www-form-urlencoded'],
