@@ -113,11 +113,12 @@ function conformingOfType(type: string, schema: JsonSchema, depth: number): fc.A
       return fc.constant(null);
     case 'boolean':
       return fc.boolean();
-    case 'integer':
-      return fc.oneof(
-        fc.integer({ min: schema.minimum ?? -10, max: schema.maximum ?? 1000 }),
-        fc.constantFrom(...[schema.minimum, schema.maximum, schema.minimum !== undefined ? schema.minimum - 1 : undefined, schema.maximum !== undefined ? schema.maximum + 1 : undefined].filter((n) => n !== undefined)),
-      );
+    case 'integer': {
+      // The documented bounds and one past each.
+      const edges = [schema.minimum, schema.maximum, schema.minimum - 1, schema.maximum + 1].filter((n) => Number.isInteger(n));
+      const within = fc.integer({ min: schema.minimum ?? -10, max: schema.maximum ?? 1000 });
+      return edges.length > 0 ? fc.oneof(within, fc.constantFrom(...edges)) : within;
+    }
     case 'number':
       return fc.double({ min: schema.minimum ?? -1e6, max: schema.maximum ?? 1e6, noNaN: true });
     case 'array': {
