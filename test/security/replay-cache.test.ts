@@ -2,18 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/storage/database.js';
 import { migrate } from '../../src/storage/migrations.js';
 import { identityMigrations, type IdentityTables } from '../../src/identity/schema.js';
 import { StoreReplayCache } from '../../src/identity/replay-cache.js';
+import { dropPostgresSchemas } from '../support/harness.js';
 import { ENGINES, POSTGRES_URL } from '../support/services.js';
 
 describe.each(ENGINES)('used assertions kept in the identity store on %s', (engine) => {
   let database: Database<IdentityTables>;
   let dir: string;
-  const schema = `r${randomBytes(5).toString('hex')}_identity`;
+  const prefix = `r${randomBytes(5).toString('hex')}`;
+  const schema = `${prefix}_identity`;
   let now = Date.UTC(2026, 0, 1);
 
   beforeAll(async () => {
@@ -24,12 +25,7 @@ describe.each(ENGINES)('used assertions kept in the identity store on %s', (engi
   afterAll(async () => {
     await database?.close();
     rmSync(dir, { recursive: true, force: true });
-    if (engine === 'postgres') {
-      const client = new pg.Client({ connectionString: POSTGRES_URL });
-      await client.connect();
-      await client.query(`drop schema if exists "${schema}" cascade`);
-      await client.end();
-    }
+    if (engine === 'postgres') await dropPostgresSchemas(prefix);
   });
 
   it('accepts a jti once until it expires, then once again, and sees claims of another cache on the same store', async () => {
