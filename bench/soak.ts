@@ -1,5 +1,6 @@
 /**
- * Soak: a mixed workload (tokens, reads of every module, producer writes) held at 80 % of the
+ * Soak: a mixed workload (tokens, reads of every module — every parameterless GET of the region
+ * that answers 200, found in its OpenAPI document — and producer writes) held at 80 % of the
  * capacity measured at the start of the same run, for 10 minutes (MERIDIAN_SOAK_SECONDS to
  * change it; `--quick` holds it for 20 s). Meridian runs as its own process so its RSS is its
  * own. Reported: errors, the server's RSS growth after the first minute, and the p99 latency of
@@ -10,11 +11,13 @@ import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { simulateAuditRecords } from '../src/aos/simulator.js';
 import { m365RetentionPolicies } from '../src/backup/simulator/m365.js';
+import { DOCUMENTED_PERMISSION_NAMES } from '../src/identity/permissions.js';
 import { MeridianProcess } from '../test/security/meridian-process.js';
 import { fmt, fmtMs, summarize, UNREACHABLE_RATE_LIMIT, type BenchOptions, type BenchResult, type Stats } from './lib.js';
 
 const LOAD_SHARE = 0.8;
-const PERMISSIONS = ['audit.read.all', 'records.readwrite.all', 'microsoft365backup.jobInfo.read.all', 'microsoft365backup.settings.read.all'];
+/** Every documented permission: the soak reads every module, including modules added later. */
+const PERMISSIONS = DOCUMENTED_PERMISSION_NAMES;
 const AUDIT_WINDOW = 'startTime=2024-10-08T00:00:00Z&endTime=2024-10-15T00:00:00Z';
 /** Requests in flight at most: beyond it the server is not keeping up, and the shortfall is reported. */
 const MAX_IN_FLIGHT = 256;
@@ -137,6 +140,19 @@ async function prepare(server: MeridianProcess): Promise<Workload> {
     [15, 'audit producer write', () => ({ kind: 'audit write', method: 'POST', url: `${server.region}/producer/aos/audit-records`, headers: { ...json, authorization: `Bearer ${tokens.producer}` }, body: JSON.stringify({ value: [{ id: `soak-${++sequence}`, actionTime: '2024-10-14T12:00:00Z', productType: 'Portal', actionName: 'Soak' }] }) })],
     [5, 'Opus connector write', () => ({ kind: 'opus write', method: 'POST', url: `${server.region}/records/connector/records`, headers: { ...json, authorization: `Bearer ${tokens.reader}` }, body: JSON.stringify({ id: connection, conflictOption: 'Overwrite', data: [{ rowKey: `soak-${++sequence}`, leafName: 'soak.docx', termFullPath: 'Records/Soak', timeCreated: '2024-10-01 00:00:00', timeModified: '2024-10-01 00:00:00', createdBy: 'soak', modifiedBy: 'soak' }] }) })],
   ];
+  // Every other module's reads, found in the region's OpenAPI document: each GET without path or
+  // required query parameters that answers 200 now. A module added later joins the mix by itself.
+  const documented = (await server.call('GET', `${server.region}/openapi.json`, undefined)).body as { paths: Record<string, Record<string, { tags?: string[]; parameters?: Array<{ in: string; required?: boolean }> }>> };
+  const chosen = new Set(['/aos/audit', '/backup/m365/cloudbackupjobs', '/backup/m365/settings/retention-policy', '/records/connector/records']);
+  for (const [path, item] of Object.entries(documented.paths)) {
+    const get = item.get;
+    if (!get || chosen.has(path) || path.includes('{') || /^\/(producer|admin)\//.test(path)) continue;
+    if ((get.parameters ?? []).some((parameter) => parameter.required)) continue;
+    if ((await server.call('GET', `${server.region}${path}`, tokens.reader)).status !== 200) continue;
+    chosen.add(path);
+    const tag = get.tags?.[0] ?? path;
+    kinds.push([2, `${tag} ${path}`, () => ({ kind: `read ${path}`, method: 'GET', url: `${server.region}${path}`, headers: { authorization: `Bearer ${tokens.reader}` } })]);
+  }
   const total = kinds.reduce((sum, [weight]) => sum + weight, 0);
   let draw = 0;
   return {

@@ -54,6 +54,8 @@ export interface IdentityServiceOptions {
   audit: AuditDelivery;
   /** `perMinute` limits the listener's other routes per address; the token endpoint has its own limits. */
   tokenRateLimit: { perMinute: number; token: TokenThrottleLimits; redis?: Redis | undefined; redisPrefix?: string };
+  /** Proxies whose X-Forwarded-For names the caller's address (the throttle counts by it). */
+  trustProxy?: string | undefined;
   /** How long nodes cache the signing keys, and how long before it signs a new key is published. */
   signingKeys?: SigningKeyTiming | undefined;
   /** Where the regions are, for the admin API's reads of a tenant's data (console, CLI). */
@@ -95,6 +97,7 @@ export class IdentityService extends HostedService {
     const app = await createApiServer({
       logger: options.logger,
       tls: options.tls,
+      trustProxy: options.trustProxy,
       bodyLimit: 256 * 1024,
       errorEnvelope: oauthErrorEnvelope,
       openapi: {

@@ -21,6 +21,8 @@ export interface ApiServerOptions {
   /** Absent means plain HTTP, which callers only choose for a listener behind a TLS-terminating proxy. */
   tls?: TlsMaterial;
   bodyLimit?: number;
+  /** Proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For gives `request.ip`; none by default. */
+  trustProxy?: string | undefined;
   errorEnvelope: ErrorEnvelope;
   openapi: { title: string; description: string; version: string; securitySchemes?: Record<string, unknown> };
 }
@@ -43,6 +45,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     // Path parameters can be whole URLs encoded once or twice (Insights' {siteUrl}, {objectUrl}).
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2048 },
     return503OnClosing: true,
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
   };
   const https = options.tls ? { key: options.tls.key, cert: options.tls.cert, ...TLS_SERVER_POLICY } : undefined;
   const app = Fastify({ ...base, ...(https ? { https } : {}) } as FastifyServerOptions) as unknown as FastifyInstance;

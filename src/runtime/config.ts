@@ -52,6 +52,12 @@ export interface MeridianConfig {
   tokenFailuresPerMinutePerAddress: number;
   /** Refused token requests per minute from one address naming one client (0 = off). */
   tokenFailuresPerMinutePerClient: number;
+  /**
+   * Proxies whose X-Forwarded-For the identity believes (MERIDIAN_TRUST_PROXY: addresses or CIDRs,
+   * comma-separated): behind one, every caller would otherwise share the proxy's address, and the
+   * token endpoint's per-address limits with it.
+   */
+  trustProxy?: string | undefined;
   /** How long identity nodes cache signing keys (MERIDIAN_SIGNING_KEY_CACHE_MS). */
   signingKeyCacheMs: number;
   /**
@@ -102,6 +108,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env, over
     tokenRateLimitPerMinute: parseCount('MERIDIAN_TOKEN_RATE_LIMIT_PER_MINUTE', env.MERIDIAN_TOKEN_RATE_LIMIT_PER_MINUTE ?? '6000'),
     tokenFailuresPerMinutePerAddress: parseCount('MERIDIAN_TOKEN_FAILURES_PER_MINUTE_PER_ADDRESS', env.MERIDIAN_TOKEN_FAILURES_PER_MINUTE_PER_ADDRESS ?? '300'),
     tokenFailuresPerMinutePerClient: parseCount('MERIDIAN_TOKEN_FAILURES_PER_MINUTE_PER_CLIENT', env.MERIDIAN_TOKEN_FAILURES_PER_MINUTE_PER_CLIENT ?? '60'),
+    trustProxy: env.MERIDIAN_TRUST_PROXY?.trim() || undefined,
     signingKeyCacheMs: parseCount('MERIDIAN_SIGNING_KEY_CACHE_MS', env.MERIDIAN_SIGNING_KEY_CACHE_MS ?? '30000'),
     signingKeyLeadMs: env.MERIDIAN_SIGNING_KEY_LEAD_MS ? parseCount('MERIDIAN_SIGNING_KEY_LEAD_MS', env.MERIDIAN_SIGNING_KEY_LEAD_MS) : undefined,
     ...overrides,

@@ -120,6 +120,7 @@ export class Meridian {
         clock: this.clock,
         tls: this.tls,
         replayCache: this.replayCache,
+        trustProxy: config.trustProxy,
         adminKey: config.adminKey,
         audit: { deliver: (region, tenantId, records) => this.deliverAudit(envId, region, tenantId, records) },
         tokenRateLimit: {

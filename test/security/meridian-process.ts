@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { createHttpClient } from '../../src/platform/http-client.js';
 import type { Endpoints } from '../../src/runtime/meridian.js';
+import { dropPostgresSchemas } from '../support/harness.js';
 import { POSTGRES_URL, type TestEngine } from '../support/services.js';
 
 const BIN = join(import.meta.dirname, '../../bin/meridian.mjs');
@@ -118,14 +118,6 @@ export class MeridianProcess {
   async dispose(): Promise<void> {
     await this.kill();
     rmSync(this.dataDir, { recursive: true, force: true });
-    if (!this.schemaPrefix) return;
-    const client = new pg.Client({ connectionString: POSTGRES_URL });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ nspname: string }>('select nspname from pg_namespace where nspname like $1', [`${this.schemaPrefix}\\_%`]);
-      for (const row of rows) await client.query(`drop schema if exists "${row.nspname}" cascade`);
-    } finally {
-      await client.end();
-    }
+    if (this.schemaPrefix) await dropPostgresSchemas(this.schemaPrefix);
   }
 }

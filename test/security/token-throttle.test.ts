@@ -90,3 +90,20 @@ describe.each([false, ...(redisAvailable ? [true] : [])])('token endpoint thrott
     expect((await post(harness.fetch, withSecret(calm))).status).toBe(200);
   });
 });
+
+describe('token endpoint throttle behind a trusted proxy', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await Harness.start({ regions: ['us'], config: { ...LIMITS, trustProxy: '127.0.0.1' } });
+  });
+  afterAll(() => harness?.close());
+
+  it('counts failures by the caller X-Forwarded-For names, so callers behind one proxy do not share a budget', async () => {
+    const victim = await harness.tenantWithApp(['audit.read.all']);
+    const wrong = { grant_type: 'client_credentials', client_id: victim.clientId, client_secret: 'wrong' };
+    const from = (address: string, form: Record<string, string>) => harness.requestToken(form, 'commercial', { 'x-forwarded-for': address });
+    for (let i = 0; i < LIMITS.tokenFailuresPerMinutePerClient; i++) expect((await from('203.0.113.7', wrong)).status).toBe(401);
+    expect((await from('203.0.113.7', wrong)).status).toBe(429);
+    expect((await from('198.51.100.20', { ...wrong, client_secret: victim.clientSecret })).status).toBe(200);
+  });
+});
