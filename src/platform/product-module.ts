@@ -5,6 +5,7 @@ import type { Engine } from '../storage/database.js';
 import type { ModuleMigrations } from '../storage/migrations.js';
 import type { Clock } from './clock.js';
 import type { PagingTokenCodec } from './paging-token.js';
+import type { JobRunner } from './jobs/job-runner.js';
 
 /** What a region gives each product module: its own database and the kernel's services. */
 export interface RegionContext {
@@ -22,6 +23,11 @@ export interface RegionContext {
    * how a module audits its actions without importing another module. Retry-safe by `id`.
    */
   audit: (tenantId: string, records: unknown[]) => Promise<void>;
+  /**
+   * The kernel's durable job runner on this region's database: a module defines its job kinds
+   * in `register` and enqueues them; every node of the region works the same queue.
+   */
+  jobs: Pick<JobRunner, 'define' | 'enqueue' | 'get' | 'stats'>;
 }
 
 /**

@@ -9,6 +9,8 @@ import type { Clock } from '../platform/clock.js';
 import type { ProductModule, RegionContext } from '../platform/product-module.js';
 import { openDatabase, type Database, type StorageLocation } from '../storage/database.js';
 import { migrate } from '../storage/migrations.js';
+import { JobRunner } from '../platform/jobs/job-runner.js';
+import { kernelJobMigrations } from '../platform/jobs/job-schema.js';
 import type { DataCenter } from '../topology/data-centers.js';
 import { isPublicRoute, registerBearerAuth } from './bearer-auth.js';
 import type { Redis } from 'ioredis';
@@ -41,13 +43,16 @@ export class RegionServer extends HostedService {
     app: FastifyInstance,
     private readonly database: Database<unknown>,
     readonly context: RegionContext,
+    private readonly jobRunner: JobRunner,
   ) {
     super(app);
   }
 
   static async create(options: RegionServerOptions): Promise<RegionServer> {
     const database = await openDatabase<unknown>(options.storage);
+    await migrate(database, kernelJobMigrations);
     for (const module of options.modules) await migrate(database, module.migrations);
+    const jobs = new JobRunner({ db: database.db, clock: options.clock, logger: options.logger });
     const app = await createApiServer({
       logger: options.logger,
       tls: options.tls,
@@ -72,8 +77,9 @@ export class RegionServer extends HostedService {
       audit: options.audit ?? (async () => {
         throw new Error(`Region ${options.dataCenter.code} has no audit delivery configured`);
       }),
+      jobs,
     };
-    const server = new RegionServer(options.dataCenter, app, database, context);
+    const server = new RegionServer(options.dataCenter, app, database, context, jobs);
     holder.server = server;
     registerPermissionGuard(app);
     registerBearerAuth(app, { issuer: options.issuer, fetch: options.fetch, dataCenter: options.dataCenter.code, endpointOf: options.endpointOf });
@@ -89,11 +95,14 @@ export class RegionServer extends HostedService {
     });
     app.get('/health', { schema: { hide: true }, config: { public: true } }, async () => ({ status: 'ok', dataCenter: options.dataCenter.code }));
     for (const module of options.modules) await app.register(async (scope) => module.register(scope, context));
+    // Jobs start once every module has defined its kinds, so no claimed job finds no handler.
+    jobs.start();
     return server;
   }
 
   override async close(): Promise<void> {
     await super.close();
+    await this.jobRunner.stop();
     await this.database.close();
   }
 }
