@@ -4,6 +4,7 @@ import { installErrorHandling, aosErrorEnvelope } from '../platform/error-handli
 import { elementsRegionMigrations, type ElementsRegionTables } from './schema.js';
 import { RecordStore } from './region/record-store.js';
 import { registerElementsRegionRoutes } from './region/region-routes.js';
+import { registerGovernance } from './governance/register.js';
 
 /**
  * Elements in a data center: the records of the customers whose data lives here. The
@@ -15,6 +16,11 @@ export const elementsModule: ProductModule = {
   migrations: elementsRegionMigrations,
   async register(app, context) {
     installErrorHandling(app, aosErrorEnvelope);
-    registerElementsRegionRoutes(app, new RecordStore(context.db as Kysely<ElementsRegionTables>, () => context.clock.nowMs()));
+    const records = new RecordStore(context.db as Kysely<ElementsRegionTables>, () => context.clock.nowMs());
+    registerElementsRegionRoutes(app, records);
+    registerGovernance(app, context, async (id) => {
+      const customer = await records.customer(id);
+      return customer && { partnerId: customer.partnerId, tenantIds: customer.tenants.map((tenant) => tenant.id) };
+    });
   },
 };
