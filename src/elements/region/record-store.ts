@@ -23,12 +23,13 @@ export class RecordStore {
       telephone: profile.telephoneNumber ?? null,
       management_mode: profile.managementMode,
       tags: JSON.stringify(profile.tags),
-      job_status: profile.jobStatus ?? 0,
+      // Absent: the status the producers reported stays.
+      ...(profile.jobStatus === undefined ? {} : { job_status: profile.jobStatus }),
     };
     const createdAt = profile.createdAt ? Date.parse(profile.createdAt) : this.nowMs();
     await this.db
       .insertInto('elements_customers')
-      .values({ id, ...values, created_at: Number.isNaN(createdAt) ? this.nowMs() : createdAt })
+      .values({ id, job_status: 0, ...values, created_at: Number.isNaN(createdAt) ? this.nowMs() : createdAt })
       .onConflict((oc) => oc.column('id').doUpdateSet(values))
       .execute();
   }
@@ -43,11 +44,12 @@ export class RecordStore {
         platform_environment_type: tenant.platformEnvironmentType,
         available_user_seat: tenant.availableUserSeat ?? 0,
         assigned_user_seat: tenant.assignedUserSeat ?? 0,
-        consented_apps: JSON.stringify(tenant.consentedApps ?? []),
+        // Absent: consent already given stays (a tenant added again keeps its service apps).
+        ...(tenant.consentedApps ? { consented_apps: JSON.stringify(tenant.consentedApps) } : {}),
       };
       await this.db
         .insertInto('elements_tenants')
-        .values({ customer_id: customerId, tenant_id: tenant.id.toLowerCase(), ...values, created_at: this.nowMs() })
+        .values({ customer_id: customerId, tenant_id: tenant.id.toLowerCase(), consented_apps: '[]', ...values, created_at: this.nowMs() })
         .onConflict((oc) => oc.columns(['customer_id', 'tenant_id']).doUpdateSet(values))
         .execute();
     }

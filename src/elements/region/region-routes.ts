@@ -81,7 +81,7 @@ export function registerElementsRegionRoutes(app: FastifyInstance, store: Record
     await store.upsertProtection(await producingCustomer(request), modules);
     return received(modules.length);
   });
-  route('PUT', '/producer/elements/job-status', 'Report the customer\'s backup status summary (producer API)', { body: Type.Object({ jobStatus: Type.Integer({ minimum: 0, maximum: 6 }) }, { additionalProperties: false }) }, async (request) => {
+  route('POST', '/producer/elements/job-status', 'Report the customer\'s backup status summary (producer API)', { body: Type.Object({ jobStatus: Type.Integer({ minimum: 0, maximum: 6 }) }, { additionalProperties: false }) }, async (request) => {
     const customer = await store.customer(await producingCustomer(request));
     await store.upsertCustomer(customer!.id, { ...customer!, jobStatus: (request.body as { jobStatus: number }).jobStatus });
     return received(1);

@@ -1,0 +1,66 @@
+import { ApiError, notFound } from '../../platform/errors.js';
+import { findDataCenter } from '../../topology/data-centers.js';
+
+/** Mints the short-lived tokens the global endpoint calls a data center with (identity's admin API). */
+export type ServiceTokens = (request: { tenantId: string; region: string; scopes: string[] }) => Promise<string>;
+
+export interface RegionClientOptions {
+  fetch: typeof fetch;
+  regionUrl: (dataCenter: string) => string | undefined;
+  serviceToken: ServiceTokens;
+  /** How long a call to a data center may take before the data center counts as unavailable. */
+  timeoutMs?: number;
+}
+
+/** A data center that did not answer: the caller's 503 names it. */
+export class DataCenterUnavailable extends ApiError {
+  constructor(readonly dataCenter: string) {
+    const dc = findDataCenter(dataCenter);
+    super(503, 'data_center_unavailable', `Data center '${dataCenter}'${dc ? ` (${dc.region})` : ''} is unavailable; the customers whose data lives there cannot be read now. Try again later.`, { 'retry-after': '30' });
+  }
+}
+
+export interface RegionCall {
+  dataCenter: string;
+  /** Whose token: the partner (internal Elements routes) or a customer (its own regional APIs). */
+  tenantId: string;
+  scopes: string[];
+  method?: 'GET' | 'POST' | 'PUT';
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+}
+
+/**
+ * The global endpoint's one way into a data center. A refused connection, a timeout or a 5xx
+ * is the data center being unavailable; a 404 is the record being absent (the caller decides
+ * what the client sees); any other refusal is a defect of the global endpoint itself.
+ */
+export class RegionClient {
+  constructor(private readonly options: RegionClientOptions) {}
+
+  async call<T>(call: RegionCall): Promise<T> {
+    const base = this.options.regionUrl(call.dataCenter);
+    if (!base) throw new DataCenterUnavailable(call.dataCenter);
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(call.query ?? {})) if (value !== undefined) params.set(name, String(value));
+    const url = `${base}${call.path}${params.size ? `?${params.toString()}` : ''}`;
+    let response: Response;
+    try {
+      const token = await this.options.serviceToken({ tenantId: call.tenantId, region: call.dataCenter, scopes: call.scopes });
+      response = await this.options.fetch(url, {
+        method: call.method ?? 'GET',
+        headers: { authorization: `Bearer ${token}`, ...(call.body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: call.body === undefined ? undefined : JSON.stringify(call.body),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+      });
+    } catch {
+      throw new DataCenterUnavailable(call.dataCenter);
+    }
+    const text = await response.text();
+    if (response.ok) return (text ? JSON.parse(text) : undefined) as T;
+    if (response.status >= 500 || response.status === 429) throw new DataCenterUnavailable(call.dataCenter);
+    if (response.status === 404) throw notFound(`Not found in data center '${call.dataCenter}'.`);
+    throw new Error(`Data center ${call.dataCenter} refused ${call.method ?? 'GET'} ${call.path}: HTTP ${response.status} ${text.slice(0, 300)}`);
+  }
+}
