@@ -1,10 +1,9 @@
 import { Type } from 'typebox';
 import { badRequest, notFound } from '../../platform/errors.js';
-import { resolveTenant, type CustomerLookup, type GovernanceEndpoint } from '../governance/endpoint.js';
+import { resolveTenant, type GovernanceEndpoint } from '../governance/endpoint.js';
 import { dataPage, idFilter, idFilterBody, pageOf, pageQuery, type PageParams } from '../governance/paging.js';
 import { isoOf } from '../tenant-directory/directory-records.js';
-import type { BaselineJobs } from './baseline-jobs.js';
-import { TENANT_STATUS, type AppliedBaseline, type BaselineStore } from './baseline-store.js';
+import { TENANT_STATUS, type AppliedBaseline } from './baseline-store.js';
 
 const BM_TAGS = ['Elements baseline management'] as const;
 /** The baseline management pages say "read.all or readwrite.all" for every read. */
@@ -32,7 +31,7 @@ const Tenant = Type.Object({
   appliedBaselines: Type.Array(Type.Object({ baselineId: Type.String(), baselineName: Type.String(), version: Type.String() })),
 });
 
-export function baselineEndpoints(store: BaselineStore, jobs: BaselineJobs, lookup: CustomerLookup): GovernanceEndpoint[] {
+export const BASELINE_ENDPOINTS: GovernanceEndpoint[] = (() => {
   return [
     {
       method: 'POST',
@@ -53,7 +52,7 @@ export function baselineEndpoints(store: BaselineStore, jobs: BaselineJobs, look
         { additionalProperties: false },
       ),
       response: { status: 201, schema: Type.Object({ baselineId: Type.String() }) },
-      async handle({ partnerId, body }) {
+      async handle({ partnerId, body }, { jobs, lookup }) {
         const input = body as { name: string; color: number; description?: string; customerId: string; tenantId: string };
         const key = await resolveTenant(lookup, partnerId, input.customerId, input.tenantId);
         return { baselineId: await jobs.createBaseline(partnerId, key, input) };
@@ -70,9 +69,9 @@ export function baselineEndpoints(store: BaselineStore, jobs: BaselineJobs, look
       querystring: pageQuery(),
       body: idFilterBody('baselineIds', 'baselines'),
       response: { status: 200, schema: dataPage(Baseline) },
-      async handle({ partnerId, query, body }) {
+      async handle({ partnerId, query, body, slice }, { baselines: store }) {
         const page = query as unknown as PageParams;
-        const baselines = await store.baselinePage(partnerId, idFilter(body, 'baselineIds'), page.pageIndex, page.pageSize);
+        const baselines = await store.baselinePage(partnerId, idFilter(body, 'baselineIds'), slice!);
         return pageOf(
           baselines.items.map((row) => ({ baselineId: row.baseline_id, baselineName: row.name, createdTime: isoOf(row.created_ms), modifiedTime: isoOf(row.modified_ms), status: row.status })),
           baselines.totalCount,
@@ -91,7 +90,7 @@ export function baselineEndpoints(store: BaselineStore, jobs: BaselineJobs, look
       params: Type.Object({ baselineId: Id }),
       querystring: pageQuery(),
       response: { status: 200, schema: dataPage(Report) },
-      async handle({ partnerId, params, query }) {
+      async handle({ partnerId, params, query }, { baselines: store }) {
         const baseline = await store.baseline(store.db, partnerId, params.baselineId!);
         if (!baseline) throw notFound(`No baseline '${params.baselineId}' of this partner.`);
         const page = query as unknown as PageParams;
@@ -111,7 +110,7 @@ export function baselineEndpoints(store: BaselineStore, jobs: BaselineJobs, look
       querystring: pageQuery(),
       body: idFilterBody('jobIds', 'jobs'),
       response: { status: 200, schema: dataPage(Job) },
-      async handle({ tenant, query, body }) {
+      async handle({ tenant, query, body }, { baselines: store, jobs }) {
         const page = query as unknown as PageParams;
         const found = await store.jobPage(tenant!, idFilter(body, 'jobIds'), page.pageIndex, page.pageSize);
         const rows = await jobs.reconcile(found.items);
@@ -129,9 +128,9 @@ export function baselineEndpoints(store: BaselineStore, jobs: BaselineJobs, look
       querystring: pageQuery(),
       body: idFilterBody('tenantIds', 'tenants'),
       response: { status: 200, schema: dataPage(Tenant) },
-      async handle({ partnerId, query, body }) {
+      async handle({ partnerId, query, body, slice }, { baselines: store }) {
         const page = query as unknown as PageParams;
-        const tenants = await store.partnerTenantPage(partnerId, idFilter(body, 'tenantIds'), page.pageIndex, page.pageSize);
+        const tenants = await store.partnerTenantPage(partnerId, idFilter(body, 'tenantIds'), slice!);
         return pageOf(
           tenants.items.map((row) => ({
             tenantName: row.name,
@@ -166,7 +165,7 @@ export function baselineEndpoints(store: BaselineStore, jobs: BaselineJobs, look
         { additionalProperties: false },
       ),
       response: { status: 200, schema: Type.Object({ jobId: Type.String() }) },
-      async handle({ partnerId, tenant, body }) {
+      async handle({ partnerId, tenant, body }, { jobs }) {
         const data = body.data as Array<{ baselineId: string; rankingOrder: number }>;
         if (new Set(data.map((item) => item.baselineId.toLowerCase())).size !== data.length) throw badRequest("The field 'data' names a baseline twice.", 'invalid_parameter');
         if (new Set(data.map((item) => item.rankingOrder)).size !== data.length) throw badRequest("The field 'data' gives two baselines the same rankingOrder.", 'invalid_parameter');
@@ -174,4 +173,4 @@ export function baselineEndpoints(store: BaselineStore, jobs: BaselineJobs, look
       },
     },
   ];
-}
+})();

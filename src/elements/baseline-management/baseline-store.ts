@@ -31,6 +31,13 @@ export interface SettingRecord {
   writable: boolean;
 }
 
+/** Rows of a partner-wide list in this data center, for the customers the app may see. */
+export interface Slice {
+  offset: number;
+  limit: number;
+  customerIds: string[] | undefined;
+}
+
 const offset = (pageIndex: number, pageSize: number) => (pageIndex - 1) * pageSize;
 
 async function paged<T>(rows: Promise<T[]>, count: Promise<{ n: number }>): Promise<Page<T>> {
@@ -108,10 +115,12 @@ export class BaselineStore {
     return trx.selectFrom('elements_bm_baselines').selectAll().where('partner_id', '=', partnerId).where('baseline_id', '=', baselineId.toLowerCase()).executeTakeFirst();
   }
 
-  async baselinePage(partnerId: string, ids: string[] | undefined, pageIndex: number, pageSize: number): Promise<Page<BaselineRow>> {
+  /** The partner's baselines here, those captured from a customer the app may see. */
+  async baselinePage(partnerId: string, ids: string[] | undefined, slice: Slice): Promise<Page<BaselineRow>> {
     let query = this.db.selectFrom('elements_bm_baselines').where('partner_id', '=', partnerId);
     if (ids) query = query.where('baseline_id', 'in', ids.map((id) => id.toLowerCase()));
-    return paged(query.selectAll().orderBy('seq').limit(pageSize).offset(offset(pageIndex, pageSize)).execute(), query.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow());
+    if (slice.customerIds) query = query.where('customer_id', 'in', slice.customerIds.length ? slice.customerIds : ['']);
+    return paged(query.selectAll().orderBy('seq').limit(slice.limit).offset(slice.offset).execute(), query.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow());
   }
 
   async reportPage(baselineId: string, pageIndex: number, pageSize: number) {
@@ -141,19 +150,20 @@ export class BaselineStore {
   }
 
   /** The partner's tenants in this data center (every tenant of its customers here), with their baseline state. */
-  async partnerTenantPage(partnerId: string, tenantIds: string[] | undefined, pageIndex: number, pageSize: number) {
+  async partnerTenantPage(partnerId: string, tenantIds: string[] | undefined, slice: Slice) {
     let query = this.db
       .selectFrom('elements_tenants as t')
       .innerJoin('elements_customers as c', 'c.id', 't.customer_id')
       .leftJoin('elements_bm_tenants as b', (join) => join.onRef('b.customer_id', '=', 't.customer_id').onRef('b.tenant_id', '=', 't.tenant_id'))
       .where('c.partner_id', '=', partnerId);
     if (tenantIds) query = query.where('t.tenant_id', 'in', tenantIds.map((id) => id.toLowerCase()));
+    if (slice.customerIds) query = query.where('t.customer_id', 'in', slice.customerIds.length ? slice.customerIds : ['']);
     return paged(
       query
         .select(['t.customer_id', 't.tenant_id', 't.name', 'b.status', 'b.drift_detected', 'b.drift_ms', 'b.last_deployed_ms', 'b.auto_alignment', 'b.applied'])
         .orderBy('t.seq')
-        .limit(pageSize)
-        .offset(offset(pageIndex, pageSize))
+        .limit(slice.limit)
+        .offset(slice.offset)
         .execute(),
       query.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     );

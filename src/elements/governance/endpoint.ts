@@ -2,7 +2,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TSchema } from 'typebox';
 import { notFound } from '../../platform/errors.js';
 import { PRODUCER_PERMISSION } from '../../platform/producer.js';
-import type { TenantKey } from '../tenant-directory/directory-store.js';
+import type { BaselineJobs } from '../baseline-management/baseline-jobs.js';
+import type { BaselineStore } from '../baseline-management/baseline-store.js';
+import type { DirectoryStore, TenantKey } from '../tenant-directory/directory-store.js';
+
+/** What the handlers answer from: this data center's governance stores and jobs. */
+export interface GovernanceServices {
+  directory: DirectoryStore;
+  baselines: BaselineStore;
+  jobs: BaselineJobs;
+  lookup: CustomerLookup;
+}
 
 /**
  * One declaration per documented governance endpoint (baseline, risk, user and workspace
@@ -30,6 +40,11 @@ export interface GovernanceRequest {
   tenant: TenantKey | undefined;
   params: Record<string, string>;
   query: Record<string, unknown>;
+  /**
+   * A partner-wide list's part in this data center: which rows (the global endpoint pages
+   * across data centers) and which customers the app may see (undefined: all of them).
+   */
+  slice: { offset: number; limit: number; customerIds: string[] | undefined } | undefined;
   body: Record<string, unknown>;
   reply: FastifyReply;
 }
@@ -49,7 +64,8 @@ export interface GovernanceEndpoint {
   body?: TSchema;
   /** The success status and its body schema (absent for 204). */
   response: { status: number; schema?: TSchema };
-  handle(request: GovernanceRequest): Promise<unknown>;
+  /** Answers in the data center (never called on the global endpoint). */
+  handle(request: GovernanceRequest, services: GovernanceServices): Promise<unknown>;
 }
 
 const DOCUMENTED_PREFIX = '/partner/external/v3';
@@ -74,7 +90,34 @@ export async function resolveTenant(lookup: CustomerLookup, partnerId: string, c
   return { customerId: customerId.toLowerCase(), tenantId: tenant.toLowerCase() };
 }
 
-export function mountOnRegion(app: FastifyInstance, endpoints: readonly GovernanceEndpoint[], lookup: CustomerLookup): void {
+/** What a partner-wide list's internal route takes beyond the documented query and body. */
+const SliceQuery = {
+  offset: Type.Optional(Type.Integer({ minimum: 0, description: 'Rows to skip (the global endpoint pages across data centers).' })),
+  limit: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'Rows to return.' })),
+};
+const SliceBody = { scopeCustomerIds: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 100_000, description: "The customers the partner's app may see; all when absent." })) };
+
+const extend = (schema: TSchema | undefined, properties: Record<string, TSchema>) => Type.Object({ ...((schema as { properties?: Record<string, TSchema> } | undefined)?.properties ?? {}), ...properties }, { additionalProperties: false });
+
+function sliceOf(endpoint: GovernanceEndpoint, query: Record<string, unknown>, body: Record<string, unknown>): GovernanceRequest['slice'] {
+  if (endpoint.routing !== 'partner') return undefined;
+  const pageSize = Number(query.pageSize ?? 50);
+  const offset = query.offset === undefined ? (Number(query.pageIndex ?? 1) - 1) * pageSize : Number(query.offset);
+  return { offset, limit: query.limit === undefined ? pageSize : Number(query.limit), customerIds: (body.scopeCustomerIds as string[] | undefined)?.map((id) => id.toLowerCase()) };
+}
+
+/**
+ * The body schema as served: a body whose fields are all optional (an id filter) may also be
+ * absent or null, as the pages' clients send it.
+ */
+export function bodySchema(schema: TSchema | undefined): TSchema | undefined {
+  if (!schema) return undefined;
+  const required = (schema as { required?: string[] }).required ?? [];
+  return required.length === 0 ? Type.Optional(Type.Union([schema, Type.Null()])) : schema;
+}
+
+export function mountOnRegion(app: FastifyInstance, endpoints: readonly GovernanceEndpoint[], services: GovernanceServices): void {
+  const { lookup } = services;
   for (const endpoint of endpoints) {
     app.route({
       method: endpoint.method,
@@ -84,8 +127,9 @@ export function mountOnRegion(app: FastifyInstance, endpoints: readonly Governan
         tags: ['Elements (internal)'],
         security: [{ bearer: [] }],
         ...(endpoint.params ? { params: endpoint.params } : {}),
-        ...(endpoint.querystring ? { querystring: endpoint.querystring } : {}),
-        ...(endpoint.body ? { body: endpoint.body } : {}),
+        ...(endpoint.routing === 'partner'
+          ? { querystring: extend(endpoint.querystring, SliceQuery), body: bodySchema(extend(endpoint.body, SliceBody)) }
+          : { ...(endpoint.querystring ? { querystring: endpoint.querystring } : {}), ...(endpoint.body ? { body: bodySchema(endpoint.body) } : {}) }),
         response: { [endpoint.response.status]: endpoint.response.schema ?? Type.Null() },
       },
       config: { permission: PRODUCER_PERMISSION },
@@ -93,7 +137,9 @@ export function mountOnRegion(app: FastifyInstance, endpoints: readonly Governan
         const params = (request.params ?? {}) as Record<string, string>;
         const partnerId = request.principal!.tenantId;
         const tenant = params.customerId && params.tenantId ? await resolveTenant(lookup, partnerId, params.customerId, params.tenantId) : undefined;
-        const result = await endpoint.handle({ partnerId, tenant, params, query: (request.query ?? {}) as Record<string, unknown>, body: (request.body ?? {}) as Record<string, unknown>, reply });
+        const query = (request.query ?? {}) as Record<string, unknown>;
+        const body = (request.body ?? {}) as Record<string, unknown>;
+        const result = await endpoint.handle({ partnerId, tenant, params, query, body, slice: sliceOf(endpoint, query, body), reply }, services);
         reply.status(endpoint.response.status);
         return endpoint.response.status === 204 ? reply.send() : result;
       },

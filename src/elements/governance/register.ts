@@ -4,36 +4,13 @@ import { Type } from 'typebox';
 import { OutboxDispatcher } from '../../platform/outbox.js';
 import type { RegionContext } from '../../platform/product-module.js';
 import { BaselineJobs } from '../baseline-management/baseline-jobs.js';
-import { baselineEndpoints } from '../baseline-management/baseline-routes.js';
 import { BaselineStore, type SettingRecord } from '../baseline-management/baseline-store.js';
-import { riskEndpoints } from '../risk-management/risk-routes.js';
 import { registerDirectoryProducerRoutes, tenantProducerRoute } from '../tenant-directory/directory-producer-routes.js';
 import { GOVERNANCE_AUDIT_OUTBOX, type DirectoryTables } from '../tenant-directory/directory-schema.js';
 import { DirectoryStore } from '../tenant-directory/directory-store.js';
-import { complianceEndpoints } from '../user-management/compliance-routes.js';
-import { updateEndpoints } from '../user-management/user-update-routes.js';
-import { userReadEndpoints } from '../user-management/user-routes.js';
-import { workspaceEndpoints } from '../workspace-management/workspace-routes.js';
-import { mountOnRegion, type CustomerLookup, type GovernanceEndpoint } from './endpoint.js';
+import { GOVERNANCE_ENDPOINTS } from './catalogue.js';
+import { mountOnRegion, type CustomerLookup } from './endpoint.js';
 
-export interface GovernanceServices {
-  directory: DirectoryStore;
-  baselines: BaselineStore;
-  jobs: BaselineJobs;
-  lookup: CustomerLookup;
-}
-
-/** Every governance endpoint (6 baseline, 2 risk, 25 user, 4 workspace management), declared once. */
-export function governanceEndpoints(services: GovernanceServices): GovernanceEndpoint[] {
-  return [
-    ...baselineEndpoints(services.baselines, services.jobs, services.lookup),
-    ...riskEndpoints(services.directory),
-    ...userReadEndpoints(services.directory),
-    ...complianceEndpoints(services.directory),
-    ...updateEndpoints(services.directory),
-    ...workspaceEndpoints(services.directory),
-  ];
-}
 
 const SettingItem = Type.Object(
   {
@@ -58,7 +35,7 @@ export function registerGovernance(app: FastifyInstance, context: RegionContext,
   const jobs = new BaselineJobs(baselines, context.jobs);
   registerDirectoryProducerRoutes(app, lookup, directory);
   tenantProducerRoute(app, lookup, 'baseline/settings', "Report a tenant's configuration settings", SettingItem, 1000, (key, settings: SettingRecord[]) => baselines.upsertSettings(key, settings));
-  mountOnRegion(app, governanceEndpoints({ directory, baselines, jobs, lookup }), lookup);
+  mountOnRegion(app, GOVERNANCE_ENDPOINTS, { directory, baselines, jobs, lookup });
   const audit = new OutboxDispatcher(context.db as unknown as Kysely<never>, GOVERNANCE_AUDIT_OUTBOX, (_destination, tenantId, records) => context.audit(tenantId, records), context.clock, context.logger.child({ module: 'elements-governance' }));
   app.addHook('onListen', async () => audit.start());
   app.addHook('onClose', async () => audit.stop());

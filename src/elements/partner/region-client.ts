@@ -40,10 +40,28 @@ export class RegionClient {
   constructor(private readonly options: RegionClientOptions) {}
 
   async call<T>(call: RegionCall): Promise<T> {
+    const { status, text } = await this.exchange(call);
+    if (status >= 200 && status < 300) return (text ? JSON.parse(text) : undefined) as T;
+    if (status === 404) throw notFound(`Not found in data center '${call.dataCenter}'.`);
+    throw new Error(`Data center ${call.dataCenter} refused ${call.method ?? 'GET'} ${call.path}: HTTP ${status} ${text.slice(0, 300)}`);
+  }
+
+  /**
+   * Passes a data center's answer through, refusals (4xx) included, for routes whose region
+   * side answers the client's own request (Elements governance); unavailable as for `call`.
+   */
+  async relay(call: Omit<RegionCall, 'query'> & { query?: Record<string, unknown> }): Promise<{ status: number; body: unknown }> {
+    const { status, text } = await this.exchange(call);
+    return { status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  private async exchange(call: Omit<RegionCall, 'query'> & { query?: Record<string, unknown> }): Promise<{ status: number; text: string }> {
     const base = this.options.regionUrl(call.dataCenter);
     if (!base) throw new DataCenterUnavailable(call.dataCenter);
     const params = new URLSearchParams();
-    for (const [name, value] of Object.entries(call.query ?? {})) if (value !== undefined) params.set(name, String(value));
+    for (const [name, value] of Object.entries(call.query ?? {})) {
+      for (const item of Array.isArray(value) ? value : [value]) if (item !== undefined && item !== null) params.append(name, String(item));
+    }
     const url = `${base}${call.path}${params.size ? `?${params.toString()}` : ''}`;
     let response: Response;
     try {
@@ -58,9 +76,7 @@ export class RegionClient {
       throw new DataCenterUnavailable(call.dataCenter);
     }
     const text = await response.text();
-    if (response.ok) return (text ? JSON.parse(text) : undefined) as T;
     if (response.status >= 500 || response.status === 429) throw new DataCenterUnavailable(call.dataCenter);
-    if (response.status === 404) throw notFound(`Not found in data center '${call.dataCenter}'.`);
-    throw new Error(`Data center ${call.dataCenter} refused ${call.method ?? 'GET'} ${call.path}: HTTP ${response.status} ${text.slice(0, 300)}`);
+    return { status: response.status, text };
   }
 }

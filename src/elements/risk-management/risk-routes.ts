@@ -85,9 +85,9 @@ export async function hitItemCount(store: DirectoryStore, key: TenantKey, rule: 
   return counts.get(rule.dataSource)!.hit!;
 }
 
-export function riskEndpoints(store: DirectoryStore): GovernanceEndpoint[] {
+export const RISK_ENDPOINTS: GovernanceEndpoint[] = (() => {
   const common = { tags: RM_TAGS, permission: RM_READ, routing: 'customer' as const };
-  const rulesFor = async (request: GovernanceRequest) => rulesOf(await store.ruleSettings(request.tenant!));
+  const rulesFor = async (store: DirectoryStore, request: GovernanceRequest) => rulesOf(await store.ruleSettings(request.tenant!));
   return [
     {
       ...common,
@@ -111,10 +111,10 @@ export function riskEndpoints(store: DirectoryStore): GovernanceEndpoint[] {
           ),
         }),
       },
-      async handle(request) {
+      async handle(request, { directory: store }) {
         const { dataSources, status } = request.query as { dataSources?: number[]; status?: number };
         const key = request.tenant!;
-        const rules = (await rulesFor(request)).filter((candidate) => (!dataSources?.length || dataSources.includes(candidate.dataSource)) && (status === undefined || candidate.enabled === (status === 1)));
+        const rules = (await rulesFor(store, request)).filter((candidate) => (!dataSources?.length || dataSources.includes(candidate.dataSource)) && (status === undefined || candidate.enabled === (status === 1)));
         const result = [];
         for (const candidate of rules) {
           result.push({ ruleId: candidate.id, ruleName: candidate.name, setting: candidate.setting, tenantId: key.tenantId, customerId: key.customerId, dataSource: candidate.dataSource, hitItemCount: await hitItemCount(store, key, candidate) });
@@ -137,10 +137,10 @@ export function riskEndpoints(store: DirectoryStore): GovernanceEndpoint[] {
           'metaData',
         ),
       },
-      async handle(request) {
+      async handle(request, { directory: store }) {
         const key = request.tenant!;
         const ruleId = request.params.ruleId!.toLowerCase();
-        const found = (await rulesFor(request)).find((candidate) => candidate.id === ruleId);
+        const found = (await rulesFor(store, request)).find((candidate) => candidate.id === ruleId);
         if (!found) throw notFound(`No risk rule '${request.params.ruleId}' in tenant '${key.tenantId}'.`);
         const page = request.query as unknown as PageParams;
         const item = (objectId: string, detail: Record<string, unknown>) => ({ detail, id: hitId(found.id, objectId), objectid: objectId, ruleId: found.id, tenantId: key.tenantId, customerId: key.customerId, dataSource: found.dataSource });
@@ -156,4 +156,4 @@ export function riskEndpoints(store: DirectoryStore): GovernanceEndpoint[] {
       },
     },
   ];
-}
+})();

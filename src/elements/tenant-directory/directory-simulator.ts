@@ -303,3 +303,9 @@ export async function seedTenantDirectory(producer: ProducerClient, tenantId: st
   await post('baseline/settings', simulation.settings, 1000);
   return { directoryUsers: simulation.users.length, directoryObjects: simulation.objects.length, signIns: simulation.signIns.length, fileAccess: simulation.fileAccess.length };
 }
+
+/** A customer tenant's directory for the partner simulator: simulated and written, its counts added to `report`. */
+export async function seedCustomerDirectory(producer: ProducerClient, options: Omit<DirectorySimulationOptions, 'activityPerUser'>, report: Record<string, number>): Promise<void> {
+  const counts = await seedTenantDirectory(producer, options.tenantId, simulateDirectory(options));
+  for (const [name, count] of Object.entries(counts)) report[name] = (report[name] ?? 0) + count;
+}

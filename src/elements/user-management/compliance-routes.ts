@@ -5,7 +5,6 @@ import type { GovernanceEndpoint } from '../governance/endpoint.js';
 import { dataPage, pageOf, pageQuery, type PageParams } from '../governance/paging.js';
 import { DAY_MS, USER_CONDITIONS, userStatus, type Condition } from '../tenant-directory/conditions.js';
 import { isoOf } from '../tenant-directory/directory-records.js';
-import type { DirectoryStore } from '../tenant-directory/directory-store.js';
 import { TenantParams, UM_READ, UM_TAGS } from './user-schemas.js';
 
 const UM_BASE = '/partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances';
@@ -51,7 +50,7 @@ const SignIn = Type.Object({
   isRisk: Type.Boolean(),
 });
 
-export function complianceEndpoints(store: DirectoryStore): GovernanceEndpoint[] {
+export const COMPLIANCE_ENDPOINTS: GovernanceEndpoint[] = (() => {
   const common = { tags: UM_TAGS, permission: UM_READ, routing: 'customer' as const, params: TenantParams };
   return [
     {
@@ -78,7 +77,7 @@ export function complianceEndpoints(store: DirectoryStore): GovernanceEndpoint[]
       params: Type.Object({ ...TenantParams.properties, workflowId: Type.String({ minLength: 1, maxLength: 100 }) }),
       querystring: pageQuery(),
       response: { status: 200, schema: dataPage(WorkflowUser, 'metadata', { last7DayFixCount: Type.Integer(), riskUserCount: Type.Integer() }) },
-      async handle({ tenant, params, query }) {
+      async handle({ tenant, params, query }, { directory: store }) {
         const workflow = WORKFLOWS.find((candidate) => candidate.id === params.workflowId!.toLowerCase());
         if (!workflow) throw notFound(`No workflow '${params.workflowId}'; the workflows list names them.`);
         const page = query as unknown as PageParams;
@@ -108,7 +107,7 @@ export function complianceEndpoints(store: DirectoryStore): GovernanceEndpoint[]
       summary: 'Retrieve the counts of risky and normal actions',
       querystring: Type.Object({ types: Type.Optional(Type.Integer({ minimum: 0, maximum: 1, description: '0 Normal action, 1 Risky action; both when absent' })) }, { additionalProperties: false }),
       response: { status: 200, schema: Type.Object({ riskyActionCount: Type.Integer(), normalActionCount: Type.Integer() }) },
-      async handle({ tenant, query }) {
+      async handle({ tenant, query }, { directory: store }) {
         const counts = await store.actionCounts(tenant!);
         const types = query.types as number | undefined;
         // A type that was not asked for counts as 0, so a client summing both fields gets what it asked for.
@@ -123,7 +122,7 @@ export function complianceEndpoints(store: DirectoryStore): GovernanceEndpoint[]
       summary: 'Retrieve sign-in records',
       querystring: pageQuery({ risky: Type.Optional(Type.Boolean({ description: 'Only risky sign-ins (true) or only the others (false)' })) }),
       response: { status: 200, schema: dataPage(SignIn) },
-      async handle({ tenant, query }) {
+      async handle({ tenant, query }, { directory: store }) {
         const page = query as unknown as PageParams & { risky?: boolean };
         const signIns = await store.signInPage(tenant!, page.risky, page.pageIndex, page.pageSize);
         return pageOf(
@@ -146,4 +145,4 @@ export function complianceEndpoints(store: DirectoryStore): GovernanceEndpoint[]
       },
     },
   ];
-}
+})();

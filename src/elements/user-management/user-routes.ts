@@ -3,14 +3,13 @@ import { notFound } from '../../platform/errors.js';
 import type { GovernanceEndpoint } from '../governance/endpoint.js';
 import { dataPage, idFilter, IdList, pageOf, pageQuery, type PageParams } from '../governance/paging.js';
 import { userStatus } from '../tenant-directory/conditions.js';
-import type { DirectoryStore } from '../tenant-directory/directory-store.js';
 import { TenantParams, UM_READ, UM_TAGS, UserDetail, UserListItem, UserParams } from './user-schemas.js';
 import { userDetail, userListItem } from './user-view.js';
 
 const UM_BASE = '/partner/external/v3/um/customers/:customerId/tenants/:tenantId';
 
 /** The user reads of user management: the security users dashboard, one user, and a batch of users. */
-export function userReadEndpoints(store: DirectoryStore): GovernanceEndpoint[] {
+export const USER_READ_ENDPOINTS: GovernanceEndpoint[] = (() => {
   const common = { tags: UM_TAGS, permission: UM_READ, routing: 'customer' as const };
   return [
     {
@@ -25,7 +24,7 @@ export function userReadEndpoints(store: DirectoryStore): GovernanceEndpoint[] {
         { defaultSize: 100 },
       ),
       response: { status: 200, schema: dataPage(UserListItem) },
-      async handle({ tenant, query }) {
+      async handle({ tenant, query }, { directory: store }) {
         const page = query as unknown as PageParams & { status?: number };
         const now = store.now();
         const users = await store.userPage(tenant!, page.status === undefined ? {} : { where: userStatus(page.status)(now) }, page.pageIndex, page.pageSize);
@@ -40,7 +39,7 @@ export function userReadEndpoints(store: DirectoryStore): GovernanceEndpoint[] {
       summary: 'Retrieve information of a user',
       params: UserParams,
       response: { status: 200, schema: UserDetail },
-      async handle({ tenant, params }) {
+      async handle({ tenant, params }, { directory: store }) {
         const user = await store.user(tenant!, params.userId!);
         if (!user) throw notFound(`No user '${params.userId}' in tenant '${tenant!.tenantId}'.`);
         return userDetail(user, store.now());
@@ -56,7 +55,7 @@ export function userReadEndpoints(store: DirectoryStore): GovernanceEndpoint[] {
       querystring: pageQuery(),
       body: Type.Object({ userIds: Type.Optional(IdList('users')) }, { additionalProperties: false }),
       response: { status: 200, schema: dataPage(UserListItem) },
-      async handle({ tenant, query, body }) {
+      async handle({ tenant, query, body }, { directory: store }) {
         const page = query as unknown as PageParams;
         const userIds = idFilter(body, 'userIds');
         const users = await store.userPage(tenant!, userIds ? { userIds } : {}, page.pageIndex, page.pageSize);
@@ -65,4 +64,4 @@ export function userReadEndpoints(store: DirectoryStore): GovernanceEndpoint[] {
       },
     },
   ];
-}
+})();

@@ -3,7 +3,7 @@ import { ApiError, badRequest, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import type { GovernanceEndpoint } from '../governance/endpoint.js';
 import { ISO_TIME_PATTERN, isoOf } from '../tenant-directory/directory-records.js';
-import type { DirectoryStore, UserChange, UserRow } from '../tenant-directory/directory-store.js';
+import type { UserChange, UserRow } from '../tenant-directory/directory-store.js';
 import { UM_TAGS, UM_WRITE, UserParams } from './user-schemas.js';
 import { COUNTRIES, LANGUAGES } from './value-lists.js';
 
@@ -113,8 +113,7 @@ function checked(name: string, value: string, check: Extract<FieldType, { type: 
   }
 }
 
-export function updateEndpoints(store: DirectoryStore): GovernanceEndpoint[] {
-  return FIELD_GROUPS.map((group) => ({
+export const UPDATE_ENDPOINTS: GovernanceEndpoint[] = FIELD_GROUPS.map((group) => ({
     method: 'PUT' as const,
     path: `/partner/external/v3/um/customers/:customerId/tenants/:tenantId/${group.collection}/:userId/${group.segment}`,
     operationId: group.operationId,
@@ -125,7 +124,7 @@ export function updateEndpoints(store: DirectoryStore): GovernanceEndpoint[] {
     params: UserParams,
     body: Type.Object(Object.fromEntries(Object.entries(group.fields).map(([name, field]) => [name, fieldSchema(field)])), { additionalProperties: false }),
     response: { status: 204 },
-    async handle({ tenant, params, body, partnerId }) {
+    async handle({ tenant, params, body, partnerId }, { directory: store }) {
       const key = tenant!;
       const userId = params.userId!;
       const changed = await store.updateUser(
@@ -142,8 +141,7 @@ export function updateEndpoints(store: DirectoryStore): GovernanceEndpoint[] {
       );
       if (!changed) throw notFound(`No user '${userId}' in tenant '${key.tenantId}'.`);
     },
-  }));
-}
+}));
 
 /** The group's body as directory columns and profile fields, each value checked against its page, and what it changes. */
 function changeOf(group: FieldGroup, body: Record<string, unknown>, user: UserRow): UserChange {

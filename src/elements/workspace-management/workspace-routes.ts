@@ -4,7 +4,6 @@ import type { GovernanceEndpoint } from '../governance/endpoint.js';
 import { rulesOf, WORKSPACE_SOURCES } from '../risk-management/risk-rules.js';
 import { anyOf, DAY_MS, OBJECT_CONDITIONS } from '../tenant-directory/conditions.js';
 import { DATA_SOURCES } from '../tenant-directory/directory-records.js';
-import type { DirectoryStore } from '../tenant-directory/directory-store.js';
 
 const WM_TAGS = ['Elements workspace management'] as const;
 const WM_READ = ['elements.wm.read.all'] as const;
@@ -39,7 +38,7 @@ const DSPM_COUNTERS = {
  * risk rules use: a workspace out of compliance is one an enabled risk rule of its data
  * source matches.
  */
-export function workspaceEndpoints(store: DirectoryStore): GovernanceEndpoint[] {
+export const WORKSPACE_ENDPOINTS: GovernanceEndpoint[] = (() => {
   const common = { tags: WM_TAGS, permission: WM_READ, routing: 'customer' as const, params: TenantParams, method: 'GET' as const };
   return [
     {
@@ -48,7 +47,7 @@ export function workspaceEndpoints(store: DirectoryStore): GovernanceEndpoint[] 
       operationId: 'getTotalOfWorkspaces',
       summary: 'Retrieve the workspace counters of a tenant',
       response: { status: 200, schema: counters(WORKSPACE_COUNTERS) },
-      async handle({ tenant }) {
+      async handle({ tenant }, { directory: store }) {
         const now = store.now();
         const counts = await store.countObjects(
           tenant!,
@@ -85,7 +84,7 @@ export function workspaceEndpoints(store: DirectoryStore): GovernanceEndpoint[] 
       operationId: 'getTotalOfWorkspacesInCompliance',
       summary: 'Retrieve the numbers of workspaces in and out of compliance',
       response: { status: 200, schema: counters(['workspacesInCompliance', 'workspacesOutOfCompliance']) },
-      async handle({ tenant }) {
+      async handle({ tenant }, { directory: store }) {
         const now = store.now();
         const rules = rulesOf(await store.ruleSettings(tenant!)).filter((rule) => rule.enabled && rule.on === 'objects');
         const outOfCompliance = sql<boolean>`(${sql.join(
@@ -108,7 +107,7 @@ export function workspaceEndpoints(store: DirectoryStore): GovernanceEndpoint[] 
       operationId: 'getTotalOfWorkspaceDspmInsights',
       summary: 'Retrieve the numbers of sensitive items shared broadly',
       response: { status: 200, schema: counters(Object.keys(DSPM_COUNTERS)) },
-      async handle({ tenant }) {
+      async handle({ tenant }, { directory: store }) {
         const sums = await store.sumObjects(tenant!, Object.values(DSPM_COUNTERS));
         return Object.fromEntries(Object.entries(DSPM_COUNTERS).map(([name, column]) => [name, sums[column]!]));
       },
@@ -119,7 +118,7 @@ export function workspaceEndpoints(store: DirectoryStore): GovernanceEndpoint[] 
       operationId: 'getTotalOfWorkspaceRansomwareDetection',
       summary: 'Retrieve the workspaces with ransomware signals over the last 7 days',
       response: { status: 200, schema: counters(RANSOMWARE_COUNTERS) },
-      async handle({ tenant }) {
+      async handle({ tenant }, { directory: store }) {
         const since = store.now() - 7 * DAY_MS;
         const within = (column: string) => sql<boolean>`(${sql.ref(column)} is not null and ${sql.ref(column)} >= ${since})`;
         const counts = await store.countObjects(tenant!, { attack: within('ransomware_ms'), unusual: within('unusual_activity_ms'), suspicious: within('suspicious_object_ms') }, Object.values(KINDS));
@@ -134,4 +133,4 @@ export function workspaceEndpoints(store: DirectoryStore): GovernanceEndpoint[] 
       },
     },
   ];
-}
+})();
