@@ -62,3 +62,34 @@ export async function governanceWorld(engine: TestEngine, options: { users?: num
     call: (method, path, body, token = serviceToken) => harness.send(method, `${url}${path}`, token, body),
   };
 }
+
+import { startElements, type ElementsFixture } from '../elements/fixture.js';
+import type { SeededCustomer } from '../../src/elements/simulator.js';
+
+/** Every governance permission, and an Elements partner (six customers over three data centers) calling the global endpoint. */
+export const GOVERNANCE_PERMISSIONS = [
+  'elements.bm.baseline.read.all', 'elements.bm.baseline.readwrite.all', 'elements.bm.tenant.read.all', 'elements.bm.tenant.readwrite.all',
+  'elements.rm.read.all', 'elements.um.user.read.all', 'elements.um.user.readwrite.all', 'elements.wm.read.all',
+];
+
+export interface GovernanceFixture extends ElementsFixture {
+  /** A partner token holding every governance permission. */
+  all: string;
+  /** The seeded customers that have a Microsoft 365 tenant with a directory. */
+  withTenants: SeededCustomer[];
+  /** `/partner/external/v3/<area>/customers/{customer}/tenants/{tenant}`. */
+  path(area: 'bm' | 'rm' | 'um' | 'wm', customer: SeededCustomer): string;
+  put: (path: string, token: string, body: unknown) => ReturnType<ElementsFixture['post']>;
+}
+
+export async function startGovernance(engine: TestEngine): Promise<GovernanceFixture> {
+  const fixture = await startElements(engine);
+  const all = await fixture.token(GOVERNANCE_PERMISSIONS);
+  return {
+    ...fixture,
+    all,
+    withTenants: fixture.customers.filter((customer) => customer.tenantIds.length > 0),
+    path: (area, customer) => `/partner/external/v3/${area}/customers/${customer.id}/tenants/${customer.tenantIds[0]}`,
+    put: (path, token, body) => fixture.h.send('PUT', `${fixture.global}${path}`, token, body),
+  };
+}

@@ -32,7 +32,7 @@ const WorkflowUser = Type.Object({
   userPrincipalName: Type.String(),
   userId: Type.String(),
   loginIps: Type.Array(Type.Object({ loginIP: Type.String(), loginTime: Type.String() })),
-  files: Type.Array(Type.Object({ accessedFileName: Type.String(), accessTime: Type.String(), sensitiveInformation: Type.Union([Type.String(), Type.Null()]) })),
+  files: Type.Array(Type.Object({ accessedFileName: Type.String(), accessTime: Type.String(), sensitiveInformation: Type.String({ description: 'The sensitive information types found in the file; empty when none.' }) })),
   devices: Type.Array(Type.Object({ deviceName: Type.String() })),
 });
 
@@ -92,7 +92,7 @@ export const COMPLIANCE_ENDPOINTS: GovernanceEndpoint[] = (() => {
             userPrincipalName: user.upn,
             userId: user.user_id,
             loginIps: signIns.map((signIn) => ({ loginIP: signIn.ip, loginTime: isoOf(signIn.login_ms) })),
-            files: activity.files.filter((file) => file.user_id === user.user_id).map((file) => ({ accessedFileName: file.file_name, accessTime: isoOf(file.access_ms), sensitiveInformation: file.sensitive_information })),
+            files: activity.files.filter((file) => file.user_id === user.user_id).map((file) => ({ accessedFileName: file.file_name, accessTime: isoOf(file.access_ms), sensitiveInformation: file.sensitive_information ?? '' })),
             devices: [...new Set(signIns.map((signIn) => signIn.device_name))].map((deviceName) => ({ deviceName })),
           };
         });
