@@ -133,7 +133,7 @@ export const RISK_ENDPOINTS: GovernanceEndpoint[] = (() => {
       response: {
         status: 200,
         schema: dataPage(
-          Type.Object({ detail: Type.Record(Type.String(), Type.Unknown()), id: Type.String(), objectid: Type.String(), ruleId: Type.String(), tenantId: Type.String(), customerId: Type.String(), dataSource: Type.Integer() }),
+          Type.Object({ detail: Type.Object({}, { additionalProperties: true, description: "The object, in the fields of the rule's data source (specific-rule-detail-hit-items.md)." }), id: Type.String(), objectid: Type.String(), ruleId: Type.String(), tenantId: Type.String(), customerId: Type.String(), dataSource: Type.Integer() }),
           'metaData',
         ),
       },

@@ -210,11 +210,12 @@ function directoryObjects(world: M365World, byId: Map<string, WorldUser>, random
   const owners = (ids: readonly string[]) => (random.chance(0.06) ? 0 : ids.length);
   const objects: DirectoryObjectRecord[] = [];
   const groupsById = new Map(world.groups.map((group) => [group.id, group]));
-  for (const group of world.groups) {
+  for (const [index, group] of world.groups.entries()) {
     objects.push({
       ...base(group.id, 2, group.displayName, group.createdMs),
       ...signals(),
-      ownerCount: owners(group.ownerIds),
+      // The first group's owners have all left: every tenant has an orphaned group to find.
+      ownerCount: index === 0 ? 0 : owners(group.ownerIds),
       memberCount: group.memberIds.length,
       guestCount: guestsIn(group.memberIds),
       detail: { groupEmailAddress: group.mail ?? '', createdBy: creator(group.ownerIds), groupType: GROUP_TYPES[group.kind], sourceType: 1 },
