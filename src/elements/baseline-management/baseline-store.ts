@@ -82,6 +82,14 @@ export class BaselineStore {
     await trx.insertInto('elements_bm_tenants').values(state).onConflict((oc) => oc.columns(['customer_id', 'tenant_id']).doUpdateSet(values)).execute();
   }
 
+  /** A tenant's state as the product reports it (a subscription expired, a restore running …). */
+  async reportTenantState(key: TenantKey, state: { status: number; autoAlignment: boolean }): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const current = await this.tenantState(trx, key);
+      await this.saveTenantState(trx, { ...current, status: state.status, auto_alignment: state.autoAlignment ? 1 : 0 });
+    });
+  }
+
   /**
    * Drift: how many settings of the applied baselines the tenant no longer has as deployed
    * (the highest-ranked baseline's value of each configuration counts).

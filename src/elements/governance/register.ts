@@ -23,6 +23,14 @@ const SettingItem = Type.Object(
   { additionalProperties: false },
 );
 
+const TenantStateItem = Type.Object(
+  {
+    status: Type.Integer({ minimum: 1, maximum: 17, description: 'query-tenant.md status: 1 Connected, 6 Expired, 11 Restoring, 16 Schedule restore …' }),
+    autoAlignment: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+
 /**
  * Baseline, risk, user and workspace management in a data center: the tenant directory and
  * its producer routes, the baseline job kinds, the internal routes the global endpoint reads
@@ -35,6 +43,7 @@ export function registerGovernance(app: FastifyInstance, context: RegionContext,
   const jobs = new BaselineJobs(baselines, context.jobs);
   registerDirectoryProducerRoutes(app, lookup, directory);
   tenantProducerRoute(app, lookup, 'baseline/settings', "Report a tenant's configuration settings", SettingItem, 1000, (key, settings: SettingRecord[]) => baselines.upsertSettings(key, settings));
+  tenantProducerRoute(app, lookup, 'baseline/tenant-state', "Report a tenant's state outside baseline management (expired, restoring …)", TenantStateItem, 1, (key, [state]: Array<{ status: number; autoAlignment: boolean }>) => baselines.reportTenantState(key, state!));
   mountOnRegion(app, GOVERNANCE_ENDPOINTS, { directory, baselines, jobs, lookup });
   const audit = new OutboxDispatcher(context.db as unknown as Kysely<never>, GOVERNANCE_AUDIT_OUTBOX, (_destination, tenantId, records) => context.audit(tenantId, records), context.clock, context.logger.child({ module: 'elements-governance' }));
   app.addHook('onListen', async () => audit.start());
