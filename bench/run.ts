@@ -23,6 +23,7 @@ const BENCHMARKS: Entry[] = [
   { name: 'audit', file: 'audit.ts', exportName: 'benchAudit' },
   { name: 'backup-jobs', file: 'backup-jobs.ts', exportName: 'benchBackupJobs' },
   { name: 'opus', file: 'opus.ts', exportName: 'benchOpus' },
+  { name: 'elements', file: 'elements.ts', exportName: 'benchElements' },
 ];
 
 async function main(): Promise<number> {

@@ -52,6 +52,26 @@ export function jobDuration(startTime: string, endTime: string | null): string {
   return `${h ? `${h}h` : ''}${h || m ? `${m}m` : ''}${total % 60}s`;
 }
 
+type Counts = Pick<JobRow, 'totalCount' | 'failedCount' | 'successfulCount' | 'skippedCount' | 'warningCount'>;
+const NO_COUNTS: Counts = { totalCount: 'N/A', failedCount: 'N/A', successfulCount: 'N/A', skippedCount: 'N/A', warningCount: 'N/A' };
+
+/** A job row from what every regional list has: the job, its status, its counts and its times. */
+function jobRow(kind: { jobType: number; jobModule: number }, job: { id: string; startTime: string; finishTime: string | null }, status: number, name: string, counts: Counts): JobRow {
+  return {
+    jobType: kind.jobType,
+    jobModule: kind.jobModule,
+    status,
+    jobId: job.id,
+    name,
+    ...counts,
+    backupSize: 'N/A',
+    startTime: seconds(job.startTime),
+    endTime: job.finishTime ? seconds(job.finishTime) : 'N/A',
+    jobDuration: jobDuration(job.startTime, job.finishTime),
+    lastModifyTime: seconds(job.finishTime ?? job.startTime),
+  };
+}
+
 /**
  * One of the customer's regional job lists, read through its public API as the customer:
  * the scan jobs of `/aos/jobs` (jobType 0), or one module's jobs of
@@ -71,23 +91,8 @@ const scanSource: JobSource = {
     const page = await data.asCustomer<{ jobs: ScanJob[]; totalCount: number }>(entry, { path: '/aos/jobs', query: { top: Math.max(1, count), skip: offset, sortorder: 1 } });
     return {
       total: page.totalCount,
-      rows: page.jobs.slice(0, count).map((job) => ({
-        jobType: 0,
-        jobModule: 0,
-        status: job.state,
-        jobId: job.id,
-        name: job.scanProfileName ?? 'N/A',
-        totalCount: 'N/A',
-        failedCount: 'N/A',
-        successfulCount: 'N/A',
-        skippedCount: 'N/A',
-        warningCount: 'N/A',
-        backupSize: 'N/A',
-        startTime: seconds(job.startTime),
-        endTime: job.finishTime ? seconds(job.finishTime) : 'N/A',
-        jobDuration: jobDuration(job.startTime, job.finishTime),
-        lastModifyTime: seconds(job.finishTime ?? job.startTime),
-      })),
+      // Scan states are get-customer-jobs.md's status codes already (1, 2, 3, 4, 5, 10).
+      rows: page.jobs.slice(0, count).map((job) => jobRow(this, job, job.state, job.scanProfileName ?? 'N/A', NO_COUNTS)),
     };
   },
 };
@@ -107,23 +112,15 @@ const m365Source = (jobModule: number, objectType: number): JobSource => ({
     const jobs = answers.flatMap((answer) => answer.data).slice(start, start + count);
     return {
       total: answers[0]!.metadata.totalCount,
-      rows: jobs.map((job) => ({
-        jobType: 7,
-        jobModule,
-        status: M365_STATUS[job.state] ?? 0,
-        jobId: job.id,
-        name: 'N/A',
-        totalCount: String(job.backupDetails.totalCount),
-        failedCount: String(job.backupDetails.failedCount),
-        successfulCount: String(job.backupDetails.successfulCount),
-        skippedCount: String(job.backupDetails.skippedCount),
-        warningCount: '0',
-        backupSize: 'N/A',
-        startTime: seconds(job.startTime),
-        endTime: job.finishTime ? seconds(job.finishTime) : 'N/A',
-        jobDuration: jobDuration(job.startTime, job.finishTime),
-        lastModifyTime: seconds(job.finishTime ?? job.startTime),
-      })),
+      rows: jobs.map((job) =>
+        jobRow(this, job, M365_STATUS[job.state] ?? 0, 'N/A', {
+          totalCount: String(job.backupDetails.totalCount),
+          failedCount: String(job.backupDetails.failedCount),
+          successfulCount: String(job.backupDetails.successfulCount),
+          skippedCount: String(job.backupDetails.skippedCount),
+          warningCount: '0',
+        }),
+      ),
     };
   },
 });

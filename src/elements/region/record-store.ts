@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type { ElementsRegionTables } from '../schema.js';
 import type { CustomerProfile, CustomerRecord, Page, ProtectedUserRecord, ProtectionRecord, ScanProfileRecord, SubscriptionRecord, TenantRecord } from './records.js';
 
@@ -6,7 +6,15 @@ type CustomerRow = Selectable<ElementsRegionTables['elements_customers']>;
 type TenantRow = Selectable<ElementsRegionTables['elements_tenants']>;
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-const offset = (pageIndex: number, pageSize: number) => (pageIndex - 1) * pageSize;
+
+/** One page of a filtered table in `seq` order (the order rows were first written), and how many rows the filter matches. */
+async function pageOf<T extends keyof ElementsRegionTables>(query: SelectQueryBuilder<ElementsRegionTables, T, object>, pageIndex: number, pageSize: number) {
+  const [rows, count] = await Promise.all([
+    query.selectAll().orderBy('seq' as never).limit(pageSize).offset((pageIndex - 1) * pageSize).execute(),
+    query.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows: rows as unknown as Array<Selectable<ElementsRegionTables[T]>>, totalCount: Number((count as { n: number }).n) };
+}
 
 /** The customer records of one data center; every write is an idempotent upsert on the producer's ids. */
 export class RecordStore {
@@ -73,11 +81,8 @@ export class RecordStore {
   }
 
   async customerPage(partnerId: string, pageIndex: number, pageSize: number): Promise<Page<CustomerRecord>> {
-    const [rows, count] = await Promise.all([
-      this.db.selectFrom('elements_customers').selectAll().where('partner_id', '=', partnerId).orderBy('seq').limit(pageSize).offset(offset(pageIndex, pageSize)).execute(),
-      this.db.selectFrom('elements_customers').select(sql<number>`count(*)`.as('n')).where('partner_id', '=', partnerId).executeTakeFirstOrThrow(),
-    ]);
-    return { items: await this.withTenants(rows), totalCount: Number(count.n) };
+    const { rows, totalCount } = await pageOf(this.db.selectFrom('elements_customers').where('partner_id', '=', partnerId), pageIndex, pageSize);
+    return { items: await this.withTenants(rows), totalCount };
   }
 
   async customer(id: string): Promise<CustomerRecord | undefined> {
@@ -89,11 +94,8 @@ export class RecordStore {
     let query = this.db.selectFrom('elements_tenants').where('customer_id', '=', customerId);
     if (filter.type !== undefined) query = query.where('type', '=', filter.type);
     if (filter.tenantIds?.length) query = query.where('tenant_id', 'in', filter.tenantIds.map((id) => id.toLowerCase()));
-    const [rows, count] = await Promise.all([
-      query.selectAll().orderBy('seq').limit(pageSize).offset(offset(pageIndex, pageSize)).execute(),
-      query.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return { items: rows.map(tenantRecord), totalCount: Number(count.n) };
+    const { rows, totalCount } = await pageOf(query, pageIndex, pageSize);
+    return { items: rows.map(tenantRecord), totalCount };
   }
 
   /** Inserts a subscription unless the customer holds the product already; true when inserted. */
@@ -128,11 +130,8 @@ export class RecordStore {
   async scanProfilePage(customerId: string, ids: string[] | undefined, pageIndex: number, pageSize: number): Promise<Page<ScanProfileRecord>> {
     let query = this.db.selectFrom('elements_scan_profiles').where('customer_id', '=', customerId);
     if (ids?.length) query = query.where('profile_id', 'in', ids.map((id) => id.toLowerCase()));
-    const [rows, count] = await Promise.all([
-      query.select('profile').orderBy('seq').limit(pageSize).offset(offset(pageIndex, pageSize)).execute(),
-      query.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return { items: rows.map((row) => JSON.parse(row.profile) as ScanProfileRecord), totalCount: Number(count.n) };
+    const { rows, totalCount } = await pageOf(query, pageIndex, pageSize);
+    return { items: rows.map((row) => JSON.parse(row.profile) as ScanProfileRecord), totalCount };
   }
 
   async scanProfile(customerId: string, profileId: string): Promise<ScanProfileRecord | undefined> {
@@ -154,13 +153,10 @@ export class RecordStore {
   async protectedUserPage(customerId: string, tenantId: string, emails: string[] | undefined, pageIndex: number, pageSize: number): Promise<Page<ProtectedUserRecord>> {
     let query = this.db.selectFrom('elements_protected_users').where('customer_id', '=', customerId).where('tenant_id', '=', tenantId.toLowerCase());
     if (emails?.length) query = query.where('email_key', 'in', emails.map((email) => email.toLowerCase()));
-    const [rows, count] = await Promise.all([
-      query.selectAll().orderBy('seq').limit(pageSize).offset(offset(pageIndex, pageSize)).execute(),
-      query.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
-    ]);
+    const { rows, totalCount } = await pageOf(query, pageIndex, pageSize);
     return {
       items: rows.map((row) => ({ tenantId: row.tenant_id, id: row.user_id, email: row.email, displayName: row.display_name, moduleStatus: JSON.parse(row.modules) as ProtectedUserRecord['moduleStatus'] })),
-      totalCount: Number(count.n),
+      totalCount,
     };
   }
 
@@ -177,13 +173,10 @@ export class RecordStore {
 
   async protectionPage(customerId: string, pageIndex: number, pageSize: number): Promise<Page<ProtectionRecord>> {
     const query = this.db.selectFrom('elements_protection').where('customer_id', '=', customerId);
-    const [rows, count] = await Promise.all([
-      query.selectAll().orderBy('seq').limit(pageSize).offset(offset(pageIndex, pageSize)).execute(),
-      query.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
-    ]);
+    const { rows, totalCount } = await pageOf(query, pageIndex, pageSize);
     return {
       items: rows.map((row) => ({ serviceModule: row.service_module, totalScannedObjects: row.scanned, totalProtectedObjects: row.protected, dataSizeStoredInAvePoint: row.size_avepoint, dataSizeStoredInBYOS: row.size_byos })),
-      totalCount: Number(count.n),
+      totalCount,
     };
   }
 

@@ -14,6 +14,16 @@ const batch = (item: TSchema, max = 1000) => Type.Object({ value: Type.Array(ite
 
 type Handler = (request: FastifyRequest) => Promise<unknown>;
 
+/** `POST /internal/elements/customers/:customerId/tenants` → `postInternalElementsCustomersTenants`: unique per method and path. */
+const operationIdOf = (method: string, url: string) =>
+  method.toLowerCase() +
+  url
+    .split('/')
+    .filter((part) => part && !part.startsWith(':'))
+    .map((part) => part.split('-').map((word) => word[0]!.toUpperCase() + word.slice(1)).join(''))
+    .join('') +
+  (url.endsWith('Id') ? 'ById' : '');
+
 /**
  * The region side of Elements. Producer routes (`/producer/elements/…`) take a customer's
  * facts from the services that hold them (and the simulator), under the customer's own
@@ -27,6 +37,7 @@ export function registerElementsRegionRoutes(app: FastifyInstance, store: Record
       method,
       url,
       schema: {
+        operationId: operationIdOf(method, url),
         summary,
         tags: url.startsWith('/producer') ? PRODUCER_TAGS : INTERNAL_TAGS,
         security: [{ bearer: [] }],
