@@ -24,6 +24,7 @@ const BENCHMARKS: Entry[] = [
   { name: 'backup-jobs', file: 'backup-jobs.ts', exportName: 'benchBackupJobs' },
   { name: 'opus', file: 'opus.ts', exportName: 'benchOpus' },
   { name: 'elements', file: 'elements.ts', exportName: 'benchElements' },
+  { name: 'elements-governance', file: 'elements-governance.ts', exportName: 'benchElementsGovernance' },
 ];
 
 async function main(): Promise<number> {

@@ -123,6 +123,7 @@ export function mountOnRegion(app: FastifyInstance, endpoints: readonly Governan
       method: endpoint.method,
       url: internalPath(endpoint.path),
       schema: {
+        operationId: `internal${endpoint.operationId[0]!.toUpperCase()}${endpoint.operationId.slice(1)}`,
         summary: `${endpoint.summary} (internal: the global endpoint's read of this data center)`,
         tags: ['Elements (internal)'],
         security: [{ bearer: [] }],

@@ -16,6 +16,8 @@ export function tenantProducerRoute<T>(app: FastifyInstance, lookup: CustomerLoo
     `/producer/elements/${path}`,
     {
       schema: {
+        // `directory/sign-ins` → `produceElementsDirectorySignIns`
+        operationId: `produceElements${path.split(/[/-]/).map((word) => word[0]!.toUpperCase() + word.slice(1)).join('')}`,
         summary: `${summary} (producer API)`,
         tags: ['producer'],
         security: [{ bearer: [] }],
