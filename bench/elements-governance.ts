@@ -133,7 +133,7 @@ export async function benchElementsGovernance(options: BenchOptions): Promise<Be
     log('elements-governance: user PUT throughput (…/users/{id}/istest on the global endpoint)');
     const puts: RequestSpec[] = simulation.users.slice(0, 2000).map((user, index) => ({ method: 'PUT', path: `${documented}/users/${user.id}/istest`, headers: json(partnerToken), body: JSON.stringify({ isTestUser: index % 2 === 0 }) }));
     const writes = await measureSides(
-      { batch: { ...base, origin: loopbackOrigin(global), requests: sampled.map((page) => ({ method: 'POST' as const, path: `${documented}/users/batch?pageIndex=${page}&pageSize=${PAGE_SIZE}`, headers: json(partnerToken), body: '{}' })), expectBodyIncludes: '"data":[' }, put: { ...base, origin: loopbackOrigin(global), requests: puts } },
+      { batch: { ...base, origin: loopbackOrigin(global), requests: sampled.map((page) => ({ method: 'POST' as const, path: `${documented}/users/batch?pageIndex=${page}&pageSize=${PAGE_SIZE}`, headers: json(partnerToken), body: '{}' })), expectBodyIncludes: '"data":[' }, put: { ...base, origin: loopbackOrigin(global), requests: puts, expectStatus: 204 } },
       { rounds: timing.rounds, retries: timing.retries, quietWaitMs: timing.quietWaitMs, log, label: 'elements-governance put' },
     );
 

@@ -94,8 +94,8 @@ export const DirectoryObjectRecord = Type.Object(
     unusualActivityTime: OptionalTime,
     suspiciousObjectTime: OptionalTime,
     /** The data source's `detail` fields of specific-rule-detail-hit-items.md, without `mark`. */
-    // One `type` list rather than a union: the request validator coerces types, and a union's first branch would turn numbers into strings.
-    detail: Type.Record(Type.String({ maxLength: 64 }), Type.Unsafe<string | number | boolean | null>({ type: ['number', 'boolean', 'string', 'null'], maxLength: 2048 })),
+    // Scalars, said without a `type`: the request validator coerces types, and a union's first branch would turn numbers into strings.
+    detail: Type.Record(Type.String({ maxLength: 64 }), Type.Unsafe<string | number | boolean | null>({ not: { anyOf: [{ type: 'object' }, { type: 'array' }] }, maxLength: 2048 })),
   },
   { additionalProperties: false },
 );
