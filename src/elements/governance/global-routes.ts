@@ -11,7 +11,7 @@ import { GOVERNANCE_ENDPOINTS } from './catalogue.js';
 
 const errorResponses = { 400: ElementsError, 401: ElementsError, 403: ElementsError, 404: ElementsError, 409: ElementsError, 503: ElementsError };
 
-type Relayed = { status: number; body: unknown };
+type Relayed = { status: number; text: string };
 type ListPage = { data: unknown[]; metadata: { totalCount: number } };
 
 /** The internal path of an endpoint with the request's path parameters filled in. */
@@ -37,7 +37,9 @@ export function registerGovernanceRoutes(app: FastifyInstance, data: PartnerData
       query: overrides.query ?? (request.query as Record<string, unknown>),
       body: overrides.body ?? (endpoint.method === 'GET' ? undefined : (request.body ?? {})),
     });
-  const send = (reply: FastifyReply, answer: Relayed) => reply.status(answer.status).send(answer.status === 204 ? undefined : answer.body);
+  // The region's JSON goes out as it came: it was serialized from the same response schema.
+  const send = (reply: FastifyReply, answer: Relayed) => (answer.status === 204 ? reply.status(204).send() : reply.status(answer.status).type('application/json; charset=utf-8').send(answer.text));
+  const parsed = (answer: Relayed) => JSON.parse(answer.text) as ListPage;
 
   /** Every in-scope data center's part of a partner-wide list, as (dataCenter, answer); unavailable ones named. */
   const everyDataCenter = async (caller: PartnerCaller, read: (dataCenter: string) => Promise<Relayed>) => {
@@ -78,19 +80,21 @@ export function registerGovernanceRoutes(app: FastifyInstance, data: PartnerData
       const query = request.query as Record<string, unknown>;
       // First each data center's count, then only the rows of the asked page, in data-center order.
       const counts = await everyDataCenter(caller, (dc) => relay(dc, caller, endpoint, request, { query: { ...query, offset: 0, limit: 0 }, body }));
+      const refused = counts.answers.find(({ answer }) => answer.status !== 200);
+      if (refused) return send(reply, refused.answer);
       let skip = (pageIndex - 1) * pageSize;
       let want = pageSize;
       const rows: unknown[] = [];
       let totalCount = 0;
       for (const { dataCenter, answer } of counts.answers) {
-        const count = (answer.body as ListPage).metadata.totalCount;
+        const count = parsed(answer).metadata.totalCount;
         totalCount += count;
         if (want === 0 || skip >= count) {
           skip = Math.max(0, skip - count);
           continue;
         }
         const part = await relay(dataCenter, caller, endpoint, request, { query: { ...query, offset: skip, limit: Math.min(want, count - skip) }, body });
-        const items = (part.body as ListPage).data;
+        const items = parsed(part).data;
         rows.push(...items);
         want -= items.length;
         skip = 0;
@@ -103,7 +107,7 @@ export function registerGovernanceRoutes(app: FastifyInstance, data: PartnerData
       const { baselineId } = request.params as { baselineId: string };
       const batch = GOVERNANCE_ENDPOINTS.find((candidate) => candidate.operationId === 'queryBaselines')!;
       const found = await everyDataCenter(caller, (dc) => relay(dc, caller, batch, request, { query: { pageIndex: 1, pageSize: 1, offset: 0, limit: 1 }, body: scopeBody(caller, { baselineIds: [baselineId] }) }));
-      const home = found.answers.find(({ answer }) => (answer.body as ListPage).metadata.totalCount > 0);
+      const home = found.answers.find(({ answer }) => parsed(answer).metadata.totalCount > 0);
       if (!home) {
         if (found.unavailable.length) throw new DataCenterUnavailable(found.unavailable[0]!);
         throw notFound(`No baseline '${baselineId}' of this partner within this app's customer scope.`);

@@ -47,12 +47,12 @@ export class RegionClient {
   }
 
   /**
-   * Passes a data center's answer through, refusals (4xx) included, for routes whose region
-   * side answers the client's own request (Elements governance); unavailable as for `call`.
+   * A data center's answer as it came, refusals (4xx) included, for routes whose region side
+   * answers the client's own request (Elements governance): status and JSON text, passed on
+   * without parsing; unavailable as for `call`.
    */
-  async relay(call: Omit<RegionCall, 'query'> & { query?: Record<string, unknown> }): Promise<{ status: number; body: unknown }> {
-    const { status, text } = await this.exchange(call);
-    return { status, body: text ? JSON.parse(text) : undefined };
+  async relay(call: Omit<RegionCall, 'query'> & { query?: Record<string, unknown> }): Promise<{ status: number; text: string }> {
+    return this.exchange(call);
   }
 
   private async exchange(call: Omit<RegionCall, 'query'> & { query?: Record<string, unknown> }): Promise<{ status: number; text: string }> {

@@ -94,8 +94,8 @@ export const DirectoryObjectRecord = Type.Object(
     unusualActivityTime: OptionalTime,
     suspiciousObjectTime: OptionalTime,
     /** The data source's `detail` fields of specific-rule-detail-hit-items.md, without `mark`. */
-    // Scalars, said without a `type`: the request validator coerces types, and a union's first branch would turn numbers into strings.
-    detail: Type.Record(Type.String({ maxLength: 64 }), Type.Unsafe<string | number | boolean | null>({ not: { anyOf: [{ type: 'object' }, { type: 'array' }] }, maxLength: 2048 })),
+    // Values without a `type`: the request validator coerces types (a union's first branch would turn numbers into strings).
+    detail: Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 40 }),
   },
   { additionalProperties: false },
 );
