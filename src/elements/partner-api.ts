@@ -27,7 +27,7 @@ export interface PartnerApiOptions {
   db: Kysely<ElementsGlobalTables>;
   clock: Clock;
   verify: AccessTokenVerifier;
-  fetch: typeof fetch;
+  caPem: string | null;
   regionUrl: (dataCenter: string) => string | undefined;
   serviceToken: ServiceTokens;
   identity: IdentityLink;
@@ -53,7 +53,8 @@ export async function registerPartnerApi(app: FastifyInstance, options: PartnerA
     installErrorHandling(scope, aosErrorEnvelope);
     registerPartnerContext(scope, options.verify);
 
-    const regions = new RegionClient({ fetch: options.fetch, regionUrl: options.regionUrl, serviceToken: options.serviceToken });
+    const regions = new RegionClient({ caPem: options.caPem, regionUrl: options.regionUrl, serviceToken: options.serviceToken });
+    scope.addHook('onClose', async () => regions.close());
     const data = new PartnerData(new PartnerDirectory(options.db), regions, options.clock);
     const onboarding = new Onboarding(data, options.identity, (dc) => Boolean(options.regionUrl(dc)));
     registerCustomerRoutes(scope, data, onboarding);
@@ -66,6 +67,6 @@ export async function registerPartnerApi(app: FastifyInstance, options: PartnerA
     registerScanProfileRoutes(scope, data);
     registerV2Routes(scope, data, options.publicUrl);
     registerGovernanceRoutes(scope, data);
-    registerProducerRoutes(scope, onboarding);
+    registerProducerRoutes(scope, onboarding, data);
   });
 }

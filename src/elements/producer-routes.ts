@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
+import { Type, type TSchema } from 'typebox';
+import type { DirectoryEntry } from './partner/directory-store.js';
 import { PRODUCER_PERMISSION } from '../platform/producer.js';
 import { partnerOf } from './partner/partner-context.js';
 import type { NewCustomer, Onboarding } from './customers/onboarding.js';
+import type { PartnerData } from './partner/partner-data.js';
+import { TenantRecord } from './region/records.js';
 
 const ProducedCustomer = Type.Object(
   {
@@ -21,10 +24,11 @@ const ProducedCustomer = Type.Object(
 );
 
 /**
- * The partner-level producer route: customers a partner already manages, brought in as
- * onboarding brings them (the simulator uses it). Idempotent on the registration account.
+ * The partner-level producer routes: customers a partner already manages, brought in as
+ * onboarding brings them (idempotent on the registration account), and the facts of theirs
+ * partner-wide lists show (tenants, backup status). The simulator uses them.
  */
-export function registerProducerRoutes(app: FastifyInstance, onboarding: Onboarding): void {
+export function registerProducerRoutes(app: FastifyInstance, onboarding: Onboarding, data: PartnerData): void {
   app.post(
     '/producer/elements/customers',
     {
@@ -46,4 +50,21 @@ export function registerProducerRoutes(app: FastifyInstance, onboarding: Onboard
       return { value: results };
     },
   );
+
+  const customerRoute = (path: string, summary: string, body: TSchema, write: (entry: DirectoryEntry, body: never) => Promise<void>) =>
+    app.post(
+      `/producer/elements/customers/:customerId/${path}`,
+      {
+        schema: { operationId: `produceCustomer${path[0]!.toUpperCase()}${path.slice(1).replace(/-(\w)/g, (_m, c: string) => c.toUpperCase())}`, summary, tags: ['producer'], security: [{ bearer: [] }], params: Type.Object({ customerId: Type.String({ maxLength: 100 }) }), body, response: { 200: Type.Object({ received: Type.Integer() }) } },
+        config: { permission: PRODUCER_PERMISSION },
+      },
+      async (request) => {
+        const entry = await data.customer(partnerOf(request), (request.params as { customerId: string }).customerId);
+        await write(entry, request.body as never);
+        return { received: 1 };
+      },
+    );
+  // Written in the customer's data center and projected into the directory in one call, so partner-wide lists show them.
+  customerRoute('tenants', 'Report a customer\'s tenants (producer API)', Type.Object({ value: Type.Array(TenantRecord, { minItems: 1, maxItems: 100 }) }), (entry, body: { value: TenantRecord[] }) => data.writeTenants(entry, body.value));
+  customerRoute('job-status', 'Report a customer\'s backup status summary (producer API)', Type.Object({ jobStatus: Type.Integer({ minimum: 0, maximum: 6 }) }, { additionalProperties: false }), (entry, body: { jobStatus: number }) => data.writeJobStatus(entry, body.jobStatus));
 }

@@ -9,7 +9,9 @@ import { GOVERNANCE_MIGRATIONS } from './governance/migrations.js';
  * subscriptions, scan profiles, protected users, protection summaries. At the global
  * endpoint: the partner directory (which partner manages which customer, in which data
  * center: what routing and partner-wide paging need), authorization links and seat pools.
- * JSON columns hold what is only ever read whole. Times are epoch milliseconds.
+ * The directory also projects what partner-wide customer lists show (tenants, backup status),
+ * written through the global endpoint with the data center's own write, so those lists are
+ * answered from one table. JSON columns hold what is only ever read whole. Times are epoch ms.
  */
 export interface ElementsRegionTables {
   elements_customers: {
@@ -89,6 +91,9 @@ export interface ElementsGlobalTables {
     owner_email: string;
     country_code: string;
     management_mode: number;
+    /** Projection of the customer's record for partner-wide lists: its tenants (JSON `[{id, name}]`) and backup status. */
+    tenants: string;
+    job_status: number;
     created_at: number;
   };
   elements_auth_links: {
@@ -206,6 +211,8 @@ const createGlobalTables = (engine: Engine) => async (db: Kysely<unknown>) => {
     .addColumn('owner_email', 'text', (c) => c.notNull())
     .addColumn('country_code', 'text', (c) => c.notNull())
     .addColumn('management_mode', 'integer', (c) => c.notNull())
+    .addColumn('tenants', 'text', (c) => c.notNull())
+    .addColumn('job_status', 'integer', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('elements_directory_partner').on('elements_directory').columns(['partner_id', 'seq']).execute();

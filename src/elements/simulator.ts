@@ -52,8 +52,9 @@ const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '');
 
 /**
  * A partner's customers through the producer path, as Elements and the products would
- * report them: the customers onboarded at the global endpoint, then, in each customer's
- * data center, its tenants, subscriptions, scan profiles (with a daily report), protected
+ * report them: the customers onboarded at the global endpoint, with their tenants and backup
+ * status (which the global endpoint projects for partner-wide lists); then, in each
+ * customer's data center, its subscriptions, scan profiles (with a daily report), protected
  * users and protection per module, and the backup and scan jobs of the customer's own
  * regional APIs (`/producer/backup/m365/jobs`, `/producer/aos/scan-jobs`). The second
  * customer has no tenants (a customer still to be configured).
@@ -90,12 +91,12 @@ export async function seedPartner(clients: PartnerSeedClients, request: PartnerS
   const detailed = Math.min(customers.length, request.detailedCustomers ?? customers.length);
   for (let i = 0; i < detailed; i++) {
     if (i === 1) continue; // the customer without tenants
-    await seedCustomer(clients.customer(customers[i]!.id, customers[i]!.dataCenter), customers[i]!, request, random, report);
+    await seedCustomer(clients.global, clients.customer(customers[i]!.id, customers[i]!.dataCenter), customers[i]!, request, random, report);
   }
   return { customers, report };
 }
 
-async function seedCustomer(producer: ProducerClient, customer: SeededCustomer, request: PartnerSeedRequest, random: SeededRandom, report: Record<string, number>): Promise<void> {
+async function seedCustomer(partner: ProducerClient, producer: ProducerClient, customer: SeededCustomer, request: PartnerSeedRequest, random: SeededRandom, report: Record<string, number>): Promise<void> {
   const tenantId = worldId(customer.id, 'm365-tenant', 0);
   const world = buildWorld({ tenantId, tenantName: customer.organization, seed: request.seed, users: request.usersPerTenant ?? 25, endMs: request.endMs });
   const members = world.users.filter((user) => user.userType === 'Member');
@@ -110,7 +111,7 @@ async function seedCustomer(producer: ProducerClient, customer: SeededCustomer, 
     assignedUserSeat: members.length,
     consentedApps: random.chance(0.5) ? ['PartnerWorkspaceOnboarding'] : [],
   };
-  await producer.post('/producer/elements/tenants', { value: [tenant] });
+  await partner.post(`/producer/elements/customers/${customer.id}/tenants`, { value: [tenant] });
   customer.tenantIds.push(tenantId);
   report.tenants! += 1;
   await seedCustomerDirectory(producer, { tenantId, tenantName: customer.organization, seed: request.seed, users: request.usersPerTenant ?? 25, endMs: request.endMs }, report);
@@ -218,5 +219,5 @@ async function seedCustomer(producer: ProducerClient, customer: SeededCustomer, 
   if (scanJobs.length) await producer.post('/producer/aos/scan-jobs', { value: scanJobs });
   report.scanJobs! += scanJobs.length;
   const jobStatus = jobs.length === 0 ? 3 : latestFailed.size > 1 ? 4 : latestFailed.size === 1 ? 2 : 1;
-  await producer.post('/producer/elements/job-status', { jobStatus });
+  await partner.post(`/producer/elements/customers/${customer.id}/job-status`, { jobStatus });
 }

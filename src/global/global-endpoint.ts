@@ -18,6 +18,8 @@ export interface GlobalEndpointOptions {
   tls?: TlsMaterial | undefined;
   issuer: () => string;
   fetch: typeof fetch;
+  /** The deployment's CA, for the partner API's calls into the data centers. */
+  caPem: string | null;
   regionUrl: (dataCenter: string) => string | undefined;
   /** The partner directory, authorization links and seat pools of the Elements partner API. */
   storage: StorageLocation;
@@ -62,7 +64,7 @@ export class GlobalEndpoint extends HostedService {
       db: database.db as Kysely<ElementsGlobalTables>,
       clock: options.clock,
       verify,
-      fetch: options.fetch,
+      caPem: options.caPem,
       regionUrl: options.regionUrl,
       serviceToken: options.serviceToken,
       identity: options.identity,

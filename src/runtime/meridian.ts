@@ -131,6 +131,7 @@ export class Meridian {
         issuer: () => this.identityUrl('commercial'),
         fetch: this.fetch,
         regionUrl: (code) => this.regionUrl(code),
+        caPem: this.caPem,
         storage: this.storageFor('global_elements'),
         clock: this.clock,
         serviceToken: (request) => this.serviceTokens.token(request),

@@ -58,7 +58,8 @@ describe('Elements from the CLI and in the demo', () => {
     expect(bad.stderr).toMatch(/customer scope/);
     const missing = await cli('app', 'create', '--tenant', partner.id, '--name', 'X', '--permission', 'elements.customers.read.all', '--secret-years', '1', '--customer-scope', 'groups:nope');
     expect(missing.stderr).toMatch(/nope/);
-  });
+    // Each CLI call is a fresh process: slow on a busy machine.
+  }, 240_000);
 
   it('makes the demo tenant a partner with customers over Azure and GCP data centers', async () => {
     const demo = await ensureDemoTenant(h.meridian);

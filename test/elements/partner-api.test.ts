@@ -360,7 +360,7 @@ for (const engine of ENGINES) {
         expect((await f.h.fetch(`${f.global}/docs`)).status).toBe(200);
         const region = (await f.h.get(`${f.h.regionUrl('us')}/openapi.json`)).body;
         const internal = Object.entries(region.paths).filter(([path]) => path.includes('/elements/')).flatMap(([, methods]: [string, any]) => Object.values(methods).map((op: any) => op.operationId));
-        expect(internal.length).toBeGreaterThanOrEqual(19);
+        expect(internal.length).toBeGreaterThanOrEqual(17);
         expect(new Set(internal).size).toBe(internal.length);
       });
 
@@ -383,14 +383,21 @@ for (const engine of ENGINES) {
         const direct = await f.post(`${V3}/customers/${down.id}/scan-profiles/batch`, all);
         expect(direct.status).toBe(503);
         expect(direct.body.error).toContain("'gcp-jp'");
+        // Partner-wide customer lists answer from the directory's projection, the down data center's customers included.
         const page = await customersBatch(all, '?pageSize=100');
         expect(page.status).toBe(200);
-        expect(page.headers.get('x-meridian-unavailable-data-centers')).toBe('gcp-jp');
         expect(page.body.metadata.totalCount).toBe(f.customers.length + 1);
-        const row = page.body.data.find((x: any) => x.id === down.id);
-        expect(row).toMatchObject({ id: down.id, organization: down.organization, jobStatus: 0, tenants: [] });
-        const healthy = page.body.data.find((x: any) => x.id === f.customers[0]!.id);
-        expect(healthy.tenants).toHaveLength(1);
+        expect(page.body.data.find((x: any) => x.id === down.id)).toMatchObject({ id: down.id, organization: down.organization, tenants: [{ id: down.tenantIds[0] }] });
+        // A list that needs the data center's facts answers the rest, and names the data center that did not answer.
+        const services = await f.post(`${V3}/customers/services/batch?pageSize=100`, all);
+        expect(services.status).toBe(200);
+        expect(services.headers.get('x-meridian-unavailable-data-centers')).toBe('gcp-jp');
+        expect(services.body.metadata.totalCount).toBe(f.customers.length + 1);
+        expect(services.body.data.find((x: any) => x.customerId === down.id).products).toEqual([]);
+        expect(services.body.data.find((x: any) => x.customerId === f.customers[0]!.id).products.length).toBeGreaterThan(0);
+        const v2Services = await f.get('/partner/services', await f.token(['partner.license.read.all']));
+        expect(v2Services.status).toBe(200);
+        expect(v2Services.body.value).toHaveLength(f.customers.length + 1);
         expect((await f.get(`/partner/customers/${down.id}`, await f.token(['partner.customers.read.all']))).status).toBe(503);
       });
     });

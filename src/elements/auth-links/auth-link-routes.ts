@@ -154,7 +154,7 @@ async function apply(data: PartnerData, link: AuthLinkRow): Promise<void> {
     const request = JSON.parse(link.request) as { aadEnvironment: number; tenantFriendlyName: string; tenantSharePointAdminUrl?: string | null };
     const domain = /^https:\/\/([a-z0-9-]+?)-admin\.sharepoint\./i.exec(request.tenantSharePointAdminUrl ?? '')?.[1] ?? request.tenantFriendlyName.replace(/[^A-Za-z0-9]+/g, '').toLowerCase();
     const tenant: TenantRecord = { id: link.tenant_id, name: request.tenantFriendlyName, type: 0, domain, aadEnvironment: request.aadEnvironment, platformEnvironmentType: platformOf(request.aadEnvironment) };
-    await data.internal(entry, { method: 'POST', path: `/internal/elements/customers/${entry.customer_id}/tenants`, body: { value: [tenant] } });
+    await data.writeTenants(entry, [tenant]);
     return;
   }
   const request = JSON.parse(link.request) as { productNames: string[] };

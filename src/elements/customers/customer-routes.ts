@@ -4,30 +4,43 @@ import { invalidParameter } from '../../platform/errors.js';
 import { V3 } from '../catalogue.js';
 import { countryName } from '../partner/identity-link.js';
 import { partnerOf } from '../partner/partner-context.js';
-import type { PagedCustomer, PartnerData } from '../partner/partner-data.js';
+import type { PartnerData } from '../partner/partner-data.js';
+import type { DirectoryEntry } from '../partner/directory-store.js';
+import type { CustomerRecord } from '../region/records.js';
 import { filterIds, idFilter, partnerRoute, V3_TAGS, v3List } from '../shared/routes.js';
 import { OnboardBody, OnboardResult, V3Customer } from './customer-schemas.js';
 import type { Onboarding } from './onboarding.js';
 
-/** Names the data centers a partner-wide page could not read (its customers are directory-only rows). */
+/** Names the data centers a partner-wide page could not read (its customers' rows lack their facts there). */
 export function markUnavailable(reply: FastifyReply, unavailable: string[]): void {
   if (unavailable.length) reply.header('x-meridian-unavailable-data-centers', unavailable.join(','));
 }
 
-/** One customer as v3 renders it; a directory-only row has no tenants and status N/A. */
-export function v3Customer(customer: PagedCustomer) {
-  const { entry } = customer;
-  const record = 'record' in customer ? customer.record : undefined;
+type CustomerFacts = Pick<CustomerRecord, 'id' | 'organization' | 'ownerEmail' | 'jobStatus' | 'countryCode' | 'managementMode'> & { tenants: Array<{ id: string; name: string }> };
+
+/** One customer as v3 renders it (get-all-customers.md), from its record or the directory's projection of it. */
+export function v3Customer(customer: CustomerFacts) {
   return {
-    id: entry.customer_id,
-    organization: record?.organization ?? entry.organization,
-    ownerEmail: record?.ownerEmail ?? entry.owner_email,
-    jobStatus: record?.jobStatus ?? 0,
-    countryOrRegion: countryName(record?.countryCode ?? entry.country_code) ?? entry.country_code,
-    managementMode: record?.managementMode ?? entry.management_mode,
-    tenants: (record?.tenants ?? []).map((tenant) => ({ id: tenant.id, name: tenant.name })),
+    id: customer.id,
+    organization: customer.organization,
+    ownerEmail: customer.ownerEmail,
+    jobStatus: customer.jobStatus,
+    countryOrRegion: countryName(customer.countryCode) ?? customer.countryCode,
+    managementMode: customer.managementMode,
+    tenants: customer.tenants.map((tenant) => ({ id: tenant.id, name: tenant.name })),
   };
 }
+
+/** The directory's projection of a customer, as partner-wide lists show it. */
+export const projected = (entry: DirectoryEntry): CustomerFacts => ({
+  id: entry.customer_id,
+  organization: entry.organization,
+  ownerEmail: entry.owner_email,
+  jobStatus: entry.job_status,
+  countryCode: entry.country_code,
+  managementMode: entry.management_mode,
+  tenants: JSON.parse(entry.tenants) as CustomerFacts['tenants'],
+});
 
 export function registerCustomerRoutes(app: FastifyInstance, data: PartnerData, onboarding: Onboarding): void {
   v3List(
@@ -41,10 +54,9 @@ export function registerCustomerRoutes(app: FastifyInstance, data: PartnerData, 
       body: idFilter('customerIds', 'Only these customers'),
       item: V3Customer,
     },
-    async (request, paging, reply) => {
-      const page = await data.customerPage(partnerOf(request), filterIds(request.body, 'customerIds'), paging);
-      markUnavailable(reply, page.unavailable);
-      return { data: page.customers.map(v3Customer), totalCount: page.totalCount };
+    async (request, paging) => {
+      const page = await data.directory.page(partnerOf(request), filterIds(request.body, 'customerIds'), paging.pageIndex, paging.pageSize);
+      return { data: page.entries.map((entry) => v3Customer(projected(entry))), totalCount: page.totalCount };
     },
   );
 

@@ -51,6 +51,8 @@ export class Onboarding {
       owner_email: input.registrationAccount.trim(),
       country_code: input.countryCode.toUpperCase(),
       management_mode: input.managementMode,
+      tenants: '[]',
+      job_status: input.jobStatus ?? 0,
       created_at: this.data.clock.nowMs(),
     };
     if (!(await this.data.directory.add(entry))) {

@@ -40,6 +40,12 @@ export class PartnerDirectory {
     return this.db.selectFrom('elements_directory').selectAll().where('registration_key', '=', registrationKey).executeTakeFirst();
   }
 
+  /** Updates the projection of a customer's record after the data center took the change. */
+  async project(customerId: string, projection: { tenants?: Array<{ id: string; name: string }>; jobStatus?: number }): Promise<void> {
+    const values = { ...(projection.tenants ? { tenants: JSON.stringify(projection.tenants) } : {}), ...(projection.jobStatus === undefined ? {} : { job_status: projection.jobStatus }) };
+    if (Object.keys(values).length) await this.db.updateTable('elements_directory').set(values).where('customer_id', '=', customerId).execute();
+  }
+
   /** Adds a customer; false when the registration account was taken meanwhile. */
   async add(entry: Omit<DirectoryEntry, 'seq'>): Promise<boolean> {
     const result = await this.db.insertInto('elements_directory').values(entry).onConflict((oc) => oc.doNothing()).executeTakeFirst();

@@ -1,28 +1,20 @@
 import type { Clock } from '../../platform/clock.js';
 import { notFound } from '../../platform/errors.js';
 import { PRODUCER_PERMISSION } from '../../platform/producer.js';
-import type { CustomerRecord, Page, SubscriptionRecord } from '../region/records.js';
+import type { CustomerRecord, SubscriptionRecord, TenantRecord } from '../region/records.js';
 import type { DirectoryEntry, PartnerDirectory } from './directory-store.js';
 import type { PartnerCaller } from './partner-context.js';
 import { DataCenterUnavailable, type RegionCall, type RegionClient } from './region-client.js';
 import type { Paging } from '../shared/routes.js';
 
-/** A customer of a page whose data center did not answer: what the directory alone knows. */
-export interface DirectoryOnlyCustomer {
-  entry: DirectoryEntry;
-  unavailable: true;
-}
-
-export type PagedCustomer = { entry: DirectoryEntry; record: CustomerRecord } | DirectoryOnlyCustomer;
-
 /** The regional scopes the global endpoint reads a customer's own APIs with. */
 export const CUSTOMER_READ_SCOPES = ['microsoft365backup.jobInfo.read.all', 'autodiscovery.readwrite.all'];
 
 /**
- * The facts both versions of the partner API serialize: the directory for who and where,
- * the customer's data center for everything else. A call naming a customer is answered from
- * that customer's data center alone; a partner-wide page reads each data center of the page
- * once, in parallel.
+ * The facts both versions of the partner API serialize: the directory for who and where
+ * (and the projection partner-wide customer lists show), the customer's data center for
+ * everything else. A call naming a customer is answered from that customer's data center
+ * alone; a partner-wide services page reads each data center of the page once, in parallel.
  */
 export class PartnerData {
   constructor(
@@ -52,38 +44,36 @@ export class PartnerData {
     return this.internal<CustomerRecord>(entry, { path: `/internal/elements/customers/${entry.customer_id}` });
   }
 
-  /**
-   * One page of the caller's customers with their records. A data center that does not
-   * answer leaves its customers on the page as directory-only rows (and is named in
-   * `unavailable`), so the page stays exact and the rest of the list still answers.
-   */
-  async customerPage(caller: PartnerCaller, customerIds: string[] | undefined, paging: Paging): Promise<{ customers: PagedCustomer[]; totalCount: number; unavailable: string[] }> {
-    const { entries, totalCount } = await this.directory.page(caller, customerIds, paging.pageIndex, paging.pageSize);
-    const { results, unavailable } = await this.perDataCenter(entries, (dc, group) =>
-      this.regions
-        .call<{ items: CustomerRecord[] }>({ dataCenter: dc, tenantId: caller.partnerId, scopes: [PRODUCER_PERMISSION], method: 'POST', path: '/internal/elements/customers/batch', body: { customerIds: group.map((e) => e.customer_id) } })
-        .then((answer) => new Map(answer.items.map((record) => [record.id, record]))),
-    );
-    const customers = entries.map((entry): PagedCustomer => {
-      const record = results.get(entry.data_center)?.get(entry.customer_id);
-      return record ? { entry, record } : { entry, unavailable: true };
-    });
-    return { customers, totalCount, unavailable };
+  /** The customer's tenants and backup status as partner-wide lists show them, from its data center. */
+  private async project(entry: DirectoryEntry): Promise<void> {
+    const record = await this.record(entry);
+    await this.directory.project(entry.customer_id, { tenants: record.tenants.map((tenant) => ({ id: tenant.id, name: tenant.name })), jobStatus: record.jobStatus });
   }
 
-  /** The subscriptions of a page of the caller's customers, read per data center. */
+  /** Adds or updates tenants in the customer's data center, then in the directory's projection. */
+  async writeTenants(entry: DirectoryEntry, tenants: TenantRecord[]): Promise<void> {
+    await this.internal(entry, { method: 'POST', path: `/internal/elements/customers/${entry.customer_id}/tenants`, body: { value: tenants } });
+    await this.project(entry);
+  }
+
+  /** Records the customer's backup status summary in its data center, then in the projection. */
+  async writeJobStatus(entry: DirectoryEntry, jobStatus: number): Promise<void> {
+    await this.internal(entry, { method: 'POST', path: `/internal/elements/customers/${entry.customer_id}/job-status`, body: { jobStatus } });
+    await this.project(entry);
+  }
+
+  /**
+   * The subscriptions of a page of the caller's customers, read per data center. A data
+   * center that does not answer leaves its customers on the page without products (and is
+   * named in `unavailable`), so the page stays exact and the rest of the list still answers.
+   */
   async subscriptionPage(caller: PartnerCaller, customerIds: string[] | undefined, paging: Paging) {
     const { entries, totalCount } = await this.directory.page(caller, customerIds, paging.pageIndex, paging.pageSize);
     const { results, unavailable } = await this.perDataCenter(entries, async (dc, group) => {
-      const ids = group.map((e) => e.customer_id);
-      const [subscriptions, records] = await Promise.all([
-        this.regions.call<{ items: Record<string, SubscriptionRecord[]> }>({ dataCenter: dc, tenantId: caller.partnerId, scopes: [PRODUCER_PERMISSION], method: 'POST', path: '/internal/elements/subscriptions/batch', body: { customerIds: ids } }),
-        this.regions.call<{ items: CustomerRecord[] }>({ dataCenter: dc, tenantId: caller.partnerId, scopes: [PRODUCER_PERMISSION], method: 'POST', path: '/internal/elements/customers/batch', body: { customerIds: ids } }),
-      ]);
-      const tenants = new Map(records.items.map((record) => [record.id, record.tenants]));
-      return new Map(ids.map((id) => [id, { subscriptions: subscriptions.items[id] ?? [], tenants: tenants.get(id) ?? [] }]));
+      const answer = await this.regions.call<{ items: Record<string, SubscriptionRecord[]> }>({ dataCenter: dc, tenantId: caller.partnerId, scopes: [PRODUCER_PERMISSION], method: 'POST', path: '/internal/elements/subscriptions/batch', body: { customerIds: group.map((e) => e.customer_id) } });
+      return new Map(Object.entries(answer.items));
     });
-    return { rows: entries.map((entry) => ({ entry, facts: results.get(entry.data_center)?.get(entry.customer_id) })), totalCount, unavailable };
+    return { rows: entries.map((entry) => ({ entry, subscriptions: results.get(entry.data_center)?.get(entry.customer_id) })), totalCount, unavailable };
   }
 
   private async perDataCenter<T>(entries: DirectoryEntry[], read: (dataCenter: string, group: DirectoryEntry[]) => Promise<T>): Promise<{ results: Map<string, T>; unavailable: string[] }> {
@@ -105,4 +95,3 @@ export class PartnerData {
   }
 }
 
-export type { Page };

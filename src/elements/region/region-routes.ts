@@ -66,11 +66,6 @@ export function registerElementsRegionRoutes(app: FastifyInstance, store: Record
   const received = (count: number) => ({ received: count });
 
   // Producer routes: the customer's own facts.
-  route('POST', '/producer/elements/tenants', 'Report a customer\'s tenants (producer API)', { body: batch(TenantRecord) }, async (request) => {
-    const tenants = (request.body as { value: TenantRecord[] }).value;
-    await store.upsertTenants(await producingCustomer(request), tenants);
-    return received(tenants.length);
-  });
   route('POST', '/producer/elements/subscriptions', 'Report a customer\'s subscriptions (producer API)', { body: batch(SubscriptionRecord, 100) }, async (request) => {
     const customerId = await producingCustomer(request);
     const subscriptions = (request.body as { value: SubscriptionRecord[] }).value;
@@ -92,12 +87,6 @@ export function registerElementsRegionRoutes(app: FastifyInstance, store: Record
     await store.upsertProtection(await producingCustomer(request), modules);
     return received(modules.length);
   });
-  route('POST', '/producer/elements/job-status', 'Report the customer\'s backup status summary (producer API)', { body: Type.Object({ jobStatus: Type.Integer({ minimum: 0, maximum: 6 }) }, { additionalProperties: false }) }, async (request) => {
-    const customer = await store.customer(await producingCustomer(request));
-    await store.upsertCustomer(customer!.id, { ...customer!, jobStatus: (request.body as { jobStatus: number }).jobStatus });
-    return received(1);
-  });
-
   // Internal routes: the global endpoint, on behalf of a partner.
   route('PUT', '/internal/elements/customers/:customerId', 'Write a customer record', { params: CustomerParams, body: CustomerProfile }, async (request) => {
     const profile = request.body as CustomerProfile;
@@ -107,9 +96,6 @@ export function registerElementsRegionRoutes(app: FastifyInstance, store: Record
     await store.upsertCustomer(customerId.toLowerCase(), profile);
     return received(1);
   });
-  route('POST', '/internal/elements/customers/batch', 'Read customer records by id', { body: Type.Object({ customerIds: Ids }), response: Type.Object({ items: Type.Array(CustomerRecord) }) }, async (request) => ({
-    items: await store.customers(tid(request), (request.body as { customerIds: string[] }).customerIds),
-  }));
   route('GET', '/internal/elements/customers', 'Page through this data center\'s customers of a partner', { querystring: PageQuery, response: pageOf(CustomerRecord) }, async (request) => {
     const { pageIndex, pageSize } = request.query as { pageIndex: number; pageSize: number };
     return store.customerPage(tid(request), pageIndex, pageSize);
@@ -119,6 +105,11 @@ export function registerElementsRegionRoutes(app: FastifyInstance, store: Record
     const tenants = (request.body as { value: TenantRecord[] }).value;
     await store.upsertTenants(await managed(request), tenants);
     return received(tenants.length);
+  });
+  route('POST', '/internal/elements/customers/:customerId/job-status', 'Record the customer\'s backup status summary', { params: CustomerParams, body: Type.Object({ jobStatus: Type.Integer({ minimum: 0, maximum: 6 }) }, { additionalProperties: false }) }, async (request) => {
+    const customer = (await store.customer(await managed(request)))!;
+    await store.upsertCustomer(customer.id, { ...customer, jobStatus: (request.body as { jobStatus: number }).jobStatus });
+    return received(1);
   });
   route(
     'POST',

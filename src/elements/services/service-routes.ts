@@ -3,11 +3,11 @@ import { Type, type Static } from 'typebox';
 import { invalidParameter } from '../../platform/errors.js';
 import { PRODUCER_PERMISSION } from '../../platform/producer.js';
 import { ADDABLE_PRODUCTS, POOL_RESOURCES, PRODUCT_TYPES, SERVICE_NAMES, SOURCE_NAMES, V3 } from '../catalogue.js';
-import { markUnavailable } from '../customers/customer-routes.js';
+import { markUnavailable, projected } from '../customers/customer-routes.js';
 import { partnerOf } from '../partner/partner-context.js';
 import type { PartnerData } from '../partner/partner-data.js';
 import type { DirectoryEntry } from '../partner/directory-store.js';
-import { PRODUCT_FIELDS, type ProductRow, type SubscriptionRecord, type TenantRecord } from '../region/records.js';
+import { PRODUCT_FIELDS, type ProductRow, type SubscriptionRecord } from '../region/records.js';
 import { filterIds, idFilter, partnerRoute, V3_TAGS, v3List } from '../shared/routes.js';
 import type { SeatDraw, SeatPools } from './seat-pools.js';
 
@@ -223,9 +223,9 @@ export async function servicePage(data: PartnerData, request: import('fastify').
   const page = await data.subscriptionPage(partnerOf(request), filterIds(request.body, 'customerIds'), paging);
   return {
     ...page,
-    rows: page.rows.map(({ entry, facts }) => ({
-      row: { customerId: entry.customer_id, organization: entry.organization, customer: entry.owner_email, products: (facts?.subscriptions ?? []).map((s) => s.row) },
-      tenants: (facts?.tenants ?? []) as TenantRecord[],
+    rows: page.rows.map(({ entry, subscriptions }) => ({
+      row: { customerId: entry.customer_id, organization: entry.organization, customer: entry.owner_email, products: (subscriptions ?? []).map((s) => s.row) },
+      tenants: projected(entry).tenants,
     })),
   };
 }

@@ -2,11 +2,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type TSchema } from 'typebox';
 import { invalidParameter } from '../../platform/errors.js';
 import { CONTAINER_OBJECT_TYPES, CUSTOMER_JOB_STATUS, JOB_MODULES, JOB_TYPES, V2 } from '../catalogue.js';
-import { v3Customer } from '../customers/customer-routes.js';
+import { projected, v3Customer } from '../customers/customer-routes.js';
 import { allJobs, v2Job } from '../jobs/job-sources.js';
 import { jobFields } from '../jobs/job-routes.js';
 import { partnerOf } from '../partner/partner-context.js';
-import type { PagedCustomer, PartnerData } from '../partner/partner-data.js';
+import type { PartnerData } from '../partner/partner-data.js';
 import { DataCenterUnavailable } from '../partner/region-client.js';
 import { protectionPage, ProtectedData } from '../protection/protection-routes.js';
 import { scanProfileOf, scanProfilePage, v3ScanProfileChanges, V3ScanProfileSummary } from '../scan-profiles/scan-profile-routes.js';
@@ -34,7 +34,7 @@ async function everyPage<T>(read: (paging: Paging) => Promise<{ data: T[]; total
   }
 }
 
-const v2Customer = (customer: PagedCustomer) => {
+const v2Customer = (customer: Parameters<typeof v3Customer>[0]) => {
   const row = v3Customer(customer);
   return { id: row.id, organization: row.organization, ownerEmail: row.ownerEmail, jobStatus: CUSTOMER_JOB_STATUS[row.jobStatus] ?? 'N/A', countryOrRegion: row.countryOrRegion };
 };
@@ -59,14 +59,15 @@ export function registerV2Routes(app: FastifyInstance, data: PartnerData, public
   v2({ url: '/partner/customers', operationId: 'getV2Customers', summary: 'Retrieve all customers', description: 'main/services-and-features/elements/customers/all-customers.md', permission: V2.customers, response: collection(V2Customer) }, async (request) => ({
     '@odata.context': context('Customers'),
     value: await everyPage(async (paging) => {
-      const page = await data.customerPage(partnerOf(request), undefined, paging);
-      return { data: page.customers.map(v2Customer), totalCount: page.totalCount };
+      const page = await data.directory.page(partnerOf(request), undefined, paging.pageIndex, paging.pageSize);
+      return { data: page.entries.map((entry) => v2Customer(projected(entry))), totalCount: page.totalCount };
     }),
   }));
 
   v2({ url: '/partner/customers/:id', operationId: 'getV2Customer', summary: 'Retrieve specific customers', description: 'main/services-and-features/elements/customers/specific-customers.md', permission: V2.customers, params: IdParams, response: entity(customerFields) }, async (request) => {
     const entry = await customerOf(request);
-    return { '@odata.context': context('Customers/$entity'), ...v2Customer({ entry, record: await data.record(entry) }) };
+    // One customer is read from its data center, like every call naming a customer.
+    return { '@odata.context': context('Customers/$entity'), ...v2Customer(await data.record(entry)) };
   });
 
   v2({ url: '/partner/customers/:id/protected', operationId: 'getV2CustomerProtectedData', summary: 'Retrieve protected data within Cloud Backup for Microsoft 365', description: 'main/services-and-features/elements/data-protection/customers-protected.md', permission: V2.cbProtected, params: IdParams, response: collection(ProtectedData) }, async (request) => {
@@ -185,7 +186,7 @@ export function registerV2Routes(app: FastifyInstance, data: PartnerData, public
   const services = (request: FastifyRequest) =>
     everyPage(async (paging) => {
       const page = await servicePage(data, request, paging);
-      return { data: page.rows.map(({ row, tenants }) => ({ ...row, tenantId: tenants.map((t) => t.id).join(','), products: row.products })), totalCount: page.totalCount };
+      return { data: page.rows.map(({ row, tenants }) => ({ ...row, tenantId: tenants.map((t) => t.id).join(',') })), totalCount: page.totalCount };
     });
   for (const [url, operationId] of [['/partner/services', 'getV2ServiceSubscriptions'], ['/partner/Services', 'getV2ServiceSubscriptionsSampleSpelling']] as const) {
     v2({ url, operationId, summary: 'Retrieve service subscriptions for all your customers', description: 'main/services-and-features/elements/services/service-subscription.md (the samples spell it /partner/Services; both answer).', permission: V2.license, response: collection(V2Service) }, async (request) => ({
@@ -197,9 +198,10 @@ export function registerV2Routes(app: FastifyInstance, data: PartnerData, public
     v2({ url, operationId, summary: 'Retrieve service subscriptions', description: 'main/services-and-features/elements/services/service-subscription-customer.md', permission: V2.license, params: IdParams, response: entity(serviceFields) }, async (request) => {
       const entry = await customerOf(request);
       const page = await data.subscriptionPage(partnerOf(request), [entry.customer_id], { pageIndex: 1, pageSize: 1 });
-      const facts = page.rows[0]?.facts;
-      if (!facts) throw new DataCenterUnavailable(entry.data_center);
-      return { '@odata.context': context('Services/$entity'), customerId: entry.customer_id, organization: entry.organization, customer: entry.owner_email, tenantId: facts.tenants.map((t) => t.id).join(','), products: facts.subscriptions.map((s) => s.row) };
+      const subscriptions = page.rows[0]?.subscriptions;
+      if (!subscriptions) throw new DataCenterUnavailable(entry.data_center);
+      const tenants = projected(entry).tenants;
+      return { '@odata.context': context('Services/$entity'), customerId: entry.customer_id, organization: entry.organization, customer: entry.owner_email, tenantId: tenants.map((t) => t.id).join(','), products: subscriptions.map((s) => s.row) };
     });
   }
 }
