@@ -96,8 +96,11 @@ for (const engine of ENGINES) {
       expect(state.status).toBe(job.data[0].status === 2 ? 7 : 2);
       expect((await baselines([first])).data[0].status).toBe(3);
 
-      // The tenant drifts: one deployed setting changes on the tenant.
-      await produce(target, 'baseline/settings', [{ source: 'Entra', configuration: 'SecurityDefaults > Enabled', value: '{"drifted":true}', retrievable: true, writable: true }]);
+      // The tenant drifts: a setting the deployment wrote (captured, and writable on the target) changes on the tenant.
+      const captured = (await f.get(`${V3}/baselines/${first}/reports?pageSize=100`, f.all)).body.data.filter((row: { status: string }) => row.status === 'Successful');
+      const writable = simulateDirectory({ tenantId: target.tenantIds[0]!, tenantName: target.organization, seed: 'elements-test', users: 12, endMs: f.clock.nowMs() }).settings.filter((setting) => setting.writable);
+      const deployed = captured.find((row: { source: string; configuration: string }) => writable.some((setting) => setting.source === row.source && setting.configuration === row.configuration));
+      await produce(target, 'baseline/settings', [{ source: deployed.source, configuration: deployed.configuration, value: '{"drifted":true}', retrievable: true, writable: true }]);
       const drifted = (await tenants([target.tenantIds[0]!])).data[0];
       expect(drifted.driftDetected).toBe(state.driftDetected + 1);
       expect(drifted.driftDetectedTime).toEqual(expect.any(String));
@@ -174,6 +177,19 @@ for (const engine of ENGINES) {
       const everyBaseline = await baselines();
       for (let pageIndex = 1; pageIndex <= Math.ceil(everyBaseline.metadata.totalCount / 3); pageIndex++) baselinePages.push(...(await f.post(`${V3}/baselines/batch?pageIndex=${pageIndex}&pageSize=3`, f.all, {})).body.data);
       expect(baselinePages).toEqual(everyBaseline.data);
+    });
+
+    it('documents all 37 governance routes on the global endpoint, each with its operationId, and their internal twins in each region', async () => {
+      const doc = (await f.h.get(`${f.global}/openapi.json`)).body;
+      const governance = Object.entries(doc.paths)
+        .filter(([path]) => /^\/partner\/external\/v3\/(bm|rm|um|wm)\//.test(path))
+        .flatMap(([, methods]: [string, any]) => Object.values(methods).map((op: any) => op.operationId as string));
+      expect(governance).toHaveLength(37);
+      expect(new Set(governance).size).toBe(37);
+      expect(governance).toEqual(expect.arrayContaining(['createBaseline', 'performTenantAction', 'getHitItemsOfRiskRule', 'getSecurityUsers', 'updateIsTestUserProperty', 'updateProfileOfLocalUser', 'getTotalOfWorkspaces']));
+      const region = (await f.h.get(`${f.h.regionUrl('us')}/openapi.json`)).body;
+      const internal = Object.keys(region.paths).filter((path) => /^\/internal\/elements\/(bm|rm|um|wm)\//.test(path));
+      expect(internal.length).toBe(new Set(Object.keys(doc.paths).filter((path) => /^\/partner\/external\/v3\/(bm|rm|um|wm)\//.test(path))).size);
     });
 
     it('checks the documented permissions: read.all or readwrite.all for reads, readwrite.all for writes', async () => {
