@@ -196,14 +196,15 @@ export class BaselineJobs {
       const outcome = applied.length === 0 || (deployed === 0 && refused > 0) ? 'failed' : refused > 0 ? 'exception' : 'ok';
       const now = this.store.now();
       const state = await this.store.tenantState(trx, key);
+      // What could not be deployed and still differs is the drift that remains.
+      const drift = await this.store.driftOf(trx, key, applied);
       await this.store.saveTenantState(trx, {
         ...state,
         status: outcome === 'failed' ? TENANT_STATUS.DeploymentFailed : outcome === 'exception' ? TENANT_STATUS.DeployedWithException : TENANT_STATUS.Deployed,
         applied: JSON.stringify(applied),
         last_deployed_ms: outcome === 'failed' ? state.last_deployed_ms : now,
-        // What could not be deployed is the drift that remains.
-        drift_detected: refused,
-        drift_ms: refused > 0 ? now : null,
+        drift_detected: drift,
+        drift_ms: drift > 0 ? now : null,
       });
       for (const baseline of applied) await this.store.setBaseline(trx, baseline.baselineId, { status: BASELINE_STATUS.Active });
       await this.store.setJob(trx, payload.jobId, { status: outcome === 'failed' ? JOB_STATUS.Failed : outcome === 'exception' ? JOB_STATUS.FinishedWithException : JOB_STATUS.Finished, finished_ms: now });

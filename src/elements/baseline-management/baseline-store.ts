@@ -98,11 +98,16 @@ export class BaselineStore {
     const state = await this.tenantState(trx, key);
     const applied = JSON.parse(state.applied) as AppliedBaseline[];
     if (applied.length === 0) return;
+    const drift = await this.driftOf(trx, key, applied);
+    if (drift !== state.drift_detected) await this.saveTenantState(trx, { ...state, drift_detected: drift, drift_ms: drift > 0 ? this.nowMs() : null });
+  }
+
+  async driftOf(trx: Kysely<Db> | Transaction<Db>, key: TenantKey, applied: AppliedBaseline[]): Promise<number> {
     const target = await this.mergedSettings(trx, applied);
     const current = new Map((await this.settings(trx, key)).map((row) => [`${row.source}\u0000${row.configuration}`, row.value]));
     let drift = 0;
     for (const [id, value] of target) if (current.get(id) !== value) drift += 1;
-    if (drift !== state.drift_detected) await this.saveTenantState(trx, { ...state, drift_detected: drift, drift_ms: drift > 0 ? this.nowMs() : null });
+    return drift;
   }
 
   /** The configuration each applied baseline sets, the best-ranked (lowest rankingOrder) winning. */
