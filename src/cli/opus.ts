@@ -140,6 +140,7 @@ export function registerOpusCommands(program: Command): void {
     });
   connection
     .command('list')
+    .description("List the tenant's connections and their custom columns")
     .requiredOption('--tenant <tenant>', 'tenant id or name')
     .option('--json', 'print JSON')
     .action(async (options: { tenant: string; json?: boolean }) => {
@@ -151,6 +152,7 @@ export function registerOpusCommands(program: Command): void {
     .description("Print a connection's JSON file")
     .requiredOption('--tenant <tenant>', 'tenant id or name')
     .requiredOption('--connection <id>', 'connection id')
+    .option('--json', 'print JSON (the file is JSON: the output is the same)')
     .action(async (options: { tenant: string; connection: string }) => {
       const file = await (await OpusAdmin.of(options.tenant)).call<unknown>('GET', `/connections/${encodeURIComponent(options.connection)}/file`);
       print(true, file, () => '');
@@ -183,6 +185,7 @@ export function registerOpusCommands(program: Command): void {
     });
   term
     .command('list')
+    .description('List the taxonomy and the rule of each term')
     .requiredOption('--tenant <tenant>', 'tenant id or name')
     .option('--json', 'print JSON')
     .action(async (options: { tenant: string; json?: boolean }) => {
@@ -193,6 +196,7 @@ export function registerOpusCommands(program: Command): void {
   const hold = opus.command('hold').description('Holds: records under a hold are never due');
   hold
     .command('create')
+    .description('Place a hold on a connection, a term or records')
     .requiredOption('--tenant <tenant>', 'tenant id or name')
     .requiredOption('--name <name>', 'hold name')
     .option('--reason <text>', 'why')
@@ -214,6 +218,7 @@ export function registerOpusCommands(program: Command): void {
     });
   hold
     .command('remove')
+    .description('Remove a hold (removing it again changes nothing)')
     .requiredOption('--tenant <tenant>', 'tenant id or name')
     .requiredOption('--hold <id>', 'hold id')
     .option('--actor <name>', 'who removes it, for the audit log')
@@ -224,6 +229,7 @@ export function registerOpusCommands(program: Command): void {
     });
   hold
     .command('list')
+    .description('List holds (--all: removed ones too)')
     .requiredOption('--tenant <tenant>', 'tenant id or name')
     .option('--all', 'include removed holds')
     .option('--json', 'print JSON')

@@ -3,7 +3,7 @@ import { Meridian } from '../runtime/meridian.js';
 import { ensureDemoTenant } from '../runtime/demo.js';
 
 /** `meridian start`: runs until SIGINT/SIGTERM, then closes every listener and database. */
-export async function startCommand(): Promise<void> {
+export async function startCommand(options: { json?: boolean } = {}): Promise<void> {
   const config = configFromEnvironment();
   const meridian = await Meridian.start(config);
   const demo = config.demo ? await ensureDemoTenant(meridian) : undefined;
@@ -13,7 +13,7 @@ export async function startCommand(): Promise<void> {
     '',
     'Meridian is running.',
     '',
-    `  Identity (token endpoint):  ${endpoints.identity}/connect/token`,
+    `  Identity (token endpoint):  ${endpoints.identity ? `${endpoints.identity}/connect/token` : '(not hosted)'}`,
     ...Object.entries(endpoints.identities).filter(([env]) => env !== 'commercial').map(([env, url]) => `  Identity (${env}):${' '.repeat(Math.max(1, 17 - env.length))}${url}/connect/token`),
     `  Global endpoint:            ${endpoints.global ?? '(not hosted)'}`,
     '  Regions:',
@@ -22,6 +22,7 @@ export async function startCommand(): Promise<void> {
     `  API reference:              ${endpoints.regions.us ?? Object.values(endpoints.regions)[0]}/docs  (OpenAPI: /openapi.json)`,
     `  CA certificate:             ${endpoints.caCertificate ?? '(plain HTTP)'}`,
     `  Endpoints file:             ${endpointsFile}`,
+    ...(Object.entries(endpoints.node).some(([name, url]) => url !== publicUrlOf(endpoints, name)) ? ['  This node listens at:', ...Object.entries(endpoints.node).map(([name, url]) => `    ${name.padEnd(20)} ${url}`)] : []),
   ];
   if (demo) {
     lines.push('', `  Demo tenant:   ${demo.tenantName} (${demo.tenantId}), home region us`, `  Client id:     ${demo.clientId}`);
@@ -29,15 +30,51 @@ export async function startCommand(): Promise<void> {
     if (demo.seeded) lines.push(`  Demo history:  ${Object.entries(demo.seeded).map(([k, v]) => `${v} ${k}`).join(', ')}`);
   }
   lines.push('');
-  process.stdout.write(`${lines.join('\n')}\n`);
+  // The last line of the summary (or the JSON) says it is up: scripts and tests wait for it.
+  if (options.json) process.stdout.write(`${JSON.stringify({ status: 'Meridian is running', endpoints, endpointsFile, demo: demo ?? null })}\n`);
+  else process.stdout.write(`${lines.join('\n')}\n`);
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (reason: string) => {
     if (stopping) return;
     stopping = true;
-    meridian.logger.info({ signal }, 'stopping');
+    meridian.logger.info({ reason }, 'stopping: finishing requests in flight');
+    // Requests in flight get a few seconds; whatever still holds the process after that is cut.
+    setTimeout(() => {
+      process.stderr.write('meridian: listeners did not close in time; exiting\n');
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
     await meridian.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGHUP', () => void stop('SIGHUP'));
+  watchLauncher(() => void stop('launcher exited'));
+}
+
+const STOP_DEADLINE_MS = 8000;
+
+/**
+ * `npm start & kill $!` signals npm, which exits without passing the signal on: its child
+ * would serve on, orphaned. Started by npm, Meridian stops when npm is gone (it is then
+ * re-parented). Started directly (`node bin/meridian.mjs start`, a service manager) it
+ * leaves that to its signals.
+ */
+function watchLauncher(onGone: () => void): void {
+  if (!process.env.npm_lifecycle_event) return;
+  const launcher = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== launcher) {
+      clearInterval(timer);
+      onGone();
+    }
+  }, 500);
+  timer.unref();
+}
+
+/** The public URL of one of this node's listeners, to tell whether it sits behind another address. */
+function publicUrlOf(endpoints: ReturnType<Meridian['endpoints']>, listener: string): string | null | undefined {
+  if (listener === 'global') return endpoints.global;
+  if (listener.startsWith('identity-')) return endpoints.identities[listener.slice('identity-'.length) as keyof typeof endpoints.identities];
+  return endpoints.regions[listener.slice('region-'.length)];
 }

@@ -6,8 +6,8 @@ import { aosErrorEnvelope } from '../platform/error-handling.js';
 import { ApiError } from '../platform/errors.js';
 import type { Clock } from '../platform/clock.js';
 import { createAccessTokenVerifier } from '../regions/bearer-auth.js';
-import { openDatabase, type Database, type StorageLocation } from '../storage/database.js';
 import { migrate } from '../storage/migrations.js';
+import { openDatabase, ping, type Database, type StorageLocation } from '../storage/database.js';
 import { registerPartnerApi } from '../elements/partner-api.js';
 import { elementsGlobalMigrations, type ElementsGlobalTables } from '../elements/schema.js';
 import type { IdentityLink } from '../elements/partner/identity-link.js';
@@ -105,6 +105,11 @@ export class GlobalEndpoint extends HostedService {
     const endpoint = new GlobalEndpoint(app, database);
     holder.endpoint = endpoint;
     return endpoint;
+  }
+
+  /** Readiness: the partner directory's database answers. */
+  async pingStore(): Promise<void> {
+    await ping(this.database.db as never);
   }
 
   override async close(): Promise<void> {

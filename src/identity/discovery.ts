@@ -8,7 +8,7 @@ import { PERMISSIONS } from './permissions.js';
 export function registerDiscovery(app: FastifyInstance, keys: SigningKeys, issuer: () => string): void {
   app.get(
     '/.well-known/openid-configuration',
-    { schema: { summary: 'OpenID Provider metadata', tags: ['identity'] }, config: { public: true } },
+    { schema: { operationId: 'getOpenIdConfiguration', summary: 'OpenID Provider metadata', tags: ['identity'] }, config: { public: true } },
     async (_request, reply) => {
       const base = issuer();
       reply.header('cache-control', 'public, max-age=300');
@@ -29,7 +29,7 @@ export function registerDiscovery(app: FastifyInstance, keys: SigningKeys, issue
   );
   app.get(
     '/.well-known/jwks.json',
-    { schema: { summary: 'Signing keys of access tokens (JWKS)', tags: ['identity'] }, config: { public: true } },
+    { schema: { operationId: 'getSigningKeys', summary: 'Signing keys of access tokens (JWKS)', tags: ['identity'] }, config: { public: true } },
     async (_request, reply) => {
       reply.header('cache-control', 'public, max-age=60');
       return keys.publicKeys();

@@ -1,117 +1,132 @@
-import { randomUUID, type KeyObject } from 'node:crypto';
-import { SignJWT } from 'jose';
-import type { Static } from 'typebox';
-import type { AuditPage, AuditQuery } from '../aos/audit/audit-schemas.js';
-import type { ScanJobPage, ScanJobQuery } from '../aos/jobs/scan-job-schemas.js';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createHttpClient } from '../platform/http-client.js';
-
-/**
- * A typed client of the AvePoint Graph API, for Meridian or the real service. Its types come
- * from the same TypeBox schemas that validate requests and generate the OpenAPI document.
- */
-export type AuditRecordsPage = Static<typeof AuditPage>;
-export type AuditRecordsQuery = Omit<Static<typeof AuditQuery>, 'skipToken' | 'productTypes' | 'geoLocations'> & {
-  productTypes?: string[];
-  geoLocations?: string[];
-};
-export type ScanJobsPage = Static<typeof ScanJobPage>;
-export type ScanJobsQuery = Static<typeof ScanJobQuery>;
-
-export type ClientCredential =
-  | { clientSecret: string }
-  | { certificate: { privateKey: KeyObject; thumbprintSha1: string; x5t: string; algorithm?: string } };
+import type { TokenCredential } from './credentials.js';
+import { errorFor } from './errors.js';
+import { GeneratedOperations, OPERATIONS, type OperationId, type Operations, type PagedOperationId } from './generated/operations.js';
+import type { CallOptions, OperationDescriptor } from './operation-types.js';
+import { itemsOf, nextPage, type PageRequest } from './paging.js';
 
 export interface GraphClientOptions {
-  /** e.g. https://identity.avepointonlineservices.com (or Meridian's printed identity URL). */
-  identityUrl: string;
-  /** e.g. https://graph-us.avepointonlineservices.com */
-  graphUrl: string;
-  clientId: string;
-  credential: ClientCredential;
-  scope: string;
+  /** A region (e.g. https://graph-us.avepointonlineservices.com) or the global endpoint. */
+  baseUrl: string;
+  credential: TokenCredential;
+  /** The permissions to ask for, e.g. 'audit.read.all' (several: space separated or an array). */
+  scope: string | string[];
   /** PEM of a private CA to trust (Meridian's local CA). */
   caPem?: string;
   fetch?: typeof fetch;
+  /** Retries of a 429 or 503 (default 3), each after the answer's Retry-After. */
+  maxRetries?: number;
+  /** The longest wait between retries (default 60 s); a longer Retry-After fails at once. */
+  maxRetryDelayMs?: number;
 }
 
-export class GraphApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-    readonly requestId: string | null,
-  ) {
-    super(`AvePoint Graph API answered ${status}: ${JSON.stringify(body)}`);
-  }
-}
+const parseRetryAfter = (value: string | null): number | null => {
+  if (!value) return null;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
+};
 
-export class GraphClient {
+/**
+ * A typed client of the AvePoint Graph API, for Meridian or the real service: one method per
+ * documented operation (generated from the route schemas into ./generated), token caching and
+ * refresh through its credential, Retry-After on 429 and 503, and typed errors with request-id.
+ */
+export class GraphClient extends GeneratedOperations {
   private readonly http: typeof fetch;
-  private token: { value: string; until: number } | undefined;
+  private readonly scope: string;
 
   constructor(private readonly options: GraphClientOptions) {
+    super();
     this.http = options.fetch ?? createHttpClient(options.caPem ?? null);
+    this.scope = [options.scope].flat().join(' ');
   }
 
-  /** An access token, cached until a minute before it expires. */
-  async accessToken(): Promise<string> {
-    if (this.token && this.token.until > Date.now()) return this.token.value;
-    const tokenUrl = `${this.options.identityUrl.replace(/\/+$/, '')}/connect/token`;
-    const form = new URLSearchParams({ grant_type: 'client_credentials', scope: this.options.scope });
-    if ('clientSecret' in this.options.credential) {
-      form.set('client_id', this.options.clientId);
-      form.set('client_secret', this.options.credential.clientSecret);
-    } else {
-      const { certificate } = this.options.credential;
-      const now = Math.floor(Date.now() / 1000);
-      const assertion = await new SignJWT({ jti: randomUUID(), sub: this.options.clientId })
-        .setProtectedHeader({ alg: certificate.algorithm ?? 'RS256', typ: 'JWT', x5t: certificate.x5t, kid: certificate.thumbprintSha1 })
-        .setIssuer(this.options.clientId)
-        .setAudience(tokenUrl)
-        .setIssuedAt(now)
-        .setNotBefore(now)
-        .setExpirationTime(now + 300)
-        .sign(certificate.privateKey);
-      form.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
-      form.set('client_assertion', assertion);
-    }
-    const response = await this.http(tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
-    const body = (await response.json()) as { access_token?: string; expires_in?: number };
-    if (!response.ok || !body.access_token) throw new GraphApiError(response.status, body, response.headers.get('request-id'));
-    this.token = { value: body.access_token, until: Date.now() + ((body.expires_in ?? 3600) - 60) * 1000 };
-    return body.access_token;
-  }
-
-  /** GET a path or a full nextLink URL. */
-  async get<T>(pathOrUrl: string, query: Record<string, unknown> = {}): Promise<T> {
-    const url = new URL(pathOrUrl, this.options.graphUrl);
-    for (const [name, value] of Object.entries(query)) {
-      if (value === undefined || value === null) continue;
-      url.searchParams.set(name, Array.isArray(value) ? value.join(',') : String(value));
-    }
-    const response = await this.http(url, { headers: { authorization: `Bearer ${await this.accessToken()}`, 'client-request-id': randomUUID() } });
-    const text = await response.text();
-    const body = text ? (JSON.parse(text) as unknown) : undefined;
-    if (!response.ok) throw new GraphApiError(response.status, body, response.headers.get('request-id'));
-    return body as T;
-  }
-
-  /** Every page of a paged resource, following nextLink until it is null. */
-  async *pages<T extends { nextLink: string | null }>(path: string, query: Record<string, unknown>): AsyncGenerator<T> {
-    let page = await this.get<T>(path, query);
-    yield page;
-    while (page.nextLink) {
-      page = await this.get<T>(page.nextLink);
-      yield page;
+  /** Every page of a paged operation, whatever its paging style, starting from `request`. */
+  async *pages<K extends PagedOperationId>(operationId: K, request: Operations[K]['request'], ...rest: Operations[K]['body'] extends undefined ? [body?: undefined, options?: CallOptions] : [body: Operations[K]['body'], options?: CallOptions]): AsyncGenerator<Operations[K]['response']> {
+    const [body, options] = rest;
+    const descriptor: OperationDescriptor = OPERATIONS[operationId];
+    let current: PageRequest | undefined = { request: { ...(request as object) }, body };
+    while (current) {
+      const page = current.url
+        ? await this.send(descriptor.method, new URL(current.url), undefined, options)
+        : await this.invoke(operationId, current.request, current.body, options);
+      yield page as Operations[K]['response'];
+      current = nextPage(descriptor.paging!, current, page);
     }
   }
 
-  /** GET /aos/audit, every record of the window, page by page. */
-  async *auditRecords(query: AuditRecordsQuery): AsyncGenerator<AuditRecordsPage['data'][number]> {
-    for await (const page of this.pages<AuditRecordsPage>('/aos/audit', query)) yield* page.data;
+  /** Every item of every page of a paged operation. */
+  async *items<K extends PagedOperationId>(operationId: K, request: Operations[K]['request'], ...rest: Operations[K]['body'] extends undefined ? [body?: undefined, options?: CallOptions] : [body: Operations[K]['body'], options?: CallOptions]): AsyncGenerator<Operations[K]['item']> {
+    const descriptor: OperationDescriptor = OPERATIONS[operationId];
+    for await (const page of this.pages(operationId, request, ...rest)) yield* itemsOf(descriptor.paging!, page) as Array<Operations[K]['item']>;
   }
 
-  /** GET /aos/jobs, one page. */
-  scanJobs(query: ScanJobsQuery = {}): Promise<ScanJobsPage> {
-    return this.get<ScanJobsPage>('/aos/jobs', query);
+  protected async invoke<K extends OperationId>(operationId: K, request: object, body: unknown, options: CallOptions | undefined): Promise<Operations[K]['response']> {
+    const descriptor: OperationDescriptor = OPERATIONS[operationId];
+    const values = request as Record<string, unknown>;
+    const path = descriptor.path.replace(/:(\w+)/g, (_, name: string) => {
+      const value = values[name];
+      if (value === undefined || value === null || value === '') throw new TypeError(`${operationId} needs ${name}`);
+      return encodeURIComponent(String(value));
+    });
+    const url = new URL(path, this.options.baseUrl);
+    for (const [name, value] of Object.entries(values)) {
+      if (descriptor.pathParams.includes(name) || value === undefined || value === null) continue;
+      url.searchParams.set(name, Array.isArray(value) ? value.join(',') : value instanceof Date ? value.toISOString() : String(value));
+    }
+    return (await this.send(descriptor.method, url, descriptor.hasBody ? body : undefined, options)) as Operations[K]['response'];
+  }
+
+  /** Any call by method and path, for what the generated methods do not cover. */
+  async request<T = unknown>(method: string, pathOrUrl: string, init: { query?: Record<string, unknown>; body?: unknown } & CallOptions = {}): Promise<T> {
+    const url = new URL(pathOrUrl, this.options.baseUrl);
+    for (const [name, value] of Object.entries(init.query ?? {})) if (value !== undefined && value !== null) url.searchParams.set(name, Array.isArray(value) ? value.join(',') : String(value));
+    return (await this.send(method, url, init.body, init)) as T;
+  }
+
+  private async send(method: string, url: URL, body: unknown, options: CallOptions | undefined): Promise<unknown> {
+    const maxRetries = this.options.maxRetries ?? 3;
+    let refreshed = false;
+    for (let attempt = 0; ; attempt++) {
+      const clientRequestId = options?.headers?.['client-request-id'] ?? randomUUID();
+      const token = await this.options.credential.getToken(this.scope, { forceRefresh: refreshed && attempt > 0 });
+      const response = await this.http(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${token.token}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...options?.headers,
+          'client-request-id': clientRequestId,
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        ...(options?.signal ? { signal: options.signal } : {}),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // Not JSON: kept as text.
+      }
+      if (response.ok) return parsed;
+      // An expired or revoked token: one fresh token, then the error stands.
+      if (response.status === 401 && !refreshed) {
+        refreshed = true;
+        continue;
+      }
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+      if ((response.status === 429 || response.status === 503) && attempt < maxRetries) {
+        const waitMs = retryAfterMs ?? Math.min(1000 * 2 ** attempt, 30_000);
+        if (waitMs <= (this.options.maxRetryDelayMs ?? 60_000)) {
+          await sleep(waitMs, undefined, options?.signal ? { signal: options.signal } : undefined);
+          continue;
+        }
+      }
+      throw errorFor(response.status, parsed, response.headers, clientRequestId, retryAfterMs);
+    }
   }
 }

@@ -88,4 +88,45 @@ describe('meridian CLI against a running instance', () => {
     }
     expect(count).toBe(500);
   });
+
+  it('prints a token for curl from a secret or a certificate, without the admin key', async () => {
+    const tenant = JSON.parse((await cli('tenant', 'create', '--name', 'Tokens', '--region', 'us', '--json')).stdout);
+    const certificate = await makeClientCertificate({ keyType: 'EC' });
+    writeFileSync(join(harness.dataDir, 'token.cer'), certificate.certDer);
+    writeFileSync(join(harness.dataDir, 'token.key'), certificate.privateKeyPem);
+    const created = JSON.parse((await cli('app', 'create', '--tenant', tenant.id, '--name', 'curl', '--permission', 'audit.read.all', '--secret-years', '1', '--certificate', join(harness.dataDir, 'token.cer'), '--json')).stdout);
+    const bySecret = await cli('token', '--client-id', created.clientId, '--secret', created.clientSecret);
+    expect(bySecret.code, bySecret.stderr).toBe(0);
+    const token = bySecret.stdout.trim();
+    expect(token.split('.')).toHaveLength(3);
+    const window = `startTime=${new Date(Date.now() - 86_400_000).toISOString()}&endTime=${new Date().toISOString()}`;
+    expect((await harness.get(`${harness.regionUrl('us')}/aos/audit?${window}`, token)).status).toBe(200);
+    const byCertificate = await cli('token', '--client-id', created.clientId, '--certificate', join(harness.dataDir, 'token.cer'), '--key', join(harness.dataDir, 'token.key'), '--scope', 'audit.read.all', '--json');
+    expect(byCertificate.code, byCertificate.stderr).toBe(0);
+    expect(JSON.parse(byCertificate.stdout)).toMatchObject({ token_type: 'Bearer', access_token: expect.stringMatching(/^ey/) });
+    const refused = await cli('token', '--client-id', created.clientId, '--secret', 'wrong');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/invalid_client/);
+  });
+
+  it('answers --json on every change and list, and reads audit records and signing keys', async () => {
+    const tenant = JSON.parse((await cli('tenant', 'create', '--name', 'Jsonish', '--region', 'us', '--json')).stdout);
+    const created = JSON.parse((await cli('app', 'create', '--tenant', tenant.id, '--name', 'j', '--permission', 'audit.read.all', '--secret-years', '1', '--json')).stdout);
+    const secretId = created.app.secrets[0].id;
+    expect(JSON.parse((await cli('secret', 'remove', '--client-id', created.clientId, '--secret-id', secretId, '--json')).stdout)).toEqual({ removed: secretId });
+    const rotated = JSON.parse((await cli('keys', 'rotate', '--json')).stdout);
+    expect(rotated[0]).toMatchObject({ kid: expect.any(String) });
+    const keys = JSON.parse((await cli('keys', 'list', '--json')).stdout);
+    expect(keys.find((key: { kid: string }) => key.kid === rotated[0].kid)).toMatchObject({ state: 'active' });
+    expect(JSON.parse((await cli('app', 'delete', '--client-id', created.clientId, '--json')).stdout)).toEqual({ deleted: created.clientId });
+    // The tenant's own audit trail, read through the admin API from its region (delivered asynchronously).
+    let actions: string[] = [];
+    for (let i = 0; i < 40 && !actions.includes('Delete app registration'); i++) {
+      const audit = await cli('audit', '--tenant', 'Jsonish', '--json');
+      expect(audit.code, audit.stderr).toBe(0);
+      actions = JSON.parse(audit.stdout).map((record: { actionName: string }) => record.actionName);
+      if (!actions.includes('Delete app registration')) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(actions).toEqual(expect.arrayContaining(['Create tenant', 'Create app registration', 'Delete client secret', 'Delete app registration']));
+  });
 });

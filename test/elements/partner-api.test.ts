@@ -358,6 +358,7 @@ for (const engine of ENGINES) {
         expect(new Set(v2.map((o) => o.path.toLowerCase())).size).toBe(11);
         expect(ids).toEqual(expect.arrayContaining(['getAllCustomers', 'onboardCustomer', 'getCustomerJobs', 'getV2Customers', 'forwardGetToHomeDataCenter', 'forwardPostToHomeDataCenter', 'getConsentPage']));
         expect((await f.h.fetch(`${f.global}/docs`)).status).toBe(200);
+        expect((await f.h.get(`${f.global}/ready`)).status).toBe(200);
         const region = (await f.h.get(`${f.h.regionUrl('us')}/openapi.json`)).body;
         const internal = Object.entries(region.paths).filter(([path]) => path.includes('/elements/')).flatMap(([, methods]: [string, any]) => Object.values(methods).map((op: any) => op.operationId));
         expect(internal.length).toBeGreaterThanOrEqual(17);

@@ -1,25 +1,59 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { FIXTURES_ROOT, fixtureText, type PageFixture } from './doc-fixture-format.js';
+
+export { FIXTURES_ROOT } from './doc-fixture-format.js';
 
 /**
- * The docs' response samples are the contract. They are JSON with `//` comments and
- * trailing commas; this reads the first JSON code block after a heading that names the
- * response sample, so contract tests compare against the page itself, not a copy.
+ * The docs' samples are the contract. They are kept in the project as fixtures
+ * (test/fixtures/graph-api-docs/<page>.json: each page's headings and code blocks, made by
+ * `npm run fixtures` from the docs), so the contract tests need nothing beside the checkout.
+ * The samples are JSON with `//` comments and trailing commas; `responseSamples` reads the JSON
+ * code blocks under a heading that names the response sample.
  */
-export const DOCS_ROOT = process.env.MERIDIAN_DOCS_DIR ?? join(import.meta.dirname, '../../../shared/reference/graph-api-docs');
+/** Where the docs themselves are, when present: only `npm run fixtures` and the freshness test read them. */
+export const DOCS_ROOT =
+  process.env.MERIDIAN_DOCS_DIR ??
+  ['../../..', '../../../..'].map((up) => join(import.meta.dirname, up, 'shared/reference/graph-api-docs')).find((dir) => existsSync(dir)) ??
+  join(import.meta.dirname, '../../../shared/reference/graph-api-docs');
 
-export function docPage(relativePath: string): string {
-  const file = join(DOCS_ROOT, relativePath);
-  if (!existsSync(file)) {
-    throw new Error(`The docs page ${relativePath} is not at ${DOCS_ROOT}: keep shared/ beside the checkout, or set MERIDIAN_DOCS_DIR to its reference/graph-api-docs.`);
+const fixtures = new Map<string, PageFixture>();
+
+/** The fixture of one docs page (its path under graph-api-docs, e.g. `main/register-app.md`). */
+export function docFixture(relativePath: string): PageFixture {
+  const page = relativePath.replace(/^\/+/, '');
+  let fixture = fixtures.get(page);
+  if (!fixture) {
+    const file = join(FIXTURES_ROOT, `${page}.json`);
+    if (!existsSync(file)) {
+      throw new Error(`No fixture of the docs page ${page} at ${file}: run \`npm run fixtures\` with the docs beside the checkout (or MERIDIAN_DOCS_DIR) to regenerate them.`);
+    }
+    fixture = JSON.parse(readFileSync(file, 'utf8')) as PageFixture;
+    fixtures.set(page, fixture);
   }
-  return readFileSync(file, 'utf8');
+  return fixture;
+}
+
+/** The page's headings and code blocks (its samples) as Markdown, in page order. */
+export function docPage(relativePath: string): string {
+  return fixtureText(docFixture(relativePath));
+}
+
+/** The code blocks under headings matching `heading` (default: "Request Sample"), as written (URLs, bodies). */
+export function requestSamples(relativePath: string, heading: RegExp = /request sample/i): string[] {
+  return docFixture(relativePath)
+    .sections.filter((section) => section.heading !== null && heading.test(section.heading))
+    .flatMap((section) => section.blocks.map((block) => block.code));
 }
 
 /** All JSON code blocks under headings matching `heading` (default: "Response Sample"), parsed. */
 export function responseSamples(relativePath: string, heading: RegExp = /response sample/i): unknown[] {
-  const text = docPage(relativePath);
+  return samplesOfText(docPage(relativePath), heading);
+}
+
+/** The JSON code blocks under headings matching `heading` in a page's Markdown text, parsed. */
+export function samplesOfText(text: string, heading: RegExp = /response sample/i): unknown[] {
   const samples: unknown[] = [];
   const lines = text.split('\n');
   let underHeading = false;

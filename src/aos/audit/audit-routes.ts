@@ -23,6 +23,7 @@ export function registerAuditRoutes(app: FastifyInstance, context: RegionContext
     '/aos/audit',
     {
       schema: {
+        operationId: 'retrieveAuditRecords',
         summary: 'Retrieve audit records',
         description: 'User activities in the AvePoint Online Services tenant within a time range of at most 7 days.',
         tags: ['AvePoint Online Services'],

@@ -14,6 +14,7 @@ export function registerScanJobRoutes(app: FastifyInstance, context: RegionConte
     '/aos/jobs',
     {
       schema: {
+        operationId: 'retrieveScanJobInformation',
         summary: 'Retrieve scan job information',
         tags: ['AvePoint Online Services'],
         security: [{ bearer: [] }],

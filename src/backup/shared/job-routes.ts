@@ -14,6 +14,8 @@ import { producerBatch, producerRouteOptions, tenantOf } from './producer.js';
  */
 export interface JobListSpec<Q> {
   path: string;
+  /** The SDK method's name: camelCase from the page title, unique on the listener. */
+  operationId: string;
   summary: string;
   description: string;
   tags: string[];
@@ -55,6 +57,7 @@ export function registerJobList<Q extends Record<string, unknown>>(app: FastifyI
     spec.path,
     {
       schema: {
+        operationId: spec.operationId,
         summary: spec.summary,
         description: spec.description,
         tags: spec.tags,

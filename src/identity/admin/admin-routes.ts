@@ -7,6 +7,9 @@ import type { Actor, Directory } from '../directory.js';
 import type { SigningKeys } from '../signing-keys.js';
 import type { AccessTokenIssuer } from '../token/access-tokens.js';
 import { PRODUCER_PERMISSION } from '../../platform/producer.js';
+import type { ServiceCredentials } from '../service-credentials.js';
+import type { EnvironmentId } from '../../topology/data-centers.js';
+import { registerTenantDataRoutes, type RegionCall } from './tenant-data-routes.js';
 import type { CustomerScopes } from '../partners/customer-scope.js';
 import { registerCustomerScopeRoutes } from '../partners/customer-scope-routes.js';
 
@@ -53,6 +56,10 @@ export interface AdminRoutesOptions {
   keys: SigningKeys;
   issuer: AccessTokenIssuer;
   adminKey: string;
+  serviceCredentials: ServiceCredentials;
+  environment: EnvironmentId;
+  /** Reads the tenant's region (audit records, Opus settings); absent where no region is reachable. */
+  regionCall?: RegionCall | undefined;
   customerScopes: CustomerScopes;
 }
 
@@ -64,6 +71,11 @@ export async function registerAdminRoutes(app: FastifyInstance, options: AdminRo
   await app.register(
     async (admin) => {
       installErrorHandling(admin, adminErrorEnvelope);
+      // Admin answers carry new client secrets and producer tokens; none of them may rest in a cache.
+      admin.addHook('onSend', async (_request, reply, payload) => {
+        reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+        return payload;
+      });
       const expected = createHash('sha256').update(options.adminKey).digest();
       admin.addHook('onRequest', async (request) => {
         const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
@@ -79,17 +91,17 @@ export async function registerAdminRoutes(app: FastifyInstance, options: AdminRo
 
       admin.post(
         '/tenants',
-        { schema: { tags, summary: 'Create a tenant', body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 128 }), region: Type.String({ description: 'Home data center code, e.g. us' }) }), response: { 201: Tenant, ...errors } }, config: { public: true } },
+        { schema: { tags, operationId: 'createTenant', summary: 'Create a tenant', body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 128 }), region: Type.String({ description: 'Home data center code, e.g. us' }) }), response: { 201: Tenant, ...errors } }, config: { public: true } },
         async (request, reply) => {
           const body = request.body as { name: string; region: string };
           reply.status(201);
           return directory.createTenant(body, actor(request));
         },
       );
-      admin.get('/tenants', { schema: { tags, summary: 'List tenants', response: { 200: Type.Object({ value: Type.Array(Tenant) }) } }, config: { public: true } }, async () => ({
+      admin.get('/tenants', { schema: { tags, operationId: 'listTenants', summary: 'List tenants', response: { 200: Type.Object({ value: Type.Array(Tenant) }) } }, config: { public: true } }, async () => ({
         value: await directory.listTenants(),
       }));
-      admin.get('/tenants/:tenant', { schema: { tags, summary: 'Get a tenant', params: TenantRef, response: { 200: Tenant, ...errors } }, config: { public: true } }, async (request) =>
+      admin.get('/tenants/:tenant', { schema: { tags, operationId: 'getTenant', summary: 'Get a tenant', params: TenantRef, response: { 200: Tenant, ...errors } }, config: { public: true } }, async (request) =>
         directory.tenantView(await directory.requireTenant((request.params as { tenant: string }).tenant)),
       );
       admin.post(
@@ -97,7 +109,7 @@ export async function registerAdminRoutes(app: FastifyInstance, options: AdminRo
         {
           schema: {
             tags,
-            summary: 'Register an app',
+            operationId: 'registerApp', summary: 'Register an app',
             params: TenantRef,
             body: Type.Object({
               name: Type.String({ minLength: 1, maxLength: 128 }),
@@ -116,53 +128,78 @@ export async function registerAdminRoutes(app: FastifyInstance, options: AdminRo
           return { clientId: created.app.clientId, ...(created.clientSecret ? { clientSecret: created.clientSecret } : {}), app: created.app };
         },
       );
-      admin.get('/tenants/:tenant/apps', { schema: { tags, summary: 'List app registrations', params: TenantRef, response: { 200: Type.Object({ value: Type.Array(App) }), ...errors } }, config: { public: true } }, async (request) => ({
+      admin.get('/tenants/:tenant/apps', { schema: { tags, operationId: 'listApps', summary: 'List app registrations', params: TenantRef, response: { 200: Type.Object({ value: Type.Array(App) }), ...errors } }, config: { public: true } }, async (request) => ({
         value: await directory.listApps((request.params as { tenant: string }).tenant),
       }));
-      admin.get('/apps/:clientId', { schema: { tags, summary: 'Get an app registration', params: AppRef, response: { 200: App, ...errors } }, config: { public: true } }, async (request) =>
+      admin.get('/apps/:clientId', { schema: { tags, operationId: 'getApp', summary: 'Get an app registration', params: AppRef, response: { 200: App, ...errors } }, config: { public: true } }, async (request) =>
         directory.requireAppView((request.params as { clientId: string }).clientId),
       );
-      admin.delete('/apps/:clientId', { schema: { tags, summary: 'Delete an app registration', params: AppRef }, config: { public: true } }, async (request, reply) => {
+      admin.delete('/apps/:clientId', { schema: { tags, operationId: 'deleteApp', summary: 'Delete an app registration', params: AppRef }, config: { public: true } }, async (request, reply) => {
         await directory.deleteApp((request.params as { clientId: string }).clientId, actor(request));
         return reply.status(204).send();
       });
       admin.post(
         '/apps/:clientId/secrets',
-        { schema: { tags, summary: 'Add a client secret', params: AppRef, body: Type.Optional(Type.Object({ years: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)])) })), response: { 201: Type.Object({ secret: Secret, clientSecret: Type.String() }), ...errors } }, config: { public: true } },
+        { schema: { tags, operationId: 'addClientSecret', summary: 'Add a client secret', params: AppRef, body: Type.Optional(Type.Object({ years: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)])) })), response: { 201: Type.Object({ secret: Secret, clientSecret: Type.String() }), ...errors } }, config: { public: true } },
         async (request, reply) => {
           const body = (request.body ?? {}) as { years?: number };
           reply.status(201);
           return directory.addSecret((request.params as { clientId: string }).clientId, body.years, actor(request));
         },
       );
-      admin.delete('/apps/:clientId/secrets/:secretId', { schema: { tags, summary: 'Remove a client secret', params: Type.Object({ clientId: Type.String(), secretId: Type.String() }) }, config: { public: true } }, async (request, reply) => {
+      admin.delete('/apps/:clientId/secrets/:secretId', { schema: { tags, operationId: 'removeClientSecret', summary: 'Remove a client secret', params: Type.Object({ clientId: Type.String(), secretId: Type.String() }) }, config: { public: true } }, async (request, reply) => {
         const params = request.params as { clientId: string; secretId: string };
         await directory.removeSecret(params.clientId, params.secretId, actor(request));
         return reply.status(204).send();
       });
       admin.post(
         '/apps/:clientId/certificates',
-        { schema: { tags, summary: 'Upload a certificate', params: AppRef, body: Type.Object({ certificate: Type.String({ description: 'PEM, or base64 of a DER (.cer) file' }) }), response: { 201: Certificate, ...errors } }, config: { public: true } },
+        { schema: { tags, operationId: 'uploadCertificate', summary: 'Upload a certificate', params: AppRef, body: Type.Object({ certificate: Type.String({ description: 'PEM, or base64 of a DER (.cer) file' }) }), response: { 201: Certificate, ...errors } }, config: { public: true } },
         async (request, reply) => {
           const body = request.body as { certificate: string };
           reply.status(201);
           return directory.addCertificate((request.params as { clientId: string }).clientId, body.certificate, actor(request));
         },
       );
-      admin.delete('/apps/:clientId/certificates/:certificate', { schema: { tags, summary: 'Remove a certificate (id or thumbprint)', params: Type.Object({ clientId: Type.String(), certificate: Type.String() }) }, config: { public: true } }, async (request, reply) => {
+      admin.delete('/apps/:clientId/certificates/:certificate', { schema: { tags, operationId: 'removeCertificate', summary: 'Remove a certificate (id or thumbprint)', params: Type.Object({ clientId: Type.String(), certificate: Type.String() }) }, config: { public: true } }, async (request, reply) => {
         const params = request.params as { clientId: string; certificate: string };
         await directory.removeCertificate(params.clientId, params.certificate, actor(request));
         return reply.status(204).send();
       });
-      admin.post('/signing-keys/rotate', { schema: { tags, summary: 'Rotate the access-token signing key', response: { 200: Type.Object({ kid: Type.String() }) } }, config: { public: true } }, async () => options.keys.rotate());
+      admin.post(
+        '/signing-keys/rotate',
+        { schema: { tags, operationId: 'rotateSigningKey', summary: 'Rotate the access-token signing key (published at once, signing from activatesAt)', response: { 200: Type.Object({ kid: Type.String(), activatesAt: Type.String() }) } }, config: { public: true } },
+        async () => {
+          const rotated = await options.keys.rotate();
+          return { kid: rotated.kid, activatesAt: new Date(rotated.activatesAtMs).toISOString() };
+        },
+      );
+      admin.post(
+        '/service-credentials',
+        {
+          schema: {
+            tags,
+            operationId: 'createServiceCredential',
+            summary: 'Create a service credential for a region-only deployment (producer tokens of its data centers only)',
+            body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 128 }), dataCenters: Type.Array(Type.String(), { minItems: 1 }) }),
+            response: { 201: Type.Object({ clientId: Type.String(), clientSecret: Type.String(), name: Type.String(), dataCenters: Type.Array(Type.String()) }), ...errors },
+          },
+          config: { public: true },
+        },
+        async (request, reply) => {
+          reply.status(201);
+          return options.serviceCredentials.create(request.body as { name: string; dataCenters: string[] });
+        },
+      );
       admin.post(
         '/tenants/:tenant/producer-token',
-        { schema: { tags, summary: 'Mint a producer token for a tenant (feeds data in through the producer API)', params: TenantRef }, config: { public: true } },
+        { schema: { tags, operationId: 'mintProducerToken', summary: 'Mint a producer token for a tenant (feeds data in through the producer API)', params: TenantRef }, config: { public: true } },
         async (request) => {
           const tenant = await directory.requireTenant((request.params as { tenant: string }).tenant);
           return options.issuer.issue({ clientId: 'meridian-producer', appName: 'Meridian producer', tenantId: tenant.id, tenantRegion: tenant.home_region, scopes: [PRODUCER_PERMISSION] });
         },
       );
+      registerTenantDataRoutes(admin, { directory, keys: options.keys, environment: options.environment, regionCall: options.regionCall });
     },
     { prefix: '/admin' },
   );

@@ -59,6 +59,7 @@ export function registerConnectorRoutes(app: FastifyInstance, services: OpusServ
     '/records/connector/records',
     {
       schema: {
+        operationId: 'submitRecords',
         summary: 'Submit records',
         description: 'Submits up to 15 records to a connection. 201 when every record was stored (or skipped); 418 with failedItems when some failed, the others stored.',
         tags,
@@ -86,6 +87,7 @@ export function registerConnectorRoutes(app: FastifyInstance, services: OpusServ
     '/records/connector/records',
     {
       schema: {
+        operationId: 'retrieveDueRecords',
         summary: 'Retrieve due records',
         description: 'Records of a connection whose disposal due date is before disposalDueDate and that may be destroyed (not on hold; approved where the rule needs approval), paged with startIndex.',
         tags,
@@ -131,6 +133,7 @@ export function registerConnectorRoutes(app: FastifyInstance, services: OpusServ
     '/records/connector/records',
     {
       schema: {
+        operationId: 'destroyRecords',
         summary: 'Destroy records',
         description: 'Marks up to 15 records Destroyed. 200 when all were destroyed (or already were); 418 with failedItems naming each record that may not be destroyed and why.',
         tags,

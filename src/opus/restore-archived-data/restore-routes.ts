@@ -33,13 +33,14 @@ export const restoreErrorEnvelope: ErrorEnvelope = (error) => ({ success: false,
 const tags = ['AvePoint Opus: restore archived data'];
 const errors = { 400: RestoreError, 401: RestoreError, 403: RestoreError, 404: RestoreError };
 
-const KINDS: Array<{ type: ScopeType; suffix: string; scope: string; admin: string; label: string }> = [
+const KINDS: Array<{ type: ScopeType; suffix: string; scope: string; admin: string; label: string; operation: string }> = [
   {
     type: 'SiteCollection',
     suffix: 'SiteCollection',
     scope: 'The URL of the target site collection.',
     admin: 'UPN of the Microsoft 365 account to add to the Site admins group of the restored site collection.',
     label: 'a site collection',
+    operation: 'SiteCollection',
   },
   {
     type: 'TeamsGroup',
@@ -47,6 +48,7 @@ const KINDS: Array<{ type: ScopeType; suffix: string; scope: string; admin: stri
     scope: 'The group email address of the target Team/Group.',
     admin: 'UPN of the Microsoft 365 account to add to the Owner group of the restored Team or Group.',
     label: 'a Team/Group',
+    operation: 'TeamGroup',
   },
 ];
 
@@ -61,6 +63,7 @@ export function registerRestoreRoutes(app: FastifyInstance, services: OpusServic
       `/api/restore/HasArchived${kind.suffix}Data`,
       {
         schema: {
+          operationId: `hasArchived${kind.operation}Data`,
           summary: `Has archived ${kind.label} data`,
           description: `Checks whether archived data exists for ${kind.label}.`,
           tags,
@@ -81,6 +84,7 @@ export function registerRestoreRoutes(app: FastifyInstance, services: OpusServic
       `/api/restore/Restore${kind.suffix}`,
       {
         schema: {
+          operationId: `restore${kind.operation}`,
           summary: `Restore ${kind.label}`,
           description: `Starts a job restoring the archived data of ${kind.label} in place. Sending the same request again while its job runs returns that job.`,
           tags,
@@ -109,6 +113,7 @@ export function registerRestoreRoutes(app: FastifyInstance, services: OpusServic
       `/api/restore/SetRestoreGracePeriod${kind.suffix}`,
       {
         schema: {
+          operationId: `setArchivedDataRetentionPeriodAfter${kind.operation}Restore`,
           summary: `Set archived data retention period after ${kind.label} restore`,
           description: 'Sets how many days (0–365) restored archived data stays in archive storage before it is deleted. Applies once: after the deletion job started, it has no effect and is refused.',
           tags,
@@ -134,6 +139,7 @@ export function registerRestoreRoutes(app: FastifyInstance, services: OpusServic
     '/api/restore/GetRestoreJobStatus',
     {
       schema: {
+        operationId: 'getRestoreJobStatusAndProgress',
         summary: 'Get restore job status and progress',
         tags,
         security: [{ bearer: [] }],

@@ -86,6 +86,7 @@ interface ListQuery extends Record<string, unknown> {
 export function registerD365JobRoutes(app: FastifyInstance, context: RegionContext, store: BackupJobStore): void {
   registerJobList<ListQuery>(app, context, store, {
     path: '/dynamicsbackup/jobs',
+    operationId: 'retrieveDynamicsJobInformation',
     summary: 'Retrieve job information',
     description: 'Jobs of Cloud Backup for Dynamics 365, newest first (d365/d365.md).',
     tags: ['Cloud Backup for Dynamics 365'],

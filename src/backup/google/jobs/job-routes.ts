@@ -79,6 +79,7 @@ function statusOf(query: ListQuery): number | undefined {
 export function registerGoogleJobRoutes(app: FastifyInstance, context: RegionContext, store: BackupJobStore): void {
   registerJobList<ListQuery>(app, context, store, {
     path: '/backup/google/admin/jobs',
+    operationId: 'retrieveGoogleWorkspaceJobInformation',
     summary: 'Retrieve job information',
     description: 'Jobs of Cloud Backup for Google Workspace, newest first; the Admin data source unless dataSource=2 (google/google.md).',
     tags: ['Cloud Backup for Google Workspace'],

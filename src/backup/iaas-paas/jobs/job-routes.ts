@@ -78,6 +78,7 @@ interface ListQuery extends Record<string, unknown> {
 export function registerIaasJobRoutes(app: FastifyInstance, context: RegionContext, store: BackupJobStore): void {
   registerJobList<ListQuery>(app, context, store, {
     path: '/backup/vm/jobs',
+    operationId: 'retrieveIaasPaasJobInformation',
     summary: 'Retrieve job information',
     description: 'Jobs of Cloud Backup for IaaS + PaaS (Azure, AWS, Google Cloud), newest first (iaas-paas/iaas-paas.md).',
     tags: ['Cloud Backup for IaaS + PaaS'],

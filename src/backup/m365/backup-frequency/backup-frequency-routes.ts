@@ -50,6 +50,7 @@ export function registerBackupFrequencyRoutes(app: FastifyInstance, context: Reg
     '/backup/m365/settings/backup/frequency',
     {
       schema: {
+        operationId: 'retrieveBackupFrequency',
         summary: 'Retrieve backup frequency',
         description: "Each active service's backups per day and today's start times, UTC (m365/backup-frequency.md).",
         tags: ['Cloud Backup for Microsoft 365'],

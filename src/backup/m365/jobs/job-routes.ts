@@ -30,6 +30,7 @@ interface ListQuery extends Record<string, unknown> {
 export function registerM365JobRoutes(app: FastifyInstance, context: RegionContext, store: BackupJobStore): void {
   registerJobList<ListQuery>(app, context, store, {
     path: LIST_PATH,
+    operationId: 'listJobs',
     summary: 'List jobs',
     description: 'Jobs of Cloud Backup for Microsoft 365, newest first (m365/jobs/list-jobs.md). Filters combine; 0 means All.',
     tags: TAGS,
@@ -67,6 +68,7 @@ export function registerM365JobRoutes(app: FastifyInstance, context: RegionConte
     `${LIST_PATH}/:jobId`,
     {
       schema: {
+        operationId: 'retrieveJobDetails',
         summary: 'Retrieve job details',
         description: 'One job of Cloud Backup for Microsoft 365 (m365/jobs/retrieve-job-details.md).',
         tags: TAGS,

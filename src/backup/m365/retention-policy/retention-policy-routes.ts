@@ -68,6 +68,7 @@ export function registerRetentionPolicyRoutes(app: FastifyInstance, context: Reg
     '/backup/m365/settings/retention-policy',
     {
       schema: {
+        operationId: 'retrieveRetentionPolicy',
         summary: 'Retrieve retention policy',
         description: 'How long backup data is kept, by default and per service and container (m365/retention-policy.md).',
         tags: ['Cloud Backup for Microsoft 365'],

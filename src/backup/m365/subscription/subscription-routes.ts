@@ -50,6 +50,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, context: Region
     '/backup/m365/cloudbackuplicenseconsumption',
     {
       schema: {
+        operationId: 'retrieveSubscriptionConsumption',
         summary: 'Retrieve subscription consumption',
         description: 'User seats and storage of the Cloud Backup for Microsoft 365 subscription; all locations summed unless `location` is given (m365/subscription.md).',
         tags: ['Cloud Backup for Microsoft 365'],

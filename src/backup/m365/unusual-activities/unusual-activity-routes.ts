@@ -56,6 +56,7 @@ export function registerUnusualActivityRoutes(app: FastifyInstance, context: Reg
     '/backup/m365/cloudbackupunusualactivitydata',
     {
       schema: {
+        operationId: 'retrieveUnusualActivities',
         summary: 'Retrieve unusual activities',
         description:
           'Per service type, the number of objects with unusual activities and with potential ransomware attacks detected in the time range (m365/unusual-activities.md).',

@@ -89,6 +89,7 @@ interface ListQuery extends Record<string, unknown> {
 export function registerSalesforceJobRoutes(app: FastifyInstance, context: RegionContext, store: BackupJobStore): void {
   registerJobList<ListQuery>(app, context, store, {
     path: '/backup/sfbapi/jobs',
+    operationId: 'retrieveSalesforceJobInformation',
     summary: 'Retrieve job information',
     description: 'Jobs of Cloud Backup for Salesforce, newest first (salesforcebackup/jobs.md).',
     tags: SALESFORCE_TAGS,

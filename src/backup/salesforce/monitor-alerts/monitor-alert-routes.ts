@@ -69,6 +69,7 @@ export function registerMonitorAlertRoutes(app: FastifyInstance, context: Region
     '/backup/sfbapi/monitor-alerts',
     {
       schema: {
+        operationId: 'retrieveSalesforceAlertRecords',
         summary: 'Retrieve alert records',
         description: 'Data and metadata change alerts collected in the time range, oldest first (salesforcebackup/monitor-alerts.md).',
         tags: SALESFORCE_TAGS,

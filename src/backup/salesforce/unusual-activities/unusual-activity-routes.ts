@@ -58,6 +58,7 @@ export function registerSalesforceUnusualActivityRoutes(app: FastifyInstance, co
     '/backup/sfbapi/unusual-activities',
     {
       schema: {
+        operationId: 'retrieveSalesforceUnusualActivities',
         summary: 'Retrieve unusual activities',
         description: 'Per organization, the files found suspicious, added, modified and deleted by unusual activity in the time range (salesforcebackup/unusual-activities.md).',
         tags: SALESFORCE_TAGS,

@@ -1,0 +1,140 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Harness } from '../support/harness.js';
+import { makeClientCertificate } from '../support/certificates.js';
+
+/** Debian's chromium (`.ci/run` installs it): the console is tested in a real browser. */
+const CHROMIUM = process.env.MERIDIAN_CHROMIUM ?? '/usr/bin/chromium';
+// MERIDIAN_CONSOLE_SCREENSHOTS=1 refreshes the screenshots kept in docs/console/.
+const SHOTS = process.env.MERIDIAN_CONSOLE_SCREENSHOTS === '1' ? join(import.meta.dirname, '../../docs/console') : mkdtempSync(join(tmpdir(), 'meridian-console-'));
+
+describe('web console (/console) in headless Chromium', () => {
+  let harness: Harness;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+  const files = mkdtempSync(join(tmpdir(), 'meridian-console-files-'));
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set MERIDIAN_CHROMIUM).`);
+    harness = await Harness.start({ regions: ['us'] });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'] });
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1200, height: 900 }, locale: 'en-GB', timezoneId: 'UTC' });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    // A CSP violation (an inline script or style) or a script error fails the test.
+    page.on('console', (message) => message.type() === 'error' && !/status of 40[01]/.test(message.text()) && problems.push(message.text()));
+    page.on('pageerror', (error) => problems.push(error.message));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.close();
+  });
+
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const heading = () => page.getByRole('heading', { level: 1 }).textContent();
+
+  it('signs in with the admin key, creates an app, shows its secret once, takes a certificate and removes a secret', async () => {
+    await page.goto(`${harness.identityUrl()}/console`);
+    expect(await heading()).toBe('Sign in');
+    await shot('sign-in');
+    await page.getByLabel('Admin key').fill('not-the-key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/admin key/i);
+
+    await page.getByLabel('Admin key').fill(harness.meridian.config.adminKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(heading).toBe('Tenants');
+    await page.getByLabel('Name').fill('Contoso Console');
+    await page.getByLabel('Home data center').selectOption('us');
+    await page.getByRole('button', { name: 'Create tenant' }).click();
+    await expect.poll(heading).toBe('Contoso Console');
+    await shot('tenant');
+
+    await page.getByRole('link', { name: 'Register an app' }).click();
+    await expect.poll(heading).toBe('Register an app in Contoso Console');
+    await page.getByLabel('Name').fill('Reporting');
+    await page.getByRole('button', { name: 'Register app' }).click();
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/at least one permission/i);
+    await page.getByRole('checkbox', { name: /audit\.read\.all/ }).check();
+    await page.getByRole('checkbox', { name: /records\.readwrite\.all/ }).check();
+    await shot('register-app');
+    await page.getByRole('button', { name: 'Register app' }).click();
+    await expect.poll(heading).toBe('Registered Reporting');
+    const secret = (await page.locator('.once code').textContent())!;
+    const clientId = (await page.locator('dl.facts code').first().textContent())!;
+    await page.getByRole('button', { name: 'Copy' }).click();
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(secret);
+    await shot('app-created-secret-once');
+    const token = await harness.requestToken({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret, scope: 'audit.read.all' });
+    expect(token.status).toBe(200);
+
+    // The secret is shown once: the app's own page never has it.
+    await page.getByRole('link', { name: 'Go to the app registration' }).click();
+    await expect.poll(heading).toBe('Reporting');
+    expect(await page.content()).not.toContain(secret);
+
+    const refused = await makeClientCertificate({ keyUsage: 'keyEncipherment-only', keyType: 'EC' });
+    writeFileSync(join(files, 'no-signature.cer'), refused.certDer);
+    await page.getByLabel('Certificate file').setInputFiles(join(files, 'no-signature.cer'));
+    await page.getByRole('button', { name: 'Upload certificate' }).click();
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: /./ }).first().textContent()).toMatch(/Digital Signature/);
+    const good = await makeClientCertificate({ keyType: 'EC', commonName: 'console-test' });
+    writeFileSync(join(files, 'app.cer'), good.certDer);
+    await page.getByLabel('Certificate file').setInputFiles(join(files, 'app.cer'));
+    await page.getByRole('button', { name: 'Upload certificate' }).click();
+    await expect.poll(() => page.getByRole('cell', { name: good.thumbprintSha1, exact: true }).count()).toBe(1);
+
+    // Rotation: a second secret, shown once, then the first removed.
+    await page.getByRole('button', { name: 'Add secret' }).click();
+    await expect.poll(() => page.locator('.once code').count()).toBe(1);
+    const second = (await page.locator('.once code').textContent())!;
+    expect(second).not.toBe(secret);
+    await shot('app');
+    await page.getByRole('button', { name: `Remove secret ${secret.slice(0, 3)}` }).click();
+    await expect.poll(() => page.getByRole('button', { name: /^Remove secret/ }).count()).toBe(1);
+    expect((await harness.requestToken({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret, scope: 'audit.read.all' })).status).toBe(401);
+    expect((await harness.requestToken({ grant_type: 'client_credentials', client_id: clientId, client_secret: second, scope: 'audit.read.all' })).status).toBe(200);
+    expect(problems).toEqual([]);
+  });
+
+  it('lists and rotates signing keys, and shows the tenant\'s audit records and Opus settings', async () => {
+    await page.getByRole('link', { name: 'Signing keys' }).click();
+    await expect.poll(heading).toBe('Signing keys');
+    const before = await page.getByRole('row').count();
+    await page.getByRole('button', { name: 'Rotate signing key' }).click();
+    await expect.poll(() => page.getByRole('row').count()).toBe(before + 1);
+    await expect.poll(() => page.getByRole('cell', { name: 'active', exact: true }).count()).toBe(1);
+    await shot('signing-keys');
+
+    await page.getByRole('link', { name: 'Tenants' }).click();
+    await page.getByRole('link', { name: 'Contoso Console' }).click();
+    await expect.poll(heading).toBe('Contoso Console');
+    await page.getByRole('link', { name: 'Audit records' }).click();
+    await expect.poll(heading).toBe('Audit records of Contoso Console');
+    // The console's own actions are audited in the tenant's region (delivered through its outbox).
+    await expect
+      .poll(async () => {
+        await page.getByRole('button', { name: 'Show records' }).click();
+        return page.getByRole('cell', { name: /secret/i }).count();
+      }, { timeout: 20_000 })
+      .toBeGreaterThan(0);
+    await shot('audit-records');
+
+    await page.goBack();
+    await page.getByRole('link', { name: 'AvePoint Opus settings' }).click();
+    await expect.poll(heading).toBe('AvePoint Opus settings of Contoso Console');
+    await expect.poll(() => page.getByRole('heading', { name: 'Connections' }).count()).toBe(1);
+    expect(await page.getByRole('alert').filter({ hasText: /./ }).count()).toBe(0);
+    await shot('opus-settings');
+
+    await page.getByRole('link', { name: 'Tenants' }).click();
+    await expect.poll(heading).toBe('Tenants');
+    await shot('tenants');
+    expect(problems).toEqual([]);
+  });
+});
