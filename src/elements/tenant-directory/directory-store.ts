@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import { appendToOutbox } from '../../platform/outbox.js';
-import { anyOf, USER_STATUSES, type Condition } from './conditions.js';
+import { USER_STATUSES, type Condition } from './conditions.js';
 import { GOVERNANCE_AUDIT_OUTBOX, type DirectoryTables } from './directory-schema.js';
 import { msOf, optionalMs, type DirectoryObjectRecord, type DirectoryUserRecord, type FileAccessRecord, type RuleSettingRecord, type SignInRecord } from './directory-records.js';
 
@@ -312,15 +312,6 @@ export class DirectoryStore {
       await appendToOutbox(trx as unknown as Transaction<never>, GOVERNANCE_AUDIT_OUTBOX, [{ id: record.id, tenantId: key.customerId, payload: record }], now);
       return true;
     });
-  }
-
-  async userExists(key: TenantKey, userId: string): Promise<{ kind: string } | undefined> {
-    return this.db.selectFrom('elements_dir_users').select('kind').where('customer_id', '=', key.customerId).where('tenant_id', '=', key.tenantId).where('user_id', '=', userId.toLowerCase()).executeTakeFirst();
-  }
-
-  /** Matching rows for a condition on users, for hit items; `anyOf` of none matches nothing. */
-  matching(conditions: Condition[]): RawBuilder<boolean> {
-    return anyOf(conditions, this.nowMs());
   }
 }
 
