@@ -89,5 +89,22 @@ for (const engine of ENGINES) {
         expect(result.body.workspaces).toBeGreaterThan(0);
       }
     });
+
+    // Last: it closes a data center.
+    it('answers a down data center\'s customers with a 503 naming it, while the partner-wide tenants batch answers the rest', async () => {
+      const down = f.withTenants.find((customer) => customer.dataCenter === 'gcp-jp')!;
+      const up = f.withTenants.find((customer) => customer.dataCenter === 'us')!;
+      await f.h.meridian.regions.get('gcp-jp')!.close();
+      const direct = await f.get(`${f.path('wm', down)}/overview/workspace`, f.all);
+      expect(direct.status).toBe(503);
+      expect(direct.body.error).toContain("'gcp-jp'");
+      expect((await f.get(`${f.path('wm', up)}/overview/workspace`, f.all)).status).toBe(200);
+      const tenants = await f.post('/partner/external/v3/bm/tenants/batch?pageSize=100', f.all, {});
+      expect(tenants.status).toBe(200);
+      expect(tenants.headers.get('x-meridian-unavailable-data-centers')).toBe('gcp-jp');
+      const expected = f.withTenants.filter((customer) => customer.dataCenter !== 'gcp-jp').map((customer) => customer.id);
+      expect(tenants.body.data.map((row: { customerId: string }) => row.customerId).sort()).toEqual(expected.sort());
+      expect(tenants.body.metadata.totalCount).toBe(expected.length);
+    });
   });
 }
