@@ -14,15 +14,7 @@ export interface GovernanceServices {
   lookup: CustomerLookup;
 }
 
-/**
- * One declaration per documented governance endpoint (baseline, risk, user and workspace
- * management): its documented path, permission, operationId and TypeBox schemas, and the
- * handler that answers it from this data center's tables. The declaration is mounted twice
- * from the same object: on each region as an internal route the global endpoint calls with
- * its service credential (`/internal/elements/<area>/…`), and on the global endpoint under
- * the documented path, where the partner's token, permission and customer scope are checked
- * and the call is routed to the customer's data center.
- */
+/** How the global endpoint finds the data center that answers. */
 export type Routing =
   /** `{customerId}` in the path names the customer; its data center answers. */
   | 'customer'
@@ -49,6 +41,15 @@ export interface GovernanceRequest {
   reply: FastifyReply;
 }
 
+/**
+ * One declaration per documented governance endpoint (baseline, risk, user and workspace
+ * management): its documented path, permission, operationId and TypeBox schemas, and the
+ * handler that answers it from this data center's tables. The declaration is mounted twice
+ * from the same object: on each region as an internal route the global endpoint calls with
+ * its service credential (`/internal/elements/<area>/…`), and on the global endpoint under
+ * the documented path, where the partner's token, permission and customer scope are checked
+ * and the call is routed to the customer's data center.
+ */
 export interface GovernanceEndpoint {
   method: 'GET' | 'POST' | 'PUT';
   /** The documented path, Fastify style (`:customerId`). */
