@@ -26,7 +26,7 @@ import { registerServiceTokenRoute, ServiceCredentials } from './service-credent
 import type { RegionCall } from './admin/tenant-data-routes.js';
 import { registerConsole } from './console/console-routes.js';
 import { ApiError } from '../platform/errors.js';
-import { CustomerScopes } from './partners/customer-scope.js';
+import { CustomerScopes, isElementsPermission } from './partners/customer-scope.js';
 
 const OAUTH_CODES = new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope']);
 
@@ -81,7 +81,10 @@ export class IdentityService extends HostedService {
     this.keys = new SigningKeys(database.db, clock, options.signingKeys);
     this.serviceCredentials = new ServiceCredentials(database.db, clock, options.environment.id);
     this.customerScopes = new CustomerScopes(database.db as never, clock);
-    this.issuer = new AccessTokenIssuer(this.keys, clock, () => this.url, async (clientId, tenantId) => ({ customer_scope: await this.customerScopes.claimFor(clientId, tenantId) }));
+    // Only a token for the Elements partner API carries the app's customer scope: other tokens cost no read.
+    this.issuer = new AccessTokenIssuer(this.keys, clock, () => this.url, async (clientId, tenantId, scopes) =>
+      scopes.some(isElementsPermission) ? { customer_scope: await this.customerScopes.claimFor(clientId, tenantId) } : {},
+    );
     this.outbox = new OutboxDispatcher(database.db as never, IDENTITY_AUDIT_OUTBOX, options.audit.deliver, clock, options.logger);
     this.directory = new Directory(database.db, clock, options.environment.id, () => this.outbox.kick());
   }

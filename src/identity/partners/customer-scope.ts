@@ -53,6 +53,9 @@ export const customerScopeMigration = (): Migration => ({
   },
 });
 
+/** The Elements permissions (`elements.*` of v3, `partner.*` of v2): the scopes a customer scope applies to. */
+export const isElementsPermission = (scope: string): boolean => /^(elements|partner)\./i.test(scope);
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `all`, `customers:ID[,ID…]` or `groups:NAME[,NAME…]`, as the CLI and the admin API take it. */

@@ -25,7 +25,7 @@ export interface IssuedToken {
 }
 
 /** Claims an app's registration adds to its tokens (the Elements customer scope). */
-export type RegistrationClaims = (clientId: string, tenantId: string) => Promise<Record<string, unknown>>;
+export type RegistrationClaims = (clientId: string, tenantId: string, scopes: readonly string[]) => Promise<Record<string, unknown>>;
 
 export class AccessTokenIssuer {
   constructor(
@@ -39,7 +39,7 @@ export class AccessTokenIssuer {
     const key = await this.keys.activeKey();
     const now = Math.floor(this.clock.nowMs() / 1000);
     const scope = claims.scopes.join(' ');
-    const extra = claims.registered ? await this.registrationClaims(claims.clientId, claims.tenantId) : {};
+    const extra = claims.registered ? await this.registrationClaims(claims.clientId, claims.tenantId, claims.scopes) : {};
     const accessToken = await new SignJWT({
       ...extra,
       client_id: claims.clientId,
