@@ -16,11 +16,7 @@ export const elementsModule: ProductModule = {
   migrations: elementsRegionMigrations,
   async register(app, context) {
     installErrorHandling(app, aosErrorEnvelope);
-    const records = new RecordStore(context.db as Kysely<ElementsRegionTables>, () => context.clock.nowMs());
-    registerElementsRegionRoutes(app, records);
-    registerGovernance(app, context, async (id) => {
-      const customer = await records.customer(id);
-      return customer && { partnerId: customer.partnerId, tenantIds: customer.tenants.map((tenant) => tenant.id) };
-    });
+    registerElementsRegionRoutes(app, new RecordStore(context.db as Kysely<ElementsRegionTables>, () => context.clock.nowMs()));
+    registerGovernance(app, context);
   },
 };

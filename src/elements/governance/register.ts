@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import { OutboxDispatcher } from '../../platform/outbox.js';
 import type { RegionContext } from '../../platform/product-module.js';
+import type { ElementsRegionTables } from '../schema.js';
 import { BaselineJobs } from '../baseline-management/baseline-jobs.js';
 import { BaselineStore, type SettingRecord } from '../baseline-management/baseline-store.js';
 import { registerDirectoryProducerRoutes, tenantProducerRoute } from '../tenant-directory/directory-producer-routes.js';
@@ -31,13 +32,28 @@ const TenantStateItem = Type.Object(
   { additionalProperties: false },
 );
 
+/** A customer record of this data center (the module's own table), with its tenants' ids, in one read. */
+function customerLookup(db: Kysely<ElementsRegionTables>): CustomerLookup {
+  return async (customerId) => {
+    const rows = await db
+      .selectFrom('elements_customers as c')
+      .leftJoin('elements_tenants as t', 't.customer_id', 'c.id')
+      .select(['c.partner_id', 't.tenant_id'])
+      .where('c.id', '=', customerId.toLowerCase())
+      .execute();
+    if (rows.length === 0) return undefined;
+    return { partnerId: rows[0]!.partner_id, tenantIds: rows.flatMap((row) => (row.tenant_id ? [row.tenant_id] : [])) };
+  };
+}
+
 /**
  * Baseline, risk, user and workspace management in a data center: the tenant directory and
  * its producer routes, the baseline job kinds, the internal routes the global endpoint reads
  * through, and the audit delivery of user updates.
  */
-export function registerGovernance(app: FastifyInstance, context: RegionContext, lookup: CustomerLookup): void {
+export function registerGovernance(app: FastifyInstance, context: RegionContext): void {
   const now = () => context.clock.nowMs();
+  const lookup = customerLookup(context.db as Kysely<ElementsRegionTables>);
   const directory = new DirectoryStore(context.db as Kysely<DirectoryTables>, now);
   const baselines = new BaselineStore(context.db as ConstructorParameters<typeof BaselineStore>[0], now);
   const jobs = new BaselineJobs(baselines, context.jobs);
