@@ -60,7 +60,7 @@ export const ProductRow = Type.Object(Object.fromEntries(PRODUCT_FIELDS.map((fie
 export type ProductRow = Record<(typeof PRODUCT_FIELDS)[number], string>;
 
 export const SubscriptionRecord = Type.Object(
-  { product: Type.Integer(), userSeats: Type.Integer({ minimum: 0 }), row: ProductRow },
+  { product: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }), userSeats: Type.Integer({ minimum: 0 }), row: ProductRow },
   { additionalProperties: false },
 );
 export type SubscriptionRecord = Static<typeof SubscriptionRecord>;

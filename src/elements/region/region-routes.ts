@@ -126,7 +126,7 @@ export function registerElementsRegionRoutes(app: FastifyInstance, store: Record
     'POST',
     '/internal/elements/customers/:customerId/tenants/query',
     'Page through a customer\'s tenants',
-    { params: CustomerParams, body: Type.Object({ ...PageQuery.properties, type: Type.Optional(Type.Integer()), tenantIds: Type.Optional(Ids) }), response: pageOf(TenantRecord) },
+    { params: CustomerParams, body: Type.Object({ ...PageQuery.properties, type: Type.Optional(Type.Integer({ enum: [0, 1, 2, 3] })), tenantIds: Type.Optional(Ids) }), response: pageOf(TenantRecord) },
     async (request) => {
       const body = request.body as { pageIndex: number; pageSize: number; type?: number; tenantIds?: string[] };
       return store.tenantPage(await managed(request), body, body.pageIndex, body.pageSize);
