@@ -93,7 +93,7 @@ export async function resolveTenant(lookup: CustomerLookup, partnerId: string, c
 
 /** What a partner-wide list's internal route takes beyond the documented query and body. */
 const SliceQuery = {
-  offset: Type.Optional(Type.Integer({ minimum: 0, description: 'Rows to skip (the global endpoint pages across data centers).' })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'Rows to skip (the global endpoint pages across data centers).' })),
   limit: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'Rows to return.' })),
 };
 const SliceBody = { scopeCustomerIds: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 100_000, description: "The customers the partner's app may see; all when absent." })) };

@@ -11,6 +11,8 @@ export const ISO_TIME_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\
 const Time = Type.String({ pattern: ISO_TIME_PATTERN, maxLength: 40 });
 const OptionalTime = Type.Optional(Type.Union([Time, Type.Null()]));
 const Text = (maxLength: number) => Type.String({ maxLength });
+/** A count the directory stores (an integer column): bounded, as every request integer is. */
+const Count = () => Type.Integer({ minimum: 0, maximum: 2_000_000_000 });
 
 /**
  * The user fields that are only ever read whole or replaced by a PUT's field group (the
@@ -55,7 +57,7 @@ export const DirectoryUserRecord = Type.Object(
     isExternal: Type.Boolean(),
     licenseCount: Type.Integer({ minimum: 0, maximum: 1000 }),
     lastSignInTime: OptionalTime,
-    signInCount: Type.Integer({ minimum: 0 }),
+    signInCount: Count(),
     lastFixedTime: OptionalTime,
     createdTime: Time,
     profile: UserProfile,
@@ -73,20 +75,20 @@ export const DirectoryObjectRecord = Type.Object(
     id: Id,
     dataSource: Type.Integer({ enum: [...OBJECT_DATA_SOURCES] }),
     name: Text(512),
-    ownerCount: Type.Integer({ minimum: 0 }),
-    memberCount: Type.Integer({ minimum: 0 }),
-    guestCount: Type.Integer({ minimum: 0 }),
-    storageUsedMb: Type.Integer({ minimum: 0 }),
-    storageLimitMb: Type.Integer({ minimum: 0 }),
+    ownerCount: Count(),
+    memberCount: Count(),
+    guestCount: Count(),
+    storageUsedMb: Count(),
+    storageLimitMb: Count(),
     lastActivityTime: OptionalTime,
     createdTime: Time,
     sensitiveItems: Type.Object(
       {
-        sharedWithEveryone: Type.Integer({ minimum: 0 }),
-        sharedWithEveryoneExceptExternalUsers: Type.Integer({ minimum: 0 }),
-        sharedViaAnyoneLink: Type.Integer({ minimum: 0 }),
-        sharedViaLinkForSpecificExternalUsers: Type.Integer({ minimum: 0 }),
-        sharedViaOrganizationLink: Type.Integer({ minimum: 0 }),
+        sharedWithEveryone: Count(),
+        sharedWithEveryoneExceptExternalUsers: Count(),
+        sharedViaAnyoneLink: Count(),
+        sharedViaLinkForSpecificExternalUsers: Count(),
+        sharedViaOrganizationLink: Count(),
       },
       { additionalProperties: false },
     ),
