@@ -30,6 +30,7 @@ const BENCHMARKS: Entry[] = [
   { name: 'opus', file: 'opus.ts', exportName: 'benchOpus' },
   { name: 'enpower', file: 'enpower.ts', exportName: 'benchEnPower' },
   { name: 'elements', file: 'elements.ts', exportName: 'benchElements' },
+  { name: 'elements-governance', file: 'elements-governance.ts', exportName: 'benchElementsGovernance' },
   { name: 'soak', file: 'soak.ts', exportName: 'benchSoak' },
   { name: 'cluster', file: 'cluster.ts', exportName: 'benchCluster' },
   { name: 'insights', file: 'insights.ts', exportName: 'benchInsights' },

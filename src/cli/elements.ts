@@ -72,7 +72,7 @@ export function registerCustomerGroupCommands(program: Command): void {
 }
 
 /** `meridian seed --partner T --customers N`: a partner's customers through the producer path. */
-export async function seedPartnerCommand(options: { partner: string; customers: number; dataCenters?: string; detailedCustomers?: number; days: number; seed: string }): Promise<Record<string, number>> {
+export async function seedPartnerCommand(options: { partner: string; customers: number; dataCenters?: string; detailedCustomers?: number; usersPerTenant?: number; days: number; seed: string }): Promise<Record<string, number>> {
   const client = new AdminClient();
   const { base, tenant } = await client.identityOfTenant(options.partner);
   const global = client.endpoints.global;
@@ -95,7 +95,7 @@ export async function seedPartnerCommand(options: { partner: string; customers: 
       global: httpProducerClient(client.http, global, () => producerToken(tenant.id)),
       customer: (customerId, dataCenter) => httpProducerClient(client.http, client.endpoints.regions[dataCenter]!, () => producerToken(customerId)),
     },
-    { partnerName: tenant.name, customers: options.customers, dataCenters, days: options.days, endMs: Date.now(), seed: options.seed, ...(options.detailedCustomers === undefined ? {} : { detailedCustomers: options.detailedCustomers }) },
+    { partnerName: tenant.name, customers: options.customers, dataCenters, days: options.days, endMs: Date.now(), seed: options.seed, ...(options.detailedCustomers === undefined ? {} : { detailedCustomers: options.detailedCustomers }), ...(options.usersPerTenant === undefined ? {} : { usersPerTenant: options.usersPerTenant }) },
   );
   return report;
 }

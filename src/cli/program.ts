@@ -220,7 +220,8 @@ export function buildProgram(): Command {
     .option('--partner <tenant>', 'an Elements partner (tenant id or name): onboard simulated customers instead')
     .addOption(new Option('--customers <n>', 'with --partner: customers to onboard').default(6).argParser((v) => positive('--customers', v)))
     .option('--data-centers <codes>', 'with --partner: data centers to spread them over, e.g. us,we,gcp-us,gcp-jp')
-    .addOption(new Option('--detailed-customers <n>', 'with --partner: how many of them get tenants, services, scan profiles and jobs (default all)').argParser((v) => positive('--detailed-customers', v)));
+    .addOption(new Option('--detailed-customers <n>', 'with --partner: how many of them get tenants, services, scan profiles and jobs (default all)').argParser((v) => positive('--detailed-customers', v)))
+    .addOption(new Option('--users-per-tenant <n>', "with --partner: users in each customer tenant's directory (default 25; any size, e.g. 5000)").argParser((v) => positive('--users-per-tenant', v)));
   // Each module declares the sizes its part of the simulator takes.
   for (const option of PRODUCT_MODULES.flatMap((module) => module.seedOptions ?? [])) {
     seedCommand.addOption(new Option(`--${option.flag} <n>`, option.description).argParser((v) => positive(`--${option.flag}`, v)));
@@ -229,7 +230,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--days <d>', 'spread over the last D days').default(7).argParser((v) => positive('--days', v)))
     .option('--seed <text>', 'seed of the deterministic simulator', 'meridian')
     .option('--json', 'print JSON')
-    .action(async (options: { tenant?: string; partner?: string; customers: number; dataCenters?: string; detailedCustomers?: number; days: number; seed: string; json?: boolean } & Record<string, unknown>) => {
+    .action(async (options: { tenant?: string; partner?: string; customers: number; dataCenters?: string; detailedCustomers?: number; usersPerTenant?: number; days: number; seed: string; json?: boolean } & Record<string, unknown>) => {
       if (options.partner) {
         const started = Date.now();
         const report = await seedPartnerCommand({ ...options, partner: options.partner });

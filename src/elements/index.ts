@@ -4,6 +4,7 @@ import { installErrorHandling, aosErrorEnvelope } from '../platform/error-handli
 import { elementsRegionMigrations, type ElementsRegionTables } from './schema.js';
 import { RecordStore } from './region/record-store.js';
 import { registerElementsRegionRoutes } from './region/region-routes.js';
+import { registerGovernance } from './governance/register.js';
 
 /**
  * Elements in a data center: the records of the customers whose data lives here. The
@@ -16,5 +17,6 @@ export const elementsModule: ProductModule = {
   async register(app, context) {
     installErrorHandling(app, aosErrorEnvelope);
     registerElementsRegionRoutes(app, new RecordStore(context.db as Kysely<ElementsRegionTables>, () => context.clock.nowMs()));
+    registerGovernance(app, context);
   },
 };

@@ -21,6 +21,7 @@ import { SeatPools } from './services/seat-pools.js';
 import { registerServiceRoutes } from './services/service-routes.js';
 import { registerTenantRoutes } from './tenants/tenant-routes.js';
 import { registerV2Routes } from './v2/v2-routes.js';
+import { registerGovernanceRoutes } from './governance/global-routes.js';
 
 export interface PartnerApiOptions {
   db: Kysely<ElementsGlobalTables>;
@@ -65,6 +66,7 @@ export async function registerPartnerApi(app: FastifyInstance, options: PartnerA
     registerJobRoutes(scope, data);
     registerScanProfileRoutes(scope, data);
     registerV2Routes(scope, data, options.publicUrl);
+    registerGovernanceRoutes(scope, data);
     registerProducerRoutes(scope, onboarding, data);
   });
 }

@@ -1,6 +1,7 @@
 import type { Generated, Kysely } from 'kysely';
 import type { Engine } from '../storage/database.js';
 import { addSequenceColumn, type ModuleMigrations } from '../storage/migrations.js';
+import { GOVERNANCE_MIGRATIONS } from './governance/migrations.js';
 
 /**
  * Elements keeps two kinds of tables. In each data center (the `elements` product module):
@@ -197,7 +198,7 @@ const createRegionTables = (engine: Engine) => async (db: Kysely<unknown>) => {
 
 export const elementsRegionMigrations: ModuleMigrations = {
   module: 'elements',
-  migrations: { '001_customer_records': (engine) => ({ up: createRegionTables(engine) }) },
+  migrations: { '001_customer_records': (engine) => ({ up: createRegionTables(engine) }), ...GOVERNANCE_MIGRATIONS },
 };
 
 const createGlobalTables = (engine: Engine) => async (db: Kysely<unknown>) => {

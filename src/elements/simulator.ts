@@ -4,6 +4,7 @@ import { buildWorld, worldId } from '../simulator/world.js';
 import { POOL_RESOURCES } from './catalogue.js';
 import type { ProtectedUserRecord, ProtectionRecord, ScanProfileRecord, SubscriptionRecord, TenantRecord } from './region/records.js';
 import { productRow } from './services/service-routes.js';
+import { seedCustomerDirectory } from './tenant-directory/directory-simulator.js';
 
 const DAY_MS = 86_400_000;
 const iso = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
@@ -113,6 +114,7 @@ async function seedCustomer(partner: ProducerClient, producer: ProducerClient, c
   await partner.post(`/producer/elements/customers/${customer.id}/tenants`, { value: [tenant] });
   customer.tenantIds.push(tenantId);
   report.tenants! += 1;
+  await seedCustomerDirectory(producer, { tenantId, tenantName: customer.organization, seed: request.seed, users: request.usersPerTenant ?? 25, endMs: request.endMs }, report);
 
   const subscriptions: SubscriptionRecord[] = [
     { product: 2048, userSeats: members.length, row: productRow({ product: 2048, licenseType: 1, avepointStorageType: 0, retentionYear: 1, licenseItems: [{ resource: 'Office365Backup', subscriptionSourceType: 1, userSeat: members.length, paymentType: 0, packageType: 0, expireTime: iso(request.endMs + 365 * DAY_MS) }] }, undefined) },

@@ -352,7 +352,7 @@ for (const engine of ENGINES) {
         const operations = Object.entries(doc.paths).flatMap(([path, methods]: [string, any]) => Object.entries(methods).map(([method, op]: [string, any]) => ({ path, method, op })));
         const ids = operations.map((o) => o.op.operationId);
         expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
-        const v3 = operations.filter((o) => o.path.startsWith('/partner/external/v3/'));
+        const v3 = operations.filter((o) => o.path.startsWith('/partner/external/v3/general/'));
         const v2 = operations.filter((o) => o.path.startsWith('/partner/') && !o.path.startsWith('/partner/external'));
         expect(v3).toHaveLength(16);
         expect(new Set(v2.map((o) => o.path.toLowerCase())).size).toBe(11);

@@ -51,4 +51,10 @@ export class PartnerDirectory {
     const result = await this.db.insertInto('elements_directory').values(entry).onConflict((oc) => oc.doNothing()).executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
   }
+
+  /** The data centers holding the caller's in-scope customers: where a partner-wide governance list reads. */
+  async dataCenters(caller: PartnerCaller): Promise<string[]> {
+    const rows = await this.scoped(caller, undefined).select('data_center').distinct().orderBy('data_center').execute();
+    return rows.map((row) => row.data_center);
+  }
 }

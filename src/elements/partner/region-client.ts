@@ -53,10 +53,28 @@ export class RegionClient {
   }
 
   async call<T>(call: RegionCall): Promise<T> {
+    const { status, text } = await this.exchange(call);
+    if (status >= 200 && status < 300) return (text ? JSON.parse(text) : undefined) as T;
+    if (status === 404) throw notFound(`Not found in data center '${call.dataCenter}'.`);
+    throw new Error(`Data center ${call.dataCenter} refused ${call.method ?? 'GET'} ${call.path}: HTTP ${status} ${text.slice(0, 300)}`);
+  }
+
+  /**
+   * A data center's answer as it came, refusals (4xx) included, for routes whose region side
+   * answers the client's own request (Elements governance): status and JSON text, passed on
+   * without parsing; unavailable as for `call`. Repeated query values are sent repeated.
+   */
+  async relay(call: Omit<RegionCall, 'query'> & { query?: Record<string, unknown> }): Promise<{ status: number; text: string }> {
+    return this.exchange(call);
+  }
+
+  private async exchange(call: Omit<RegionCall, 'query'> & { query?: Record<string, unknown> }): Promise<{ status: number; text: string }> {
     const base = this.options.regionUrl(call.dataCenter);
     if (!base) throw new DataCenterUnavailable(call.dataCenter);
     const params = new URLSearchParams();
-    for (const [name, value] of Object.entries(call.query ?? {})) if (value !== undefined) params.set(name, String(value));
+    for (const [name, value] of Object.entries(call.query ?? {})) {
+      for (const item of Array.isArray(value) ? value : [value]) if (item !== undefined && item !== null) params.append(name, String(item));
+    }
     const url = `${base}${call.path}${params.size ? `?${params.toString()}` : ''}`;
     let status: number;
     let text: string;
@@ -73,9 +91,7 @@ export class RegionClient {
     } catch {
       throw new DataCenterUnavailable(call.dataCenter);
     }
-    if (status >= 200 && status < 300) return (text ? JSON.parse(text) : undefined) as T;
     if (status >= 500 || status === 429) throw new DataCenterUnavailable(call.dataCenter);
-    if (status === 404) throw notFound(`Not found in data center '${call.dataCenter}'.`);
-    throw new Error(`Data center ${call.dataCenter} refused ${call.method ?? 'GET'} ${call.path}: HTTP ${status} ${text.slice(0, 300)}`);
+    return { status, text };
   }
 }

@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { Type } from 'typebox';
+import { OutboxDispatcher } from '../../platform/outbox.js';
+import type { RegionContext } from '../../platform/product-module.js';
+import type { ElementsRegionTables } from '../schema.js';
+import { BaselineJobs } from '../baseline-management/baseline-jobs.js';
+import { BaselineStore, type SettingRecord } from '../baseline-management/baseline-store.js';
+import { registerDirectoryProducerRoutes, tenantProducerRoute } from '../tenant-directory/directory-producer-routes.js';
+import { GOVERNANCE_AUDIT_OUTBOX, type DirectoryTables } from '../tenant-directory/directory-schema.js';
+import { DirectoryStore } from '../tenant-directory/directory-store.js';
+import { GOVERNANCE_ENDPOINTS } from './catalogue.js';
+import { mountOnRegion, type CustomerLookup } from './endpoint.js';
+
+
+const SettingItem = Type.Object(
+  {
+    source: Type.String({ minLength: 1, maxLength: 64, description: 'Intune, Entra, Exchange, SharePoint, Teams …' }),
+    configuration: Type.String({ minLength: 1, maxLength: 512 }),
+    value: Type.String({ maxLength: 8000 }),
+    retrievable: Type.Boolean(),
+    writable: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+
+const TenantStateItem = Type.Object(
+  {
+    status: Type.Integer({ minimum: 1, maximum: 17, description: 'query-tenant.md status: 1 Connected, 6 Expired, 11 Restoring, 16 Schedule restore …' }),
+    autoAlignment: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+
+/** A customer record of this data center (the module's own table), with its tenants' ids, in one read. */
+function customerLookup(db: Kysely<ElementsRegionTables>): CustomerLookup {
+  return async (customerId) => {
+    const rows = await db
+      .selectFrom('elements_customers as c')
+      .leftJoin('elements_tenants as t', 't.customer_id', 'c.id')
+      .select(['c.partner_id', 't.tenant_id'])
+      .where('c.id', '=', customerId.toLowerCase())
+      .execute();
+    if (rows.length === 0) return undefined;
+    return { partnerId: rows[0]!.partner_id, tenantIds: rows.flatMap((row) => (row.tenant_id ? [row.tenant_id] : [])) };
+  };
+}
+
+/**
+ * Baseline, risk, user and workspace management in a data center: the tenant directory and
+ * its producer routes, the baseline job kinds, the internal routes the global endpoint reads
+ * through, and the audit delivery of user updates.
+ */
+export function registerGovernance(app: FastifyInstance, context: RegionContext): void {
+  const now = () => context.clock.nowMs();
+  const lookup = customerLookup(context.db as Kysely<ElementsRegionTables>);
+  const directory = new DirectoryStore(context.db as Kysely<DirectoryTables>, now);
+  const baselines = new BaselineStore(context.db as ConstructorParameters<typeof BaselineStore>[0], now);
+  const jobs = new BaselineJobs(baselines, context.jobs);
+  registerDirectoryProducerRoutes(app, lookup, directory);
+  tenantProducerRoute(app, lookup, 'baseline/settings', "Report a tenant's configuration settings", SettingItem, 1000, (key, settings: SettingRecord[]) => baselines.upsertSettings(key, settings));
+  tenantProducerRoute(app, lookup, 'baseline/tenant-state', "Report a tenant's state outside baseline management (expired, restoring …)", TenantStateItem, 1, (key, [state]: Array<{ status: number; autoAlignment: boolean }>) => baselines.reportTenantState(key, state!));
+  mountOnRegion(app, GOVERNANCE_ENDPOINTS, { directory, baselines, jobs, lookup });
+  const audit = new OutboxDispatcher(context.db as unknown as Kysely<never>, GOVERNANCE_AUDIT_OUTBOX, (_destination, tenantId, records) => context.audit(tenantId, records), context.clock, context.logger.child({ module: 'elements-governance' }));
+  app.addHook('onListen', async () => audit.start());
+  app.addHook('onClose', async () => audit.stop());
+  // A user update is audited as soon as it is committed, not on the dispatcher's next tick.
+  app.addHook('onResponse', async (request) => {
+    if (request.method === 'PUT' && request.url.startsWith('/internal/elements/um/')) audit.kick();
+  });
+}
