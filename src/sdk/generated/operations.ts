@@ -103,6 +103,24 @@ export type CreateAuthLinkToConsentAppsResponse = {
   url: string;
 };
 
+/** Create a baseline from a tenant: the path and query parameters of POST /partner/external/v3/bm/baselines. */
+export type CreateBaselineRequest = Record<string, never>;
+
+/** The body of POST /partner/external/v3/bm/baselines. */
+export type CreateBaselineBody = {
+  name: string;
+  /** The color of the baseline, 0–21. */
+  color: number;
+  description?: string;
+  customerId: string;
+  tenantId: string;
+};
+
+/** The documented response of POST /partner/external/v3/bm/baselines. */
+export type CreateBaselineResponse = {
+  baselineId: string;
+};
+
 /** Destroy records: the path and query parameters of DELETE /records/connector/records. */
 export type DestroyRecordsRequest = Record<string, never>;
 
@@ -846,6 +864,49 @@ export type GetCloudFlowsResponse = {
 /** One item of a page of getCloudFlows. */
 export type GetCloudFlowsItem = NonNullable<GetCloudFlowsResponse["cloudFlows"]>[number];
 
+/** Retrieve the risky users of a workflow: the path and query parameters of GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/workflows/:workflowId. */
+export type GetComplianceCategoryRequest = {
+  customerId: string;
+  tenantId: string;
+  workflowId: string;
+  /** The page to return, from 1. The default is 1. */
+  pageIndex: number;
+  /** Objects per page. The default is 50; at most 100. */
+  pageSize: number;
+};
+
+/** The documented response of GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/workflows/:workflowId. */
+export type GetComplianceCategoryResponse = {
+  last7DayFixCount: number;
+  riskUserCount: number;
+  data: Array<{
+    userDisplayName: string;
+    userPrincipalName: string;
+    userId: string;
+    loginIps: Array<{
+      loginIP: string;
+      loginTime: string;
+    }>;
+    files: Array<{
+      accessedFileName: string;
+      accessTime: string;
+      /** The sensitive information types found in the file; empty when none. */
+      sensitiveInformation: string;
+    }>;
+    devices: Array<{
+      deviceName: string;
+    }>;
+  }>;
+  metadata: {
+    pageIndex: number;
+    pageSize: number;
+    totalCount: number;
+  };
+};
+
+/** One item of a page of getComplianceCategory. */
+export type GetComplianceCategoryItem = NonNullable<GetComplianceCategoryResponse["data"]>[number];
+
 /** Retrieve import users status: the path and query parameters of GET /admin/shareSetting/import-users/:taskId. */
 export type GetConfideImportUsersStatusRequest = {
   /** The unique identifier (UUID) of the task. */
@@ -1459,6 +1520,154 @@ export type GetExportJobStatusResponse = {
   status: number;
   message: string;
 };
+
+/** Retrieve the objects matching a risk rule: the path and query parameters of GET /partner/external/v3/rm/customers/:customerId/tenants/:tenantId/detection/rules/:ruleId/hit-items. */
+export type GetHitItemsOfRiskRuleRequest = {
+  customerId: string;
+  tenantId: string;
+  ruleId: string;
+  /** The page to return, from 1. The default is 1. */
+  pageIndex: number;
+  /** Objects per page. The default is 50; at most 100. */
+  pageSize: number;
+};
+
+/** The documented response of GET /partner/external/v3/rm/customers/:customerId/tenants/:tenantId/detection/rules/:ruleId/hit-items. */
+export type GetHitItemsOfRiskRuleResponse = {
+  data: Array<{
+    /** The object, in the fields of the rule's data source (specific-rule-detail-hit-items.md). */
+    detail: {
+      [key: string]: unknown;
+    };
+    id: string;
+    objectid: string;
+    ruleId: string;
+    tenantId: string;
+    customerId: string;
+    dataSource: number;
+  }>;
+  metaData: {
+    pageIndex: number;
+    pageSize: number;
+    totalCount: number;
+  };
+};
+
+/** One item of a page of getHitItemsOfRiskRule. */
+export type GetHitItemsOfRiskRuleItem = NonNullable<GetHitItemsOfRiskRuleResponse["data"]>[number];
+
+/** Retrieve information of a user: the path and query parameters of GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId. */
+export type GetInformationOfUserRequest = {
+  customerId: string;
+  tenantId: string;
+  userId: string;
+};
+
+/** The documented response of GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId. */
+export type GetInformationOfUserResponse = {
+  id: string;
+  manager: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  displayName: string;
+  jobTitle: string | null;
+  employeeId: string | null;
+  alternateEmailAddress: Array<string>;
+  company: string | null;
+  department: string | null;
+  location: string | null;
+  passwordNeverExpire: boolean;
+  lastChangeDate: string;
+  /** The age in years from the birthday. */
+  age: number | null;
+  isTestUser: boolean;
+  officePhone: string | null;
+  mobile: string | null;
+  birthday: string | null;
+  mail: string;
+  usageLocation: string | null;
+  preferredLanguage: string | null;
+  enforceStart: boolean;
+  enforceStartDateTime: string | null;
+  enforceEnd: boolean;
+  enforceEndDateTime: string | null;
+  postalCode: string | null;
+  countryRegion: string | null;
+  state: string | null;
+  address: string | null;
+  loginName: string;
+  /** 0 MFA disabled, 1 Sign-in blocked, 2 Password expired, 3 High risk, 4 Medium risk, 5 Compliance, 6 Inactive, 7 Pending deletion, 8 Test user */
+  status: Array<number>;
+  isExternal: boolean;
+  fax: string | null;
+  sponsor: string | null;
+  template: string | null;
+  city: string | null;
+  middleName?: string | null;
+  initials?: string | null;
+  comment?: string | null;
+  departmentNumber?: string | null;
+  webPage?: string | null;
+  poBox?: string | null;
+  personalTitle?: string | null;
+  ipPhone?: string | null;
+  homePhone?: string | null;
+  pager?: string | null;
+  notes?: string | null;
+  homeDirectory?: string | null;
+  profilePath?: string | null;
+  logonScript?: string | null;
+};
+
+/** Retrieve information of users: the path and query parameters of POST /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/batch. */
+export type GetInformationOfUsersRequest = {
+  customerId: string;
+  tenantId: string;
+  /** The page to return, from 1. The default is 1. */
+  pageIndex: number;
+  /** Objects per page. The default is 50; at most 100. */
+  pageSize: number;
+};
+
+/** The body of POST /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/batch. */
+export type GetInformationOfUsersBody = {
+  /** Only these users; all when absent or empty. */
+  userIds?: Array<string>;
+} | null;
+
+/** The documented response of POST /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/batch. */
+export type GetInformationOfUsersResponse = {
+  data: Array<{
+    id: string;
+    userPrincipalName: string;
+    mail: string;
+    displayName: string;
+    firstName: string | null;
+    lastName: string | null;
+    employeeId: string | null;
+    location: string | null;
+    company: string | null;
+    department: string | null;
+    mobile: string | null;
+    jobTitle: string | null;
+    isTestUser: boolean;
+    /** The password age in days. */
+    age: number;
+    startDate: string | null;
+    endDate: string | null;
+    countryOrRegion: string | null;
+    /** 0 MFA disabled, 1 Sign-in blocked, 2 Password expired, 3 High risk, 4 Medium risk, 5 Compliance, 6 Inactive, 7 Pending deletion, 8 Test user */
+    status: Array<number>;
+  }>;
+  metadata: {
+    pageIndex: number;
+    pageSize: number;
+    totalCount: number;
+  };
+};
+
+/** One item of a page of getInformationOfUsers. */
+export type GetInformationOfUsersItem = NonNullable<GetInformationOfUsersResponse["data"]>[number];
 
 /** Retrieve Microsoft 365 tenant information: the path and query parameters of GET /partner/external/v3/general/customers/:customerId/tenants/:tenantId. */
 export type GetM365TenantInfoRequest = {
@@ -2525,6 +2734,154 @@ export type GetRestoreJobStatusAndProgressResponse = {
   };
 };
 
+/** Retrieve the counts of risky and normal actions: the path and query parameters of GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/actions. */
+export type GetRiskActionsRequest = {
+  customerId: string;
+  tenantId: string;
+  /** 0 Normal action, 1 Risky action; both when absent */
+  types?: number;
+};
+
+/** The documented response of GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/actions. */
+export type GetRiskActionsResponse = {
+  riskyActionCount: number;
+  normalActionCount: number;
+};
+
+/** Retrieve the risk analysis workflows: the path and query parameters of GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/workflows. */
+export type GetRiskAnalyzeWorkflowsRequest = {
+  customerId: string;
+  tenantId: string;
+  /** The page to return, from 1. The default is 1. */
+  pageIndex: number;
+  /** Objects per page. The default is 50; at most 100. */
+  pageSize: number;
+  /** The category (the docs spell it catagory): 1 Network security, 2 Endpoint security, 3 Identity access, 4 Configuration security */
+  catagory?: number;
+};
+
+/** The documented response of GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/workflows. */
+export type GetRiskAnalyzeWorkflowsResponse = {
+  data: Array<{
+    workflowId: string;
+    workflowDisplayName: string;
+  }>;
+  metadata: {
+    pageIndex: number;
+    pageSize: number;
+    totalCount: number;
+  };
+};
+
+/** One item of a page of getRiskAnalyzeWorkflows. */
+export type GetRiskAnalyzeWorkflowsItem = NonNullable<GetRiskAnalyzeWorkflowsResponse["data"]>[number];
+
+/** Retrieve the risk rules matched in all data sources: the path and query parameters of GET /partner/external/v3/rm/customers/:customerId/tenants/:tenantId/detection/rules. */
+export type GetRiskRulesOfAllDataSourcesRequest = {
+  customerId: string;
+  tenantId: string;
+  /** Data sources (repeat the parameter): 1 Exchange, 2 Groups, 3 Teams, 4 SharePoint, 5 OneDrive, 6 Users, 8 Environments, 9 Connections, 10 Power Apps, 11 Power Automate, 12 Power BI */
+  dataSources?: Array<1 | 2 | 3 | 4 | 5 | 6 | 8 | 9 | 10 | 11 | 12>;
+  /** 0 Disabled, 1 Enabled */
+  status?: 0 | 1;
+};
+
+/** The documented response of GET /partner/external/v3/rm/customers/:customerId/tenants/:tenantId/detection/rules. */
+export type GetRiskRulesOfAllDataSourcesResponse = {
+  result: Array<{
+    ruleId: string;
+    ruleName: string;
+    setting: string | null;
+    tenantId: string;
+    customerId: string;
+    dataSource: number;
+    hitItemCount: number;
+  }>;
+};
+
+/** Retrieve information of security users: the path and query parameters of GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/users. */
+export type GetSecurityUsersRequest = {
+  customerId: string;
+  tenantId: string;
+  /** The page to return, from 1. The default is 1. */
+  pageIndex: number;
+  /** Objects per page. The default is 100; at most 100. */
+  pageSize: number;
+  /** 0 MFA disabled, 1 Sign-in blocked, 2 Password expired, 3 High risk, 4 Medium risk, 5 Compliance, 6 Inactive, 7 Pending deletion, 8 Test user */
+  status?: number;
+};
+
+/** The documented response of GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/users. */
+export type GetSecurityUsersResponse = {
+  data: Array<{
+    id: string;
+    userPrincipalName: string;
+    mail: string;
+    displayName: string;
+    firstName: string | null;
+    lastName: string | null;
+    employeeId: string | null;
+    location: string | null;
+    company: string | null;
+    department: string | null;
+    mobile: string | null;
+    jobTitle: string | null;
+    isTestUser: boolean;
+    /** The password age in days. */
+    age: number;
+    startDate: string | null;
+    endDate: string | null;
+    countryOrRegion: string | null;
+    /** 0 MFA disabled, 1 Sign-in blocked, 2 Password expired, 3 High risk, 4 Medium risk, 5 Compliance, 6 Inactive, 7 Pending deletion, 8 Test user */
+    status: Array<number>;
+  }>;
+  metadata: {
+    pageIndex: number;
+    pageSize: number;
+    totalCount: number;
+  };
+};
+
+/** One item of a page of getSecurityUsers. */
+export type GetSecurityUsersItem = NonNullable<GetSecurityUsersResponse["data"]>[number];
+
+/** Retrieve sign-in records: the path and query parameters of GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/signins. */
+export type GetSignInsRequest = {
+  customerId: string;
+  tenantId: string;
+  /** The page to return, from 1. The default is 1. */
+  pageIndex: number;
+  /** Objects per page. The default is 50; at most 100. */
+  pageSize: number;
+  /** Only risky sign-ins (true) or only the others (false) */
+  risky?: boolean;
+};
+
+/** The documented response of GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/signins. */
+export type GetSignInsResponse = {
+  data: Array<{
+    id: string;
+    loginTime: string;
+    userId: string;
+    userDisplayName: string | null;
+    userPrincipalName: string | null;
+    ip: string;
+    lat: number;
+    lon: number;
+    country: string;
+    city: string;
+    isRisk: boolean;
+  }>;
+  metadata: {
+    pageIndex: number;
+    pageSize: number;
+    totalCount: number;
+  };
+};
+
+/** One item of a page of getSignIns. */
+export type GetSignInsItem = NonNullable<GetSignInsResponse["data"]>[number];
+
 /** Retrieve customer tenant user seats: the path and query parameters of POST /partner/external/v3/general/customers/:customerId/3rd-party-products/type/:type/tenants/batch. */
 export type GetThirdPartyProductTenantsRequest = {
   customerId: string;
@@ -2559,6 +2916,90 @@ export type GetThirdPartyProductTenantsResponse = {
 
 /** One item of a page of getThirdPartyProductTenants. */
 export type GetThirdPartyProductTenantsItem = NonNullable<GetThirdPartyProductTenantsResponse["data"]>[number];
+
+/** Retrieve the numbers of sensitive items shared broadly: the path and query parameters of GET /partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/dspm/insights. */
+export type GetTotalOfWorkspaceDspmInsightsRequest = {
+  customerId: string;
+  tenantId: string;
+};
+
+/** The documented response of GET /partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/dspm/insights. */
+export type GetTotalOfWorkspaceDspmInsightsResponse = {
+  sensitiveItemsSharedWithEveryone: number;
+  sensitiveItemsSharedWithEveryoneExceptExternalUsers: number;
+  sensitiveItemsSharedViaAnyoneLink: number;
+  sensitiveItemsSharedViaLinkForSpecificExternalUsers: number;
+  sensitiveItemsSharedViaOrganizationLink: number;
+};
+
+/** Retrieve the workspaces with ransomware signals over the last 7 days: the path and query parameters of GET /partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/data-protection/ransomware-detection. */
+export type GetTotalOfWorkspaceRansomwareDetectionRequest = {
+  customerId: string;
+  tenantId: string;
+};
+
+/** The documented response of GET /partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/data-protection/ransomware-detection. */
+export type GetTotalOfWorkspaceRansomwareDetectionResponse = {
+  teamsUnderPotentialRansomwareAttack: number;
+  teamsWithUnusualActivities: number;
+  teamsWithSuspiciousObjects: number;
+  sharePointSitesUnderPotentialRansomwareAttack: number;
+  sharePointSitesWithUnusualActivities: number;
+  sharePointSitesWithSuspiciousObjects: number;
+  oneDrivesUnderPotentialRansomwareAttack: number;
+  oneDrivesWithUnusualActivities: number;
+  oneDrivesWithSuspiciousObjects: number;
+  groupsUnderPotentialRansomwareAttack: number;
+  groupsWithUnusualActivities: number;
+  groupsWithSuspiciousObjects: number;
+};
+
+/** Retrieve the workspace counters of a tenant: the path and query parameters of GET /partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/workspace. */
+export type GetTotalOfWorkspacesRequest = {
+  customerId: string;
+  tenantId: string;
+};
+
+/** The documented response of GET /partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/workspace. */
+export type GetTotalOfWorkspacesResponse = {
+  workspaces: number;
+  teams: number;
+  sharePointSites: number;
+  oneDrives: number;
+  groups: number;
+  exchangeMailboxes: number;
+  activeWorkspaces: number;
+  inactiveWorkspaces: number;
+  orphanedWorkspaces: number;
+  orphanedTeams: number;
+  orphanedSharePointSites: number;
+  orphanedOneDrives: number;
+  orphanedGroups: number;
+  workspacesWithGuestUsers: number;
+  teamsWithGuestUsers: number;
+  sharePointSitesWithGuestUsers: number;
+  oneDrivesWithGuestUsers: number;
+  groupsWithGuestUsers: number;
+  reachingStorageLimitWorkspaces: number;
+  reachingStorageLimitTeams: number;
+  reachingStorageLimitSharePoint: number;
+  reachingStorageLimitSharePointSites: number;
+  reachingStorageLimitOneDrives: number;
+  reachingStorageLimitGroups: number;
+  reachingStorageLimitMailboxes: number;
+};
+
+/** Retrieve the numbers of workspaces in and out of compliance: the path and query parameters of GET /partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/data-protection/compliance-rate. */
+export type GetTotalOfWorkspacesInComplianceRequest = {
+  customerId: string;
+  tenantId: string;
+};
+
+/** The documented response of GET /partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/data-protection/compliance-rate. */
+export type GetTotalOfWorkspacesInComplianceResponse = {
+  workspacesInCompliance: number;
+  workspacesOutOfCompliance: number;
+};
 
 /** Retrieve user or shared mailboxes: the path and query parameters of GET /smp/exchange/mailboxes. */
 export type GetUserAndSharedMailboxesRequest = {
@@ -3194,6 +3635,161 @@ export type OnboardCustomerResponse = {
   status: 1 | 2 | 3 | 4 | 5 | 6 | 7;
   id: string;
 };
+
+/** Perform an action on a tenant (apply baselines): the path and query parameters of POST /partner/external/v3/bm/customers/:customerId/tenants/:tenantId/actions. */
+export type PerformTenantActionRequest = {
+  customerId: string;
+  tenantId: string;
+};
+
+/** The body of POST /partner/external/v3/bm/customers/:customerId/tenants/:tenantId/actions. */
+export type PerformTenantActionBody = {
+  /** 1 Apply baselines to tenant */
+  actionType: 1;
+  data: Array<{
+    baselineId: string;
+    rankingOrder: number;
+  }>;
+};
+
+/** The documented response of POST /partner/external/v3/bm/customers/:customerId/tenants/:tenantId/actions. */
+export type PerformTenantActionResponse = {
+  jobId: string;
+};
+
+/** Query baselines: the path and query parameters of POST /partner/external/v3/bm/baselines/batch. */
+export type QueryBaselinesRequest = {
+  /** The page to return, from 1. The default is 1. */
+  pageIndex: number;
+  /** Objects per page. The default is 50; at most 100. */
+  pageSize: number;
+};
+
+/** The body of POST /partner/external/v3/bm/baselines/batch. */
+export type QueryBaselinesBody = {
+  /** Only these baselines; all when absent or empty. */
+  baselineIds?: Array<string>;
+} | null;
+
+/** The documented response of POST /partner/external/v3/bm/baselines/batch. */
+export type QueryBaselinesResponse = {
+  data: Array<{
+    baselineId: string;
+    baselineName: string;
+    createdTime: string;
+    modifiedTime: string;
+    status: number;
+  }>;
+  metadata: {
+    pageIndex: number;
+    pageSize: number;
+    totalCount: number;
+  };
+};
+
+/** One item of a page of queryBaselines. */
+export type QueryBaselinesItem = NonNullable<QueryBaselinesResponse["data"]>[number];
+
+/** Retrieve the settings a baseline captured: the path and query parameters of GET /partner/external/v3/bm/baselines/:baselineId/reports. */
+export type QueryCreateBaselineJobReportDetailRequest = {
+  baselineId: string;
+  /** The page to return, from 1. The default is 1. */
+  pageIndex: number;
+  /** Objects per page. The default is 50; at most 100. */
+  pageSize: number;
+};
+
+/** The documented response of GET /partner/external/v3/bm/baselines/:baselineId/reports. */
+export type QueryCreateBaselineJobReportDetailResponse = {
+  data: Array<{
+    source: string;
+    configuration: string;
+    status: string;
+    details: string | null;
+  }>;
+  metadata: {
+    pageIndex: number;
+    pageSize: number;
+    totalCount: number;
+  };
+};
+
+/** One item of a page of queryCreateBaselineJobReportDetail. */
+export type QueryCreateBaselineJobReportDetailItem = NonNullable<QueryCreateBaselineJobReportDetailResponse["data"]>[number];
+
+/** Query the process-center jobs of a tenant: the path and query parameters of POST /partner/external/v3/bm/customers/:customerId/tenants/:tenantId/process-center/jobs/batch. */
+export type QueryProcessCenterJobsRequest = {
+  customerId: string;
+  tenantId: string;
+  /** The page to return, from 1. The default is 1. */
+  pageIndex: number;
+  /** Objects per page. The default is 50; at most 100. */
+  pageSize: number;
+};
+
+/** The body of POST /partner/external/v3/bm/customers/:customerId/tenants/:tenantId/process-center/jobs/batch. */
+export type QueryProcessCenterJobsBody = {
+  /** Only these jobs; all when absent or empty. */
+  jobIds?: Array<string>;
+} | null;
+
+/** The documented response of POST /partner/external/v3/bm/customers/:customerId/tenants/:tenantId/process-center/jobs/batch. */
+export type QueryProcessCenterJobsResponse = {
+  data: Array<{
+    jobId: string;
+    type: number;
+    status: number;
+  }>;
+  metadata: {
+    pageIndex: number;
+    pageSize: number;
+    totalCount: number;
+  };
+};
+
+/** One item of a page of queryProcessCenterJobs. */
+export type QueryProcessCenterJobsItem = NonNullable<QueryProcessCenterJobsResponse["data"]>[number];
+
+/** Query the baseline state of the partner's tenants: the path and query parameters of POST /partner/external/v3/bm/tenants/batch. */
+export type QueryTenantsRequest = {
+  /** The page to return, from 1. The default is 1. */
+  pageIndex: number;
+  /** Objects per page. The default is 50; at most 100. */
+  pageSize: number;
+};
+
+/** The body of POST /partner/external/v3/bm/tenants/batch. */
+export type QueryTenantsBody = {
+  /** Only these tenants; all when absent or empty. */
+  tenantIds?: Array<string>;
+} | null;
+
+/** The documented response of POST /partner/external/v3/bm/tenants/batch. */
+export type QueryTenantsResponse = {
+  data: Array<{
+    tenantName: string;
+    status: number;
+    driftDetected: number;
+    driftDetectedTime: string | null;
+    customerId: string;
+    tenantId: string;
+    autoAlignment: number;
+    lastDeployedTime: string | null;
+    appliedBaselines: Array<{
+      baselineId: string;
+      baselineName: string;
+      version: string;
+    }>;
+  }>;
+  metadata: {
+    pageIndex: number;
+    pageSize: number;
+    totalCount: number;
+  };
+};
+
+/** One item of a page of queryTenants. */
+export type QueryTenantsItem = NonNullable<QueryTenantsResponse["data"]>[number];
 
 /** Restore a site collection: the path and query parameters of POST /api/restore/RestoreSiteCollection. */
 export type RestoreSiteCollectionRequest = Record<string, never>;
@@ -4091,6 +4687,60 @@ export type SubmitRecordsResponse = {
   }>;
 };
 
+/** Update the account information of a user: the path and query parameters of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/account-information. */
+export type UpdateAccountInformationOfUserRequest = {
+  customerId: string;
+  tenantId: string;
+  userId: string;
+};
+
+/** The body of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/account-information. */
+export type UpdateAccountInformationOfUserBody = {
+  mail: string;
+  usageLocation: string;
+  preferredLanguage: string;
+  enforceStart: boolean;
+  /** ISO 8601 date and time */
+  enforceStartDateTime: string;
+  enforceEnd: boolean;
+  /** ISO 8601 date and time */
+  enforceEndDateTime: string;
+};
+
+/** The documented response of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/account-information. */
+export type UpdateAccountInformationOfUserResponse = null;
+
+/** Update the alternate email addresses of a user: the path and query parameters of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/alternate-email-address. */
+export type UpdateAlternateEmailAddressOfUserRequest = {
+  customerId: string;
+  tenantId: string;
+  userId: string;
+};
+
+/** The body of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/alternate-email-address. */
+export type UpdateAlternateEmailAddressOfUserBody = {
+  alternateEmailAddress: Array<string>;
+};
+
+/** The documented response of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/alternate-email-address. */
+export type UpdateAlternateEmailAddressOfUserResponse = null;
+
+/** Update the birthday of a user: the path and query parameters of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/birthday. */
+export type UpdateBirthdayOfUserRequest = {
+  customerId: string;
+  tenantId: string;
+  userId: string;
+};
+
+/** The body of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/birthday. */
+export type UpdateBirthdayOfUserBody = {
+  /** ISO 8601 date and time */
+  birthday: string;
+};
+
+/** The documented response of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/birthday. */
+export type UpdateBirthdayOfUserResponse = null;
+
 /** Update Confide sharing users: the path and query parameters of POST /admin/shareSetting/update-users. */
 export type UpdateConfideSharingUsersRequest = Record<string, never>;
 
@@ -4124,12 +4774,274 @@ export type UpdateConfideSharingUsersResponse = {
   };
 };
 
+/** Update the contact information of a cloud user: the path and query parameters of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/contact-information. */
+export type UpdateContactInformationOfCloudUserRequest = {
+  customerId: string;
+  tenantId: string;
+  userId: string;
+};
+
+/** The body of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/contact-information. */
+export type UpdateContactInformationOfCloudUserBody = {
+  officePhone: string;
+  mobile: string;
+  fax: string;
+};
+
+/** The documented response of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/contact-information. */
+export type UpdateContactInformationOfCloudUserResponse = null;
+
+/** Update the contact information of a hybrid/local user: the path and query parameters of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/contact-information. */
+export type UpdateContactInformationOfLocalUserRequest = {
+  customerId: string;
+  tenantId: string;
+  userId: string;
+};
+
+/** The body of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/contact-information. */
+export type UpdateContactInformationOfLocalUserBody = {
+  officePhone: string;
+  mobile: string;
+  fax: string;
+  ipPhone: string;
+  homePhone: string;
+  pager: string;
+};
+
+/** The documented response of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/contact-information. */
+export type UpdateContactInformationOfLocalUserResponse = null;
+
+/** Update the general information of a cloud user: the path and query parameters of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/general-information. */
+export type UpdateGeneralInformationOfCloudUserRequest = {
+  customerId: string;
+  tenantId: string;
+  userId: string;
+};
+
+/** The body of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/general-information. */
+export type UpdateGeneralInformationOfCloudUserBody = {
+  firstName: string;
+  lastName: string;
+  displayName: string;
+  jobTitle: string;
+  employeeId: string;
+};
+
+/** The documented response of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/general-information. */
+export type UpdateGeneralInformationOfCloudUserResponse = null;
+
+/** Update the general information of a hybrid/local user: the path and query parameters of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/general-information. */
+export type UpdateGeneralInformationOfLocalUserRequest = {
+  customerId: string;
+  tenantId: string;
+  userId: string;
+};
+
+/** The body of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/general-information. */
+export type UpdateGeneralInformationOfLocalUserBody = {
+  firstName: string;
+  lastName: string;
+  displayName: string;
+  jobTitle: string;
+  employeeId: string;
+  middleName: string;
+  initials: string;
+  comment: string;
+};
+
+/** The documented response of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/general-information. */
+export type UpdateGeneralInformationOfLocalUserResponse = null;
+
+/** Update the external user property of a user: the path and query parameters of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/isexternal. */
+export type UpdateIsExternalUserPropertyRequest = {
+  customerId: string;
+  tenantId: string;
+  userId: string;
+};
+
+/** The body of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/isexternal. */
+export type UpdateIsExternalUserPropertyBody = {
+  isExternal: boolean;
+};
+
+/** The documented response of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/isexternal. */
+export type UpdateIsExternalUserPropertyResponse = null;
+
+/** Update the test user property of a user: the path and query parameters of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/istest. */
+export type UpdateIsTestUserPropertyRequest = {
+  customerId: string;
+  tenantId: string;
+  userId: string;
+};
+
+/** The body of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/istest. */
+export type UpdateIsTestUserPropertyBody = {
+  isTestUser: boolean;
+};
+
+/** The documented response of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/istest. */
+export type UpdateIsTestUserPropertyResponse = null;
+
+/** Update the manager of a user: the path and query parameters of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/manager. */
+export type UpdateManagerOfUserRequest = {
+  customerId: string;
+  tenantId: string;
+  userId: string;
+};
+
+/** The body of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/manager. */
+export type UpdateManagerOfUserBody = {
+  userPrincipalName: string;
+};
+
+/** The documented response of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/manager. */
+export type UpdateManagerOfUserResponse = null;
+
+/** Update the notes of a hybrid/local user: the path and query parameters of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/notes. */
+export type UpdateNotesOfLocalUserRequest = {
+  customerId: string;
+  tenantId: string;
+  userId: string;
+};
+
+/** The body of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/notes. */
+export type UpdateNotesOfLocalUserBody = {
+  notes: string;
+};
+
+/** The documented response of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/notes. */
+export type UpdateNotesOfLocalUserResponse = null;
+
+/** Update the office information of a cloud user: the path and query parameters of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/office. */
+export type UpdateOfficeInformationOfCloudUserRequest = {
+  customerId: string;
+  tenantId: string;
+  userId: string;
+};
+
+/** The body of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/office. */
+export type UpdateOfficeInformationOfCloudUserBody = {
+  company: string;
+  department: string;
+  location: string;
+};
+
+/** The documented response of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/office. */
+export type UpdateOfficeInformationOfCloudUserResponse = null;
+
+/** Update the office information of a hybrid/local user: the path and query parameters of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/office. */
+export type UpdateOfficeInformationOfLocalUserRequest = {
+  customerId: string;
+  tenantId: string;
+  userId: string;
+};
+
+/** The body of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/office. */
+export type UpdateOfficeInformationOfLocalUserBody = {
+  company: string;
+  department: string;
+  location: string;
+  departmentNumber: string;
+};
+
+/** The documented response of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/office. */
+export type UpdateOfficeInformationOfLocalUserResponse = null;
+
+/** Update the office location information of a cloud user: the path and query parameters of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/office-information. */
+export type UpdateOfficeLocationInformationOfCloudUserRequest = {
+  customerId: string;
+  tenantId: string;
+  userId: string;
+};
+
+/** The body of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/office-information. */
+export type UpdateOfficeLocationInformationOfCloudUserBody = {
+  postalCode: string;
+  countryRegion: string;
+  state: string;
+  address: string;
+  city: string;
+};
+
+/** The documented response of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/office-information. */
+export type UpdateOfficeLocationInformationOfCloudUserResponse = null;
+
+/** Update the office location information of a hybrid/local user: the path and query parameters of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/office-information. */
+export type UpdateOfficeLocationInformationOfLocalUserRequest = {
+  customerId: string;
+  tenantId: string;
+  userId: string;
+};
+
+/** The body of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/office-information. */
+export type UpdateOfficeLocationInformationOfLocalUserBody = {
+  postalCode: string;
+  countryRegion: string;
+  state: string;
+  address: string;
+  city: string;
+  webPage: string;
+  poBox: string;
+  personalTitle: string;
+};
+
+/** The documented response of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/office-information. */
+export type UpdateOfficeLocationInformationOfLocalUserResponse = null;
+
+/** Update the password setting of a user: the path and query parameters of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/password-setting. */
+export type UpdatePasswordSettingOfUserRequest = {
+  customerId: string;
+  tenantId: string;
+  userId: string;
+};
+
+/** The body of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/password-setting. */
+export type UpdatePasswordSettingOfUserBody = {
+  passwordNeverExpire: boolean;
+};
+
+/** The documented response of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/password-setting. */
+export type UpdatePasswordSettingOfUserResponse = null;
+
+/** Update the profile of a hybrid/local user: the path and query parameters of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/profile. */
+export type UpdateProfileOfLocalUserRequest = {
+  customerId: string;
+  tenantId: string;
+  userId: string;
+};
+
+/** The body of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/profile. */
+export type UpdateProfileOfLocalUserBody = {
+  homeDirectory: string;
+  profilePath: string;
+  logonScript: string;
+};
+
+/** The documented response of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/profile. */
+export type UpdateProfileOfLocalUserResponse = null;
+
+/** Update the sponsor of a user: the path and query parameters of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/sponsor. */
+export type UpdateSponsorOfUserRequest = {
+  customerId: string;
+  tenantId: string;
+  userId: string;
+};
+
+/** The body of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/sponsor. */
+export type UpdateSponsorOfUserBody = {
+  userPrincipalName: string;
+};
+
+/** The documented response of PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/sponsor. */
+export type UpdateSponsorOfUserResponse = null;
+
 /** Every documented operation: where it is, what it needs and how it pages. */
 export const OPERATIONS = {
   addService: { method: "POST", path: "/partner/external/v3/general/customers/:customerId/services", pathParams: ["customerId"], permission: "elements.license.readwrite.all", tags: ["Elements"], hasBody: true },
   addTagToSpecificObject: { method: "PATCH", path: "/insights/sites/:siteId/:objectUrl/settag", pathParams: ["siteId","objectUrl"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
   createAuthLinkToAddTenant: { method: "POST", path: "/partner/external/v3/general/customers/:customerId/tenants/:tenantId/auth-link", pathParams: ["customerId","tenantId"], permission: "elements.customers.readwrite.all", tags: ["Elements"], hasBody: true },
   createAuthLinkToConsentApps: { method: "POST", path: "/partner/external/v3/general/customers/:customerId/tenants/:tenantId/apps/auth-link", pathParams: ["customerId","tenantId"], permission: "elements.customers.readwrite.all", tags: ["Elements"], hasBody: true },
+  createBaseline: { method: "POST", path: "/partner/external/v3/bm/baselines", pathParams: [], permission: "elements.bm.baseline.readwrite.all", tags: ["Elements baseline management"], hasBody: true },
   destroyRecords: { method: "DELETE", path: "/records/connector/records", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus"], hasBody: true },
   downloadExportJobFile: { method: "GET", path: "/insights/job/:jobId/exportfile", pathParams: ["jobId"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
   executeRestoreJob: { method: "POST", path: "/backup/m365/restore/jobs", pathParams: [], permission: "microsoft365backup.restore.readwrite.all", tags: ["Cloud Backup for Microsoft 365"], hasBody: true },
@@ -4154,6 +5066,7 @@ export const OPERATIONS = {
   getCloudFlowConnectionUsage: { method: "GET", path: "/smp/powerplatform/connectionusage/cloudflows", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["connectionUsageCloudFlows"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
   getCloudFlowRuns: { method: "GET", path: "/smp/powerplatform/powerautomate/cloudflows/:flowId/runs", pathParams: ["flowId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["runs"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
   getCloudFlows: { method: "GET", path: "/smp/powerplatform/powerautomate/cloudflows", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["cloudFlows"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getComplianceCategory: { method: "GET", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/workflows/:workflowId", pathParams: ["customerId","tenantId","workflowId"], permission: "elements.um.user.read.all or elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: false, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
   getConfideImportUsersStatus: { method: "GET", path: "/admin/shareSetting/import-users/:taskId", pathParams: ["taskId"], permission: "confide.graph.readwrite.all", tags: ["AvePoint Confide"], hasBody: false },
   getConfideUpdateUsersStatus: { method: "GET", path: "/admin/shareSetting/update-users/:taskId", pathParams: ["taskId"], permission: "confide.graph.readwrite.all", tags: ["AvePoint Confide"], hasBody: false },
   getCopilotStudioAgentActivities: { method: "GET", path: "/smp/powerplatform/bot/:botId/activities", pathParams: ["botId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["activities"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
@@ -4170,6 +5083,9 @@ export const OPERATIONS = {
   getEndOfLifeTeams: { method: "GET", path: "/smp/lifecycle/microsoft365/teams", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["eolReportTeams"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
   getEndOfLifeVivaGroups: { method: "GET", path: "/smp/lifecycle/microsoft365/viva-groups", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["eolReportGroups"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
   getExportJobStatus: { method: "GET", path: "/insights/job/:jobId/exportstatus", pathParams: ["jobId"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  getHitItemsOfRiskRule: { method: "GET", path: "/partner/external/v3/rm/customers/:customerId/tenants/:tenantId/detection/rules/:ruleId/hit-items", pathParams: ["customerId","tenantId","ruleId"], permission: "elements.rm.read.all", tags: ["Elements risk management"], hasBody: false, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
+  getInformationOfUser: { method: "GET", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.read.all or elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: false },
+  getInformationOfUsers: { method: "POST", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/batch", pathParams: ["customerId","tenantId"], permission: "elements.um.user.read.all or elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
   getM365TenantInfo: { method: "GET", path: "/partner/external/v3/general/customers/:customerId/tenants/:tenantId", pathParams: ["customerId","tenantId"], permission: "elements.customers.read.all or elements.customers.readwrite.all", tags: ["Elements"], hasBody: false },
   getM365TenantProductApps: { method: "GET", path: "/partner/external/v3/general/customers/:customerId/tenants/:tenantId/product/:productName/apps", pathParams: ["customerId","tenantId","productName"], permission: "elements.customers.read.all or elements.customers.readwrite.all", tags: ["Elements"], hasBody: false },
   getPowerAppActivities: { method: "GET", path: "/smp/powerplatform/powerapps/:appId/activities", pathParams: ["appId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["activities"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
@@ -4189,7 +5105,16 @@ export const OPERATIONS = {
   getPowerPlatformEnvironments: { method: "GET", path: "/smp/powerplatform/environments", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["environments"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
   getResourceMailboxes: { method: "GET", path: "/smp/exchange/resourcemailboxes", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["resourceMailboxes"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
   getRestoreJobStatusAndProgress: { method: "GET", path: "/api/restore/GetRestoreJobStatus", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: false },
+  getRiskActions: { method: "GET", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/actions", pathParams: ["customerId","tenantId"], permission: "elements.um.user.read.all or elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: false },
+  getRiskAnalyzeWorkflows: { method: "GET", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/workflows", pathParams: ["customerId","tenantId"], permission: "elements.um.user.read.all or elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: false, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
+  getRiskRulesOfAllDataSources: { method: "GET", path: "/partner/external/v3/rm/customers/:customerId/tenants/:tenantId/detection/rules", pathParams: ["customerId","tenantId"], permission: "elements.rm.read.all", tags: ["Elements risk management"], hasBody: false },
+  getSecurityUsers: { method: "GET", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/users", pathParams: ["customerId","tenantId"], permission: "elements.um.user.read.all or elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: false, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
+  getSignIns: { method: "GET", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/signins", pathParams: ["customerId","tenantId"], permission: "elements.um.user.read.all or elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: false, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
   getThirdPartyProductTenants: { method: "POST", path: "/partner/external/v3/general/customers/:customerId/3rd-party-products/type/:type/tenants/batch", pathParams: ["customerId","type"], permission: "elements.license.read.all or elements.license.readwrite.all", tags: ["Elements"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
+  getTotalOfWorkspaceDspmInsights: { method: "GET", path: "/partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/dspm/insights", pathParams: ["customerId","tenantId"], permission: "elements.wm.read.all", tags: ["Elements workspace management"], hasBody: false },
+  getTotalOfWorkspaceRansomwareDetection: { method: "GET", path: "/partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/data-protection/ransomware-detection", pathParams: ["customerId","tenantId"], permission: "elements.wm.read.all", tags: ["Elements workspace management"], hasBody: false },
+  getTotalOfWorkspaces: { method: "GET", path: "/partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/workspace", pathParams: ["customerId","tenantId"], permission: "elements.wm.read.all", tags: ["Elements workspace management"], hasBody: false },
+  getTotalOfWorkspacesInCompliance: { method: "GET", path: "/partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/data-protection/compliance-rate", pathParams: ["customerId","tenantId"], permission: "elements.wm.read.all", tags: ["Elements workspace management"], hasBody: false },
   getUserAndSharedMailboxes: { method: "GET", path: "/smp/exchange/mailboxes", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["mailboxes"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
   getV2Customer: { method: "GET", path: "/partner/customers/:id", pathParams: ["id"], permission: "partner.customers.read.all", tags: ["Elements (v2)"], hasBody: false },
   getV2CustomerJobs: { method: "GET", path: "/partner/customers/:id/jobs", pathParams: ["id"], permission: "partner.jobs.read.all", tags: ["Elements (v2)"], hasBody: false },
@@ -4209,6 +5134,11 @@ export const OPERATIONS = {
   importConfideSharingUsers: { method: "POST", path: "/admin/shareSetting/import-users", pathParams: [], permission: "confide.graph.readwrite.all", tags: ["AvePoint Confide"], hasBody: true },
   listJobs: { method: "GET", path: "/backup/m365/cloudbackupjobs", pathParams: [], permission: "microsoft365backup.jobInfo.read.all", tags: ["Cloud Backup for Microsoft 365"], hasBody: false, paging: {"items":["data"],"nextLink":["metadata","nextLink"],"skipToken":"skipToken","pageIndex":"pageIndex","pageSize":"pageSize"} },
   onboardCustomer: { method: "POST", path: "/partner/external/v3/general/customers", pathParams: [], permission: "elements.customers.readwrite.all", tags: ["Elements"], hasBody: true },
+  performTenantAction: { method: "POST", path: "/partner/external/v3/bm/customers/:customerId/tenants/:tenantId/actions", pathParams: ["customerId","tenantId"], permission: "elements.bm.tenant.readwrite.all", tags: ["Elements baseline management"], hasBody: true },
+  queryBaselines: { method: "POST", path: "/partner/external/v3/bm/baselines/batch", pathParams: [], permission: "elements.bm.baseline.read.all or elements.bm.baseline.readwrite.all", tags: ["Elements baseline management"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
+  queryCreateBaselineJobReportDetail: { method: "GET", path: "/partner/external/v3/bm/baselines/:baselineId/reports", pathParams: ["baselineId"], permission: "elements.bm.baseline.read.all or elements.bm.baseline.readwrite.all", tags: ["Elements baseline management"], hasBody: false, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
+  queryProcessCenterJobs: { method: "POST", path: "/partner/external/v3/bm/customers/:customerId/tenants/:tenantId/process-center/jobs/batch", pathParams: ["customerId","tenantId"], permission: "elements.bm.tenant.read.all or elements.bm.tenant.readwrite.all", tags: ["Elements baseline management"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
+  queryTenants: { method: "POST", path: "/partner/external/v3/bm/tenants/batch", pathParams: [], permission: "elements.bm.tenant.read.all or elements.bm.tenant.readwrite.all", tags: ["Elements baseline management"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
   restoreSiteCollection: { method: "POST", path: "/api/restore/RestoreSiteCollection", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: true },
   restoreTeamGroup: { method: "POST", path: "/api/restore/RestoreTeamsGroup", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: true },
   retrieveAuditRecords: { method: "GET", path: "/aos/audit", pathParams: [], permission: "audit.read.all", tags: ["AvePoint Online Services"], hasBody: false, paging: {"items":["data"],"nextLink":["nextLink"],"skipToken":"skipToken"} },
@@ -4236,7 +5166,25 @@ export const OPERATIONS = {
   setArchivedDataRetentionPeriodAfterSiteCollectionRestore: { method: "POST", path: "/api/restore/SetRestoreGracePeriodSiteCollection", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: true },
   setArchivedDataRetentionPeriodAfterTeamGroupRestore: { method: "POST", path: "/api/restore/SetRestoreGracePeriodTeamsGroup", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: true },
   submitRecords: { method: "POST", path: "/records/connector/records", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus"], hasBody: true },
+  updateAccountInformationOfUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/account-information", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateAlternateEmailAddressOfUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/alternate-email-address", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateBirthdayOfUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/birthday", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
   updateConfideSharingUsers: { method: "POST", path: "/admin/shareSetting/update-users", pathParams: [], permission: "confide.graph.readwrite.all", tags: ["AvePoint Confide"], hasBody: true },
+  updateContactInformationOfCloudUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/contact-information", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateContactInformationOfLocalUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/contact-information", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateGeneralInformationOfCloudUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/general-information", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateGeneralInformationOfLocalUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/general-information", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateIsExternalUserProperty: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/isexternal", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateIsTestUserProperty: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/istest", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateManagerOfUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/manager", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateNotesOfLocalUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/notes", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateOfficeInformationOfCloudUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/office", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateOfficeInformationOfLocalUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/office", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateOfficeLocationInformationOfCloudUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/office-information", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateOfficeLocationInformationOfLocalUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/office-information", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updatePasswordSettingOfUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/password-setting", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateProfileOfLocalUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/profile", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateSponsorOfUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/sponsor", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
 } as const satisfies Record<string, OperationDescriptor>;
 
 export type OperationId = keyof typeof OPERATIONS;
@@ -4247,6 +5195,7 @@ export interface Operations {
   addTagToSpecificObject: { request: AddTagToSpecificObjectRequest; body: undefined; response: AddTagToSpecificObjectResponse; item: never };
   createAuthLinkToAddTenant: { request: CreateAuthLinkToAddTenantRequest; body: CreateAuthLinkToAddTenantBody; response: CreateAuthLinkToAddTenantResponse; item: never };
   createAuthLinkToConsentApps: { request: CreateAuthLinkToConsentAppsRequest; body: CreateAuthLinkToConsentAppsBody; response: CreateAuthLinkToConsentAppsResponse; item: never };
+  createBaseline: { request: CreateBaselineRequest; body: CreateBaselineBody; response: CreateBaselineResponse; item: never };
   destroyRecords: { request: DestroyRecordsRequest; body: DestroyRecordsBody; response: DestroyRecordsResponse; item: never };
   downloadExportJobFile: { request: DownloadExportJobFileRequest; body: undefined; response: DownloadExportJobFileResponse; item: never };
   executeRestoreJob: { request: ExecuteRestoreJobRequest; body: ExecuteRestoreJobBody; response: ExecuteRestoreJobResponse; item: never };
@@ -4271,6 +5220,7 @@ export interface Operations {
   getCloudFlowConnectionUsage: { request: GetCloudFlowConnectionUsageRequest; body: undefined; response: GetCloudFlowConnectionUsageResponse; item: GetCloudFlowConnectionUsageItem };
   getCloudFlowRuns: { request: GetCloudFlowRunsRequest; body: undefined; response: GetCloudFlowRunsResponse; item: GetCloudFlowRunsItem };
   getCloudFlows: { request: GetCloudFlowsRequest; body: undefined; response: GetCloudFlowsResponse; item: GetCloudFlowsItem };
+  getComplianceCategory: { request: GetComplianceCategoryRequest; body: undefined; response: GetComplianceCategoryResponse; item: GetComplianceCategoryItem };
   getConfideImportUsersStatus: { request: GetConfideImportUsersStatusRequest; body: undefined; response: GetConfideImportUsersStatusResponse; item: never };
   getConfideUpdateUsersStatus: { request: GetConfideUpdateUsersStatusRequest; body: undefined; response: GetConfideUpdateUsersStatusResponse; item: never };
   getCopilotStudioAgentActivities: { request: GetCopilotStudioAgentActivitiesRequest; body: undefined; response: GetCopilotStudioAgentActivitiesResponse; item: GetCopilotStudioAgentActivitiesItem };
@@ -4287,6 +5237,9 @@ export interface Operations {
   getEndOfLifeTeams: { request: GetEndOfLifeTeamsRequest; body: undefined; response: GetEndOfLifeTeamsResponse; item: GetEndOfLifeTeamsItem };
   getEndOfLifeVivaGroups: { request: GetEndOfLifeVivaGroupsRequest; body: undefined; response: GetEndOfLifeVivaGroupsResponse; item: GetEndOfLifeVivaGroupsItem };
   getExportJobStatus: { request: GetExportJobStatusRequest; body: undefined; response: GetExportJobStatusResponse; item: never };
+  getHitItemsOfRiskRule: { request: GetHitItemsOfRiskRuleRequest; body: undefined; response: GetHitItemsOfRiskRuleResponse; item: GetHitItemsOfRiskRuleItem };
+  getInformationOfUser: { request: GetInformationOfUserRequest; body: undefined; response: GetInformationOfUserResponse; item: never };
+  getInformationOfUsers: { request: GetInformationOfUsersRequest; body: GetInformationOfUsersBody; response: GetInformationOfUsersResponse; item: GetInformationOfUsersItem };
   getM365TenantInfo: { request: GetM365TenantInfoRequest; body: undefined; response: GetM365TenantInfoResponse; item: never };
   getM365TenantProductApps: { request: GetM365TenantProductAppsRequest; body: undefined; response: GetM365TenantProductAppsResponse; item: never };
   getPowerAppActivities: { request: GetPowerAppActivitiesRequest; body: undefined; response: GetPowerAppActivitiesResponse; item: GetPowerAppActivitiesItem };
@@ -4306,7 +5259,16 @@ export interface Operations {
   getPowerPlatformEnvironments: { request: GetPowerPlatformEnvironmentsRequest; body: undefined; response: GetPowerPlatformEnvironmentsResponse; item: GetPowerPlatformEnvironmentsItem };
   getResourceMailboxes: { request: GetResourceMailboxesRequest; body: undefined; response: GetResourceMailboxesResponse; item: GetResourceMailboxesItem };
   getRestoreJobStatusAndProgress: { request: GetRestoreJobStatusAndProgressRequest; body: undefined; response: GetRestoreJobStatusAndProgressResponse; item: never };
+  getRiskActions: { request: GetRiskActionsRequest; body: undefined; response: GetRiskActionsResponse; item: never };
+  getRiskAnalyzeWorkflows: { request: GetRiskAnalyzeWorkflowsRequest; body: undefined; response: GetRiskAnalyzeWorkflowsResponse; item: GetRiskAnalyzeWorkflowsItem };
+  getRiskRulesOfAllDataSources: { request: GetRiskRulesOfAllDataSourcesRequest; body: undefined; response: GetRiskRulesOfAllDataSourcesResponse; item: never };
+  getSecurityUsers: { request: GetSecurityUsersRequest; body: undefined; response: GetSecurityUsersResponse; item: GetSecurityUsersItem };
+  getSignIns: { request: GetSignInsRequest; body: undefined; response: GetSignInsResponse; item: GetSignInsItem };
   getThirdPartyProductTenants: { request: GetThirdPartyProductTenantsRequest; body: GetThirdPartyProductTenantsBody; response: GetThirdPartyProductTenantsResponse; item: GetThirdPartyProductTenantsItem };
+  getTotalOfWorkspaceDspmInsights: { request: GetTotalOfWorkspaceDspmInsightsRequest; body: undefined; response: GetTotalOfWorkspaceDspmInsightsResponse; item: never };
+  getTotalOfWorkspaceRansomwareDetection: { request: GetTotalOfWorkspaceRansomwareDetectionRequest; body: undefined; response: GetTotalOfWorkspaceRansomwareDetectionResponse; item: never };
+  getTotalOfWorkspaces: { request: GetTotalOfWorkspacesRequest; body: undefined; response: GetTotalOfWorkspacesResponse; item: never };
+  getTotalOfWorkspacesInCompliance: { request: GetTotalOfWorkspacesInComplianceRequest; body: undefined; response: GetTotalOfWorkspacesInComplianceResponse; item: never };
   getUserAndSharedMailboxes: { request: GetUserAndSharedMailboxesRequest; body: undefined; response: GetUserAndSharedMailboxesResponse; item: GetUserAndSharedMailboxesItem };
   getV2Customer: { request: GetV2CustomerRequest; body: undefined; response: GetV2CustomerResponse; item: never };
   getV2CustomerJobs: { request: GetV2CustomerJobsRequest; body: undefined; response: GetV2CustomerJobsResponse; item: never };
@@ -4326,6 +5288,11 @@ export interface Operations {
   importConfideSharingUsers: { request: ImportConfideSharingUsersRequest; body: ImportConfideSharingUsersBody; response: ImportConfideSharingUsersResponse; item: never };
   listJobs: { request: ListJobsRequest; body: undefined; response: ListJobsResponse; item: ListJobsItem };
   onboardCustomer: { request: OnboardCustomerRequest; body: OnboardCustomerBody; response: OnboardCustomerResponse; item: never };
+  performTenantAction: { request: PerformTenantActionRequest; body: PerformTenantActionBody; response: PerformTenantActionResponse; item: never };
+  queryBaselines: { request: QueryBaselinesRequest; body: QueryBaselinesBody; response: QueryBaselinesResponse; item: QueryBaselinesItem };
+  queryCreateBaselineJobReportDetail: { request: QueryCreateBaselineJobReportDetailRequest; body: undefined; response: QueryCreateBaselineJobReportDetailResponse; item: QueryCreateBaselineJobReportDetailItem };
+  queryProcessCenterJobs: { request: QueryProcessCenterJobsRequest; body: QueryProcessCenterJobsBody; response: QueryProcessCenterJobsResponse; item: QueryProcessCenterJobsItem };
+  queryTenants: { request: QueryTenantsRequest; body: QueryTenantsBody; response: QueryTenantsResponse; item: QueryTenantsItem };
   restoreSiteCollection: { request: RestoreSiteCollectionRequest; body: RestoreSiteCollectionBody; response: RestoreSiteCollectionResponse; item: never };
   restoreTeamGroup: { request: RestoreTeamGroupRequest; body: RestoreTeamGroupBody; response: RestoreTeamGroupResponse; item: never };
   retrieveAuditRecords: { request: RetrieveAuditRecordsRequest; body: undefined; response: RetrieveAuditRecordsResponse; item: RetrieveAuditRecordsItem };
@@ -4353,7 +5320,25 @@ export interface Operations {
   setArchivedDataRetentionPeriodAfterSiteCollectionRestore: { request: SetArchivedDataRetentionPeriodAfterSiteCollectionRestoreRequest; body: SetArchivedDataRetentionPeriodAfterSiteCollectionRestoreBody; response: SetArchivedDataRetentionPeriodAfterSiteCollectionRestoreResponse; item: never };
   setArchivedDataRetentionPeriodAfterTeamGroupRestore: { request: SetArchivedDataRetentionPeriodAfterTeamGroupRestoreRequest; body: SetArchivedDataRetentionPeriodAfterTeamGroupRestoreBody; response: SetArchivedDataRetentionPeriodAfterTeamGroupRestoreResponse; item: never };
   submitRecords: { request: SubmitRecordsRequest; body: SubmitRecordsBody; response: SubmitRecordsResponse; item: never };
+  updateAccountInformationOfUser: { request: UpdateAccountInformationOfUserRequest; body: UpdateAccountInformationOfUserBody; response: UpdateAccountInformationOfUserResponse; item: never };
+  updateAlternateEmailAddressOfUser: { request: UpdateAlternateEmailAddressOfUserRequest; body: UpdateAlternateEmailAddressOfUserBody; response: UpdateAlternateEmailAddressOfUserResponse; item: never };
+  updateBirthdayOfUser: { request: UpdateBirthdayOfUserRequest; body: UpdateBirthdayOfUserBody; response: UpdateBirthdayOfUserResponse; item: never };
   updateConfideSharingUsers: { request: UpdateConfideSharingUsersRequest; body: UpdateConfideSharingUsersBody; response: UpdateConfideSharingUsersResponse; item: never };
+  updateContactInformationOfCloudUser: { request: UpdateContactInformationOfCloudUserRequest; body: UpdateContactInformationOfCloudUserBody; response: UpdateContactInformationOfCloudUserResponse; item: never };
+  updateContactInformationOfLocalUser: { request: UpdateContactInformationOfLocalUserRequest; body: UpdateContactInformationOfLocalUserBody; response: UpdateContactInformationOfLocalUserResponse; item: never };
+  updateGeneralInformationOfCloudUser: { request: UpdateGeneralInformationOfCloudUserRequest; body: UpdateGeneralInformationOfCloudUserBody; response: UpdateGeneralInformationOfCloudUserResponse; item: never };
+  updateGeneralInformationOfLocalUser: { request: UpdateGeneralInformationOfLocalUserRequest; body: UpdateGeneralInformationOfLocalUserBody; response: UpdateGeneralInformationOfLocalUserResponse; item: never };
+  updateIsExternalUserProperty: { request: UpdateIsExternalUserPropertyRequest; body: UpdateIsExternalUserPropertyBody; response: UpdateIsExternalUserPropertyResponse; item: never };
+  updateIsTestUserProperty: { request: UpdateIsTestUserPropertyRequest; body: UpdateIsTestUserPropertyBody; response: UpdateIsTestUserPropertyResponse; item: never };
+  updateManagerOfUser: { request: UpdateManagerOfUserRequest; body: UpdateManagerOfUserBody; response: UpdateManagerOfUserResponse; item: never };
+  updateNotesOfLocalUser: { request: UpdateNotesOfLocalUserRequest; body: UpdateNotesOfLocalUserBody; response: UpdateNotesOfLocalUserResponse; item: never };
+  updateOfficeInformationOfCloudUser: { request: UpdateOfficeInformationOfCloudUserRequest; body: UpdateOfficeInformationOfCloudUserBody; response: UpdateOfficeInformationOfCloudUserResponse; item: never };
+  updateOfficeInformationOfLocalUser: { request: UpdateOfficeInformationOfLocalUserRequest; body: UpdateOfficeInformationOfLocalUserBody; response: UpdateOfficeInformationOfLocalUserResponse; item: never };
+  updateOfficeLocationInformationOfCloudUser: { request: UpdateOfficeLocationInformationOfCloudUserRequest; body: UpdateOfficeLocationInformationOfCloudUserBody; response: UpdateOfficeLocationInformationOfCloudUserResponse; item: never };
+  updateOfficeLocationInformationOfLocalUser: { request: UpdateOfficeLocationInformationOfLocalUserRequest; body: UpdateOfficeLocationInformationOfLocalUserBody; response: UpdateOfficeLocationInformationOfLocalUserResponse; item: never };
+  updatePasswordSettingOfUser: { request: UpdatePasswordSettingOfUserRequest; body: UpdatePasswordSettingOfUserBody; response: UpdatePasswordSettingOfUserResponse; item: never };
+  updateProfileOfLocalUser: { request: UpdateProfileOfLocalUserRequest; body: UpdateProfileOfLocalUserBody; response: UpdateProfileOfLocalUserResponse; item: never };
+  updateSponsorOfUser: { request: UpdateSponsorOfUserRequest; body: UpdateSponsorOfUserBody; response: UpdateSponsorOfUserResponse; item: never };
 }
 
 export type PagedOperationId = { [K in OperationId]: (typeof OPERATIONS)[K] extends { paging: object } ? K : never }[OperationId];
@@ -4396,6 +5381,15 @@ export abstract class GeneratedOperations {
    */
   createAuthLinkToConsentApps(request: CreateAuthLinkToConsentAppsRequest, body: CreateAuthLinkToConsentAppsBody, options?: CallOptions): Promise<CreateAuthLinkToConsentAppsResponse> {
     return this.invoke('createAuthLinkToConsentApps', request ?? {}, body, options);
+  }
+
+  /**
+   * Create a baseline from a tenant (Elements baseline management).
+   *
+   * `POST /partner/external/v3/bm/baselines`, permission `elements.bm.baseline.readwrite.all`.
+   */
+  createBaseline(body: CreateBaselineBody, options?: CallOptions): Promise<CreateBaselineResponse> {
+    return this.invoke('createBaseline', {}, body, options);
   }
 
   /**
@@ -4623,6 +5617,16 @@ export abstract class GeneratedOperations {
   }
 
   /**
+   * Retrieve the risky users of a workflow (Elements user management).
+   *
+   * `GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/workflows/:workflowId`, permission `elements.um.user.read.all or elements.um.user.readwrite.all`.
+   * Paged: `client.items('getComplianceCategory', …)` and `client.pages('getComplianceCategory', …)` follow every page.
+   */
+  getComplianceCategory(request: GetComplianceCategoryRequest, options?: CallOptions): Promise<GetComplianceCategoryResponse> {
+    return this.invoke('getComplianceCategory', request ?? {}, undefined, options);
+  }
+
+  /**
    * Retrieve import users status (AvePoint Confide).
    *
    * `GET /admin/shareSetting/import-users/:taskId`, permission `confide.graph.readwrite.all`.
@@ -4775,6 +5779,35 @@ export abstract class GeneratedOperations {
    */
   getExportJobStatus(request: GetExportJobStatusRequest, options?: CallOptions): Promise<GetExportJobStatusResponse> {
     return this.invoke('getExportJobStatus', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve the objects matching a risk rule (Elements risk management).
+   *
+   * `GET /partner/external/v3/rm/customers/:customerId/tenants/:tenantId/detection/rules/:ruleId/hit-items`, permission `elements.rm.read.all`.
+   * Paged: `client.items('getHitItemsOfRiskRule', …)` and `client.pages('getHitItemsOfRiskRule', …)` follow every page.
+   */
+  getHitItemsOfRiskRule(request: GetHitItemsOfRiskRuleRequest, options?: CallOptions): Promise<GetHitItemsOfRiskRuleResponse> {
+    return this.invoke('getHitItemsOfRiskRule', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve information of a user (Elements user management).
+   *
+   * `GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId`, permission `elements.um.user.read.all or elements.um.user.readwrite.all`.
+   */
+  getInformationOfUser(request: GetInformationOfUserRequest, options?: CallOptions): Promise<GetInformationOfUserResponse> {
+    return this.invoke('getInformationOfUser', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve information of users (Elements user management).
+   *
+   * `POST /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/batch`, permission `elements.um.user.read.all or elements.um.user.readwrite.all`.
+   * Paged: `client.items('getInformationOfUsers', …)` and `client.pages('getInformationOfUsers', …)` follow every page.
+   */
+  getInformationOfUsers(request: GetInformationOfUsersRequest, body: GetInformationOfUsersBody, options?: CallOptions): Promise<GetInformationOfUsersResponse> {
+    return this.invoke('getInformationOfUsers', request ?? {}, body, options);
   }
 
   /**
@@ -4965,6 +5998,54 @@ export abstract class GeneratedOperations {
   }
 
   /**
+   * Retrieve the counts of risky and normal actions (Elements user management).
+   *
+   * `GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/actions`, permission `elements.um.user.read.all or elements.um.user.readwrite.all`.
+   */
+  getRiskActions(request: GetRiskActionsRequest, options?: CallOptions): Promise<GetRiskActionsResponse> {
+    return this.invoke('getRiskActions', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve the risk analysis workflows (Elements user management).
+   *
+   * `GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/workflows`, permission `elements.um.user.read.all or elements.um.user.readwrite.all`.
+   * Paged: `client.items('getRiskAnalyzeWorkflows', …)` and `client.pages('getRiskAnalyzeWorkflows', …)` follow every page.
+   */
+  getRiskAnalyzeWorkflows(request: GetRiskAnalyzeWorkflowsRequest, options?: CallOptions): Promise<GetRiskAnalyzeWorkflowsResponse> {
+    return this.invoke('getRiskAnalyzeWorkflows', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve the risk rules matched in all data sources (Elements risk management).
+   *
+   * `GET /partner/external/v3/rm/customers/:customerId/tenants/:tenantId/detection/rules`, permission `elements.rm.read.all`.
+   */
+  getRiskRulesOfAllDataSources(request: GetRiskRulesOfAllDataSourcesRequest, options?: CallOptions): Promise<GetRiskRulesOfAllDataSourcesResponse> {
+    return this.invoke('getRiskRulesOfAllDataSources', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve information of security users (Elements user management).
+   *
+   * `GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/users`, permission `elements.um.user.read.all or elements.um.user.readwrite.all`.
+   * Paged: `client.items('getSecurityUsers', …)` and `client.pages('getSecurityUsers', …)` follow every page.
+   */
+  getSecurityUsers(request: GetSecurityUsersRequest, options?: CallOptions): Promise<GetSecurityUsersResponse> {
+    return this.invoke('getSecurityUsers', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve sign-in records (Elements user management).
+   *
+   * `GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/signins`, permission `elements.um.user.read.all or elements.um.user.readwrite.all`.
+   * Paged: `client.items('getSignIns', …)` and `client.pages('getSignIns', …)` follow every page.
+   */
+  getSignIns(request: GetSignInsRequest, options?: CallOptions): Promise<GetSignInsResponse> {
+    return this.invoke('getSignIns', request ?? {}, undefined, options);
+  }
+
+  /**
    * Retrieve customer tenant user seats (Elements).
    *
    * `POST /partner/external/v3/general/customers/:customerId/3rd-party-products/type/:type/tenants/batch`, permission `elements.license.read.all or elements.license.readwrite.all`.
@@ -4972,6 +6053,42 @@ export abstract class GeneratedOperations {
    */
   getThirdPartyProductTenants(request: GetThirdPartyProductTenantsRequest, body: GetThirdPartyProductTenantsBody, options?: CallOptions): Promise<GetThirdPartyProductTenantsResponse> {
     return this.invoke('getThirdPartyProductTenants', request ?? {}, body, options);
+  }
+
+  /**
+   * Retrieve the numbers of sensitive items shared broadly (Elements workspace management).
+   *
+   * `GET /partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/dspm/insights`, permission `elements.wm.read.all`.
+   */
+  getTotalOfWorkspaceDspmInsights(request: GetTotalOfWorkspaceDspmInsightsRequest, options?: CallOptions): Promise<GetTotalOfWorkspaceDspmInsightsResponse> {
+    return this.invoke('getTotalOfWorkspaceDspmInsights', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve the workspaces with ransomware signals over the last 7 days (Elements workspace management).
+   *
+   * `GET /partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/data-protection/ransomware-detection`, permission `elements.wm.read.all`.
+   */
+  getTotalOfWorkspaceRansomwareDetection(request: GetTotalOfWorkspaceRansomwareDetectionRequest, options?: CallOptions): Promise<GetTotalOfWorkspaceRansomwareDetectionResponse> {
+    return this.invoke('getTotalOfWorkspaceRansomwareDetection', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve the workspace counters of a tenant (Elements workspace management).
+   *
+   * `GET /partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/workspace`, permission `elements.wm.read.all`.
+   */
+  getTotalOfWorkspaces(request: GetTotalOfWorkspacesRequest, options?: CallOptions): Promise<GetTotalOfWorkspacesResponse> {
+    return this.invoke('getTotalOfWorkspaces', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve the numbers of workspaces in and out of compliance (Elements workspace management).
+   *
+   * `GET /partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/data-protection/compliance-rate`, permission `elements.wm.read.all`.
+   */
+  getTotalOfWorkspacesInCompliance(request: GetTotalOfWorkspacesInComplianceRequest, options?: CallOptions): Promise<GetTotalOfWorkspacesInComplianceResponse> {
+    return this.invoke('getTotalOfWorkspacesInCompliance', request ?? {}, undefined, options);
   }
 
   /**
@@ -5145,6 +6262,55 @@ export abstract class GeneratedOperations {
    */
   onboardCustomer(body: OnboardCustomerBody, options?: CallOptions): Promise<OnboardCustomerResponse> {
     return this.invoke('onboardCustomer', {}, body, options);
+  }
+
+  /**
+   * Perform an action on a tenant (apply baselines) (Elements baseline management).
+   *
+   * `POST /partner/external/v3/bm/customers/:customerId/tenants/:tenantId/actions`, permission `elements.bm.tenant.readwrite.all`.
+   */
+  performTenantAction(request: PerformTenantActionRequest, body: PerformTenantActionBody, options?: CallOptions): Promise<PerformTenantActionResponse> {
+    return this.invoke('performTenantAction', request ?? {}, body, options);
+  }
+
+  /**
+   * Query baselines (Elements baseline management).
+   *
+   * `POST /partner/external/v3/bm/baselines/batch`, permission `elements.bm.baseline.read.all or elements.bm.baseline.readwrite.all`.
+   * Paged: `client.items('queryBaselines', …)` and `client.pages('queryBaselines', …)` follow every page.
+   */
+  queryBaselines(request: QueryBaselinesRequest, body: QueryBaselinesBody, options?: CallOptions): Promise<QueryBaselinesResponse> {
+    return this.invoke('queryBaselines', request ?? {}, body, options);
+  }
+
+  /**
+   * Retrieve the settings a baseline captured (Elements baseline management).
+   *
+   * `GET /partner/external/v3/bm/baselines/:baselineId/reports`, permission `elements.bm.baseline.read.all or elements.bm.baseline.readwrite.all`.
+   * Paged: `client.items('queryCreateBaselineJobReportDetail', …)` and `client.pages('queryCreateBaselineJobReportDetail', …)` follow every page.
+   */
+  queryCreateBaselineJobReportDetail(request: QueryCreateBaselineJobReportDetailRequest, options?: CallOptions): Promise<QueryCreateBaselineJobReportDetailResponse> {
+    return this.invoke('queryCreateBaselineJobReportDetail', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Query the process-center jobs of a tenant (Elements baseline management).
+   *
+   * `POST /partner/external/v3/bm/customers/:customerId/tenants/:tenantId/process-center/jobs/batch`, permission `elements.bm.tenant.read.all or elements.bm.tenant.readwrite.all`.
+   * Paged: `client.items('queryProcessCenterJobs', …)` and `client.pages('queryProcessCenterJobs', …)` follow every page.
+   */
+  queryProcessCenterJobs(request: QueryProcessCenterJobsRequest, body: QueryProcessCenterJobsBody, options?: CallOptions): Promise<QueryProcessCenterJobsResponse> {
+    return this.invoke('queryProcessCenterJobs', request ?? {}, body, options);
+  }
+
+  /**
+   * Query the baseline state of the partner's tenants (Elements baseline management).
+   *
+   * `POST /partner/external/v3/bm/tenants/batch`, permission `elements.bm.tenant.read.all or elements.bm.tenant.readwrite.all`.
+   * Paged: `client.items('queryTenants', …)` and `client.pages('queryTenants', …)` follow every page.
+   */
+  queryTenants(request: QueryTenantsRequest, body: QueryTenantsBody, options?: CallOptions): Promise<QueryTenantsResponse> {
+    return this.invoke('queryTenants', request ?? {}, body, options);
   }
 
   /**
@@ -5406,11 +6572,173 @@ export abstract class GeneratedOperations {
   }
 
   /**
+   * Update the account information of a user (Elements user management).
+   *
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/account-information`, permission `elements.um.user.readwrite.all`.
+   */
+  updateAccountInformationOfUser(request: UpdateAccountInformationOfUserRequest, body: UpdateAccountInformationOfUserBody, options?: CallOptions): Promise<UpdateAccountInformationOfUserResponse> {
+    return this.invoke('updateAccountInformationOfUser', request ?? {}, body, options);
+  }
+
+  /**
+   * Update the alternate email addresses of a user (Elements user management).
+   *
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/alternate-email-address`, permission `elements.um.user.readwrite.all`.
+   */
+  updateAlternateEmailAddressOfUser(request: UpdateAlternateEmailAddressOfUserRequest, body: UpdateAlternateEmailAddressOfUserBody, options?: CallOptions): Promise<UpdateAlternateEmailAddressOfUserResponse> {
+    return this.invoke('updateAlternateEmailAddressOfUser', request ?? {}, body, options);
+  }
+
+  /**
+   * Update the birthday of a user (Elements user management).
+   *
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/birthday`, permission `elements.um.user.readwrite.all`.
+   */
+  updateBirthdayOfUser(request: UpdateBirthdayOfUserRequest, body: UpdateBirthdayOfUserBody, options?: CallOptions): Promise<UpdateBirthdayOfUserResponse> {
+    return this.invoke('updateBirthdayOfUser', request ?? {}, body, options);
+  }
+
+  /**
    * Update Confide sharing users (AvePoint Confide).
    *
    * `POST /admin/shareSetting/update-users`, permission `confide.graph.readwrite.all`.
    */
   updateConfideSharingUsers(body: UpdateConfideSharingUsersBody, options?: CallOptions): Promise<UpdateConfideSharingUsersResponse> {
     return this.invoke('updateConfideSharingUsers', {}, body, options);
+  }
+
+  /**
+   * Update the contact information of a cloud user (Elements user management).
+   *
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/contact-information`, permission `elements.um.user.readwrite.all`.
+   */
+  updateContactInformationOfCloudUser(request: UpdateContactInformationOfCloudUserRequest, body: UpdateContactInformationOfCloudUserBody, options?: CallOptions): Promise<UpdateContactInformationOfCloudUserResponse> {
+    return this.invoke('updateContactInformationOfCloudUser', request ?? {}, body, options);
+  }
+
+  /**
+   * Update the contact information of a hybrid/local user (Elements user management).
+   *
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/contact-information`, permission `elements.um.user.readwrite.all`.
+   */
+  updateContactInformationOfLocalUser(request: UpdateContactInformationOfLocalUserRequest, body: UpdateContactInformationOfLocalUserBody, options?: CallOptions): Promise<UpdateContactInformationOfLocalUserResponse> {
+    return this.invoke('updateContactInformationOfLocalUser', request ?? {}, body, options);
+  }
+
+  /**
+   * Update the general information of a cloud user (Elements user management).
+   *
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/general-information`, permission `elements.um.user.readwrite.all`.
+   */
+  updateGeneralInformationOfCloudUser(request: UpdateGeneralInformationOfCloudUserRequest, body: UpdateGeneralInformationOfCloudUserBody, options?: CallOptions): Promise<UpdateGeneralInformationOfCloudUserResponse> {
+    return this.invoke('updateGeneralInformationOfCloudUser', request ?? {}, body, options);
+  }
+
+  /**
+   * Update the general information of a hybrid/local user (Elements user management).
+   *
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/general-information`, permission `elements.um.user.readwrite.all`.
+   */
+  updateGeneralInformationOfLocalUser(request: UpdateGeneralInformationOfLocalUserRequest, body: UpdateGeneralInformationOfLocalUserBody, options?: CallOptions): Promise<UpdateGeneralInformationOfLocalUserResponse> {
+    return this.invoke('updateGeneralInformationOfLocalUser', request ?? {}, body, options);
+  }
+
+  /**
+   * Update the external user property of a user (Elements user management).
+   *
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/isexternal`, permission `elements.um.user.readwrite.all`.
+   */
+  updateIsExternalUserProperty(request: UpdateIsExternalUserPropertyRequest, body: UpdateIsExternalUserPropertyBody, options?: CallOptions): Promise<UpdateIsExternalUserPropertyResponse> {
+    return this.invoke('updateIsExternalUserProperty', request ?? {}, body, options);
+  }
+
+  /**
+   * Update the test user property of a user (Elements user management).
+   *
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/istest`, permission `elements.um.user.readwrite.all`.
+   */
+  updateIsTestUserProperty(request: UpdateIsTestUserPropertyRequest, body: UpdateIsTestUserPropertyBody, options?: CallOptions): Promise<UpdateIsTestUserPropertyResponse> {
+    return this.invoke('updateIsTestUserProperty', request ?? {}, body, options);
+  }
+
+  /**
+   * Update the manager of a user (Elements user management).
+   *
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/manager`, permission `elements.um.user.readwrite.all`.
+   */
+  updateManagerOfUser(request: UpdateManagerOfUserRequest, body: UpdateManagerOfUserBody, options?: CallOptions): Promise<UpdateManagerOfUserResponse> {
+    return this.invoke('updateManagerOfUser', request ?? {}, body, options);
+  }
+
+  /**
+   * Update the notes of a hybrid/local user (Elements user management).
+   *
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/notes`, permission `elements.um.user.readwrite.all`.
+   */
+  updateNotesOfLocalUser(request: UpdateNotesOfLocalUserRequest, body: UpdateNotesOfLocalUserBody, options?: CallOptions): Promise<UpdateNotesOfLocalUserResponse> {
+    return this.invoke('updateNotesOfLocalUser', request ?? {}, body, options);
+  }
+
+  /**
+   * Update the office information of a cloud user (Elements user management).
+   *
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/office`, permission `elements.um.user.readwrite.all`.
+   */
+  updateOfficeInformationOfCloudUser(request: UpdateOfficeInformationOfCloudUserRequest, body: UpdateOfficeInformationOfCloudUserBody, options?: CallOptions): Promise<UpdateOfficeInformationOfCloudUserResponse> {
+    return this.invoke('updateOfficeInformationOfCloudUser', request ?? {}, body, options);
+  }
+
+  /**
+   * Update the office information of a hybrid/local user (Elements user management).
+   *
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/office`, permission `elements.um.user.readwrite.all`.
+   */
+  updateOfficeInformationOfLocalUser(request: UpdateOfficeInformationOfLocalUserRequest, body: UpdateOfficeInformationOfLocalUserBody, options?: CallOptions): Promise<UpdateOfficeInformationOfLocalUserResponse> {
+    return this.invoke('updateOfficeInformationOfLocalUser', request ?? {}, body, options);
+  }
+
+  /**
+   * Update the office location information of a cloud user (Elements user management).
+   *
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/office-information`, permission `elements.um.user.readwrite.all`.
+   */
+  updateOfficeLocationInformationOfCloudUser(request: UpdateOfficeLocationInformationOfCloudUserRequest, body: UpdateOfficeLocationInformationOfCloudUserBody, options?: CallOptions): Promise<UpdateOfficeLocationInformationOfCloudUserResponse> {
+    return this.invoke('updateOfficeLocationInformationOfCloudUser', request ?? {}, body, options);
+  }
+
+  /**
+   * Update the office location information of a hybrid/local user (Elements user management).
+   *
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/office-information`, permission `elements.um.user.readwrite.all`.
+   */
+  updateOfficeLocationInformationOfLocalUser(request: UpdateOfficeLocationInformationOfLocalUserRequest, body: UpdateOfficeLocationInformationOfLocalUserBody, options?: CallOptions): Promise<UpdateOfficeLocationInformationOfLocalUserResponse> {
+    return this.invoke('updateOfficeLocationInformationOfLocalUser', request ?? {}, body, options);
+  }
+
+  /**
+   * Update the password setting of a user (Elements user management).
+   *
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/password-setting`, permission `elements.um.user.readwrite.all`.
+   */
+  updatePasswordSettingOfUser(request: UpdatePasswordSettingOfUserRequest, body: UpdatePasswordSettingOfUserBody, options?: CallOptions): Promise<UpdatePasswordSettingOfUserResponse> {
+    return this.invoke('updatePasswordSettingOfUser', request ?? {}, body, options);
+  }
+
+  /**
+   * Update the profile of a hybrid/local user (Elements user management).
+   *
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/profile`, permission `elements.um.user.readwrite.all`.
+   */
+  updateProfileOfLocalUser(request: UpdateProfileOfLocalUserRequest, body: UpdateProfileOfLocalUserBody, options?: CallOptions): Promise<UpdateProfileOfLocalUserResponse> {
+    return this.invoke('updateProfileOfLocalUser', request ?? {}, body, options);
+  }
+
+  /**
+   * Update the sponsor of a user (Elements user management).
+   *
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/sponsor`, permission `elements.um.user.readwrite.all`.
+   */
+  updateSponsorOfUser(request: UpdateSponsorOfUserRequest, body: UpdateSponsorOfUserBody, options?: CallOptions): Promise<UpdateSponsorOfUserResponse> {
+    return this.invoke('updateSponsorOfUser', request ?? {}, body, options);
   }
 }
