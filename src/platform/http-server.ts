@@ -22,6 +22,19 @@ export interface ApiServerOptions {
 }
 
 /**
+ * Several request samples of the docs start their query with `&` instead of `?`
+ * (`/backup/m365/settings/retention-policy&Location=NAM`). A URL with no `?` whose path holds
+ * a `&` is read as if that first `&` were the `?`: no documented path contains `&`, and
+ * clients copy the samples as they are.
+ */
+export function queryAfterAmpersand(request: { url?: string }): string {
+  const url = request.url ?? '/';
+  if (url.includes('?')) return url;
+  const at = url.indexOf('&');
+  return at < 0 ? url : `${url.slice(0, at)}?${url.slice(at + 1)}`;
+}
+
+/**
  * Every listener of Meridian is built here so they share the conventions: TLS 1.2+ only,
  * request ids and trace context, case-insensitive query names, one error envelope per
  * module, and an OpenAPI 3.1 document generated from the route schemas.
@@ -37,6 +50,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
     return503OnClosing: true,
+    rewriteUrl: queryAfterAmpersand,
   };
   const https = options.tls ? { key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3' } : undefined;
   const app = Fastify({ ...base, ...(https ? { https } : {}) } as FastifyServerOptions) as unknown as FastifyInstance;

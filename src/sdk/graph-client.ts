@@ -10,6 +10,8 @@ import { itemsOf, nextPage, type PageRequest } from './paging.js';
 export interface GraphClientOptions {
   /** A region (e.g. https://graph-us.avepointonlineservices.com) or the global endpoint. */
   baseUrl: string;
+  /** The global endpoint, for the operations only it serves (default: baseUrl). */
+  globalUrl?: string;
   credential: TokenCredential;
   /** The permissions to ask for, e.g. 'audit.read.all' (several: space separated or an array). */
   scope: string | string[];
@@ -72,7 +74,7 @@ export class GraphClient extends GeneratedOperations {
       if (value === undefined || value === null || value === '') throw new TypeError(`${operationId} needs ${name}`);
       return encodeURIComponent(String(value));
     });
-    const url = new URL(path, this.options.baseUrl);
+    const url = new URL(path, descriptor.host === 'global' ? (this.options.globalUrl ?? this.options.baseUrl) : this.options.baseUrl);
     for (const [name, value] of Object.entries(values)) {
       if (descriptor.pathParams.includes(name) || value === undefined || value === null) continue;
       url.searchParams.set(name, Array.isArray(value) ? value.join(',') : value instanceof Date ? value.toISOString() : String(value));
