@@ -13,7 +13,9 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createHash } from 'node:crypto';
 import SQLite from 'better-sqlite3';
+import pg from 'pg';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { configFromEnvironment, type MeridianConfig } from '../src/runtime/config.js';
@@ -452,6 +454,94 @@ export async function createSqliteReadRoute(
       db.close();
     },
   };
+}
+
+/** The benchmarks' PostgreSQL and Redis (the same services the tests use). */
+export const BENCH_POSTGRES_URL = process.env.MERIDIAN_BENCH_DATABASE_URL ?? process.env.MERIDIAN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const BENCH_REDIS_URL = process.env.MERIDIAN_BENCH_REDIS_URL ?? process.env.MERIDIAN_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export type BenchEngine = 'sqlite' | 'postgres';
+
+/** Meridian settings of a dataset on an engine: PostgreSQL schemas under the dataset's own prefix. */
+export const engineConfig = (engine: BenchEngine, schemaPrefix: string): Partial<MeridianConfig> =>
+  engine === 'postgres' ? { databaseUrl: BENCH_POSTGRES_URL, postgresSchemaPrefix: schemaPrefix } : {};
+
+/** A PostgreSQL schema prefix from a dataset key (schema names: lower case, digits, underscores). */
+export const schemaPrefixOf = (key: string): string => `b_${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
+
+export async function postgresSchemaExists(schema: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: BENCH_POSTGRES_URL });
+  await client.connect();
+  try {
+    return (await client.query('select 1 from pg_namespace where nspname = $1', [schema])).rowCount === 1;
+  } finally {
+    await client.end();
+  }
+}
+
+/** `?` placeholders as PostgreSQL's `$n`, so the SQLite and PostgreSQL floors share their SQL text. */
+export const numbered = (text: string): string => {
+  let n = 0;
+  return text.replace(/\?/g, () => `$${++n}`);
+};
+
+/**
+ * The PostgreSQL floor of a paged GET: a bare Fastify route that, on every request, reads the
+ * sampled URL's page from the same schema Meridian reads, with raw `pg` (one pool of the size
+ * Meridian's regions get). Every read is checked to give Meridian's bytes before measuring.
+ */
+export async function createPostgresReadRoute(
+  tls: { key: string; cert: string },
+  path: string,
+  schema: string,
+  pages: ReadonlyMap<string, Buffer>,
+  plan: (query: (text: string, values: unknown[]) => Promise<unknown>, url: string, body: Buffer) => () => Promise<Buffer>,
+): Promise<BaselineServer> {
+  const pool = new pg.Pool({ connectionString: BENCH_POSTGRES_URL, max: 5, options: `-c search_path=${schema}` });
+  const query = async (text: string, values: unknown[]) => {
+    const result = await pool.query({ text: numbered(text), values, rowMode: 'array' });
+    return (result.rows[0] as unknown[] | undefined)?.[0];
+  };
+  const reads = new Map<string, () => Promise<Buffer>>();
+  try {
+    for (const [url, body] of pages) {
+      const read = plan(query, url, body);
+      if (!(await read()).equals(body)) throw new Error(`the PostgreSQL route would not send Meridian's bytes for ${url}`);
+      reads.set(url, read);
+    }
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const server = await createBaselineServer({
+    tls,
+    routes: (app) => {
+      app.get(path, async (request, reply) => {
+        const read = reads.get(request.url);
+        if (!read) return reply.code(404).send({ error: 'not sampled' });
+        return reply.header('content-type', 'application/json; charset=utf-8').send(await read());
+      });
+    },
+  });
+  return {
+    ...server,
+    close: async () => {
+      await server.close();
+      await pool.end();
+    },
+  };
+}
+
+/** EXPLAIN of a statement on PostgreSQL, one line, for the notes. */
+export async function postgresPlan(schema: string, text: string, values: unknown[]): Promise<string> {
+  const client = new pg.Client({ connectionString: BENCH_POSTGRES_URL, options: `-c search_path=${schema}` });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ 'QUERY PLAN': string }>({ text: `explain ${numbered(text)}`, values });
+    return rows.map((row) => row['QUERY PLAN'].trim()).join('; ');
+  } finally {
+    await client.end();
+  }
 }
 
 /** The mean size of the sampled pages, for the notes. */

@@ -1,9 +1,11 @@
 /**
  * `npm run bench [-- --quick] [-- --only <name>[,<name>]] [-- --out <file>]`
  *
- * Runs every benchmark it finds — its own (tokens, audit) and, when their files exist,
- * bench/backup-jobs.ts (benchBackupJobs) and bench/opus.ts (benchOpus) — prints a table
- * and writes docs/benchmarks.md with the machine and the date.
+ * Runs every benchmark it finds — tokens, audit and backup-jobs on SQLite, their PostgreSQL
+ * runs (tokens-pg with Redis and node-oidc-provider, audit-pg, backup-jobs-pg), opus, and the
+ * cluster run (2 region nodes vs 1) — prints a table and writes docs/benchmarks.md with the
+ * machine and the date. The PostgreSQL runs use MERIDIAN_BENCH_DATABASE_URL and
+ * MERIDIAN_BENCH_REDIS_URL (default: the test services on 127.0.0.1).
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -20,9 +22,15 @@ interface Entry {
 
 const BENCHMARKS: Entry[] = [
   { name: 'tokens', file: 'tokens.ts', exportName: 'benchTokens' },
+  { name: 'tokens-pg', file: 'tokens-production.ts', exportName: 'benchTokensProduction' },
   { name: 'audit', file: 'audit.ts', exportName: 'benchAudit' },
+  { name: 'audit-pg', file: 'audit.ts', exportName: 'benchAuditPostgres' },
   { name: 'backup-jobs', file: 'backup-jobs.ts', exportName: 'benchBackupJobs' },
+  { name: 'backup-jobs-pg', file: 'backup-jobs.ts', exportName: 'benchBackupJobsPostgres' },
   { name: 'opus', file: 'opus.ts', exportName: 'benchOpus' },
+  { name: 'enpower', file: 'enpower.ts', exportName: 'benchEnPower' },
+  { name: 'soak', file: 'soak.ts', exportName: 'benchSoak' },
+  { name: 'cluster', file: 'cluster.ts', exportName: 'benchCluster' },
 ];
 
 async function main(): Promise<number> {

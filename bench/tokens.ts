@@ -22,11 +22,13 @@ import {
   type BenchResult,
   type LoadSpec,
   type RequestSpec,
+  type BaselineServer,
+  type BenchMeridian,
   UNREACHABLE_RATE_LIMIT,
 } from './lib.js';
 
 const TARGET_RATIO = 0.7;
-const PERMISSIONS = ['audit.read.all', 'autodiscovery.readwrite.all'];
+export const PERMISSIONS = ['audit.read.all', 'autodiscovery.readwrite.all'];
 const APP_NAME = 'bench app';
 const LIFETIME_SECONDS = 3600;
 const RATE_LIMIT_NOTE = `Meridian's token rate limit is set to ${UNREACHABLE_RATE_LIMIT.toLocaleString('en-US')} a minute: the limiter runs on every request but never refuses one.`;
@@ -44,33 +46,7 @@ export async function benchTokens(options: BenchOptions): Promise<BenchResult[]>
     await bench.meridian.identities.get('commercial')!.directory.addCertificate(app.clientId, certificate.certPem, { name: 'bench' });
     const tokenUrl = `${bench.identityUrl}/connect/token`;
 
-    // The floor signs the same access token: same header and claims, RS256, a 2048-bit key.
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const kid = await calculateJwkThumbprint(await exportJWK(privateKey), 'sha256');
-    const floor = await createBaselineServer({
-      tls: bench.tls,
-      routes: async (server) => {
-        await server.register(formbody, { bodyLimit: 16 * 1024 });
-        server.post('/connect/token', async (request, reply) => {
-          const form = request.body as Record<string, string | undefined>;
-          const clientId = String(form.client_id);
-          const now = Math.floor(Date.now() / 1000);
-          const scope = PERMISSIONS.join(' ');
-          const accessToken = await new SignJWT({ client_id: clientId, app_displayname: APP_NAME, tid: app.tenantId, tenant_region: 'us', scope })
-            .setProtectedHeader({ alg: 'RS256', kid, typ: 'at+jwt' })
-            .setIssuer(bench.identityUrl)
-            .setAudience(ACCESS_TOKEN_AUDIENCE)
-            .setSubject(clientId)
-            .setJti(randomUUID())
-            .setIssuedAt(now)
-            .setNotBefore(now)
-            .setExpirationTime(now + LIFETIME_SECONDS)
-            .sign(privateKey);
-          reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-          return { token_type: 'Bearer', expires_in: LIFETIME_SECONDS, ext_expires_in: LIFETIME_SECONDS, access_token: accessToken, scope };
-        });
-      },
-    });
+    const floor = await createTokenFloor(bench, app.tenantId);
     closers.unshift(() => floor.close());
 
     const secretRequest: RequestSpec = {
@@ -163,8 +139,42 @@ export async function benchTokens(options: BenchOptions): Promise<BenchResult[]>
   }
 }
 
+/**
+ * The floor of the token endpoint: a bare Fastify HTTPS route with Meridian's certificate that
+ * parses the same form body and signs the same access token (same header and claims, RS256,
+ * a 2048-bit key), and nothing else.
+ */
+export async function createTokenFloor(bench: Pick<BenchMeridian, 'tls' | 'identityUrl'>, tenantId: string): Promise<BaselineServer> {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const kid = await calculateJwkThumbprint(await exportJWK(privateKey), 'sha256');
+  return createBaselineServer({
+    tls: bench.tls,
+    routes: async (server) => {
+      await server.register(formbody, { bodyLimit: 16 * 1024 });
+      server.post('/connect/token', async (request, reply) => {
+        const form = request.body as Record<string, string | undefined>;
+        const clientId = String(form.client_id);
+        const now = Math.floor(Date.now() / 1000);
+        const scope = PERMISSIONS.join(' ');
+        const accessToken = await new SignJWT({ client_id: clientId, app_displayname: APP_NAME, tid: tenantId, tenant_region: 'us', scope })
+          .setProtectedHeader({ alg: 'RS256', kid, typ: 'at+jwt' })
+          .setIssuer(bench.identityUrl)
+          .setAudience(ACCESS_TOKEN_AUDIENCE)
+          .setSubject(clientId)
+          .setJti(randomUUID())
+          .setIssuedAt(now)
+          .setNotBefore(now)
+          .setExpirationTime(now + LIFETIME_SECONDS)
+          .sign(privateKey);
+        reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+        return { token_type: 'Bearer', expires_in: LIFETIME_SECONDS, ext_expires_in: LIFETIME_SECONDS, access_token: accessToken, scope };
+      });
+    },
+  });
+}
+
 /** Asks both servers for a token and checks that the tokens have the same header fields and claims. */
-async function checkSameTokens(fetcher: typeof fetch, meridianUrl: string, floorUrl: string, secretBody: string, assertionBody: string): Promise<string[]> {
+export async function checkSameTokens(fetcher: typeof fetch, meridianUrl: string, floorUrl: string, secretBody: string, assertionBody: string): Promise<string[]> {
   const post = async (url: string, body: string) => {
     const response = await fetcher(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
     const json = (await response.json()) as { access_token?: string };

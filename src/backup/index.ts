@@ -12,7 +12,7 @@ import { SettingsStore } from './shared/settings-store.js';
 import { registerM365JobRoutes } from './m365/jobs/job-routes.js';
 import { registerRestoreRoutes } from './m365/restore/restore-routes.js';
 import { RestoreStore } from './m365/restore/restore-store.js';
-import { RestoreWorker } from './m365/restore/restore-worker.js';
+import { defineRestoreJob, resumeRestoreJobs } from './m365/restore/restore-job.js';
 import { registerSubscriptionRoutes } from './m365/subscription/subscription-routes.js';
 import { registerUnusualActivityRoutes } from './m365/unusual-activities/unusual-activity-routes.js';
 import { registerBackupFrequencyRoutes } from './m365/backup-frequency/backup-frequency-routes.js';
@@ -53,7 +53,7 @@ async function product(app: FastifyInstance, envelope: ErrorEnvelope, routes: (s
  * Cloud Backup job information: Microsoft 365 (/backup/m365), Dynamics 365
  * (/dynamicsbackup), IaaS + PaaS (/backup/vm), Google Workspace (/backup/google) and
  * Salesforce (/backup/sfbapi), their producer routes (/producer/backup/...) and the
- * Microsoft 365 restore worker.
+ * Microsoft 365 restores (a kernel job each).
  */
 export const backupModule: ProductModule = {
   name: 'backup',
@@ -68,7 +68,7 @@ export const backupModule: ProductModule = {
     const objects = new ProtectedObjectStore(db);
     const restores = new RestoreStore(db, context.engine, jobs);
     const audit = auditDispatcher(db, context);
-    const worker = new RestoreWorker(restores, objects, audit, context.clock, context.logger.child({ module: 'backup' }));
+    defineRestoreJob(context, restores, objects, audit, context.logger.child({ module: 'backup' }));
     const graph = graphErrorEnvelope(context.clock);
 
     captureTraceparent(app);
@@ -91,15 +91,14 @@ export const backupModule: ProductModule = {
       registerSalesforceUnusualActivityRoutes(scope, context, events);
     });
 
-    // Restores resume and pending audit records go out as soon as the region is ready. Both stop
-    // before the listener does: an audit delivery is a request to this very region, and one
-    // still open when the server closes keeps its connection (and the close) waiting.
+    // Pending audit records go out as soon as the region is ready, and stop before the listener
+    // does: an audit delivery is a request to this very region, and one still open when the
+    // server closes keeps its connection (and the close) waiting. Restores run as kernel jobs.
     app.addHook('onReady', async () => {
-      worker.start();
       audit.start();
+      await resumeRestoreJobs(context, restores).catch((error: unknown) => context.logger.warn({ err: (error as Error).message }, 'could not resume restore jobs'));
     });
     app.addHook('preClose', async () => {
-      await worker.stop();
       await audit.stop();
     });
   },

@@ -8,6 +8,7 @@ import { startCommand } from './start.js';
 import { registerTokenCommands } from './token.js';
 import { seedProgress } from './progress.js';
 import { registerOpusCommands } from './opus.js';
+import { registerClusterCommand } from './cluster.js';
 
 /** Every `npx meridian` command. Built by a function so tests can walk the commands without running one. */
 export function buildProgram(): Command {
@@ -259,6 +260,7 @@ export function buildProgram(): Command {
   }
 
   registerOpusCommands(program);
+  registerClusterCommand(program);
   registerTokenCommands(program);
   return program;
 }

@@ -13,7 +13,7 @@ export async function startCommand(options: { json?: boolean } = {}): Promise<vo
     '',
     'Meridian is running.',
     '',
-    `  Identity (token endpoint):  ${endpoints.identity}/connect/token`,
+    `  Identity (token endpoint):  ${endpoints.identity ? `${endpoints.identity}/connect/token` : '(not hosted)'}`,
     ...Object.entries(endpoints.identities).filter(([env]) => env !== 'commercial').map(([env, url]) => `  Identity (${env}):${' '.repeat(Math.max(1, 17 - env.length))}${url}/connect/token`),
     `  Global endpoint:            ${endpoints.global ?? '(not hosted)'}`,
     '  Regions:',
@@ -22,6 +22,7 @@ export async function startCommand(options: { json?: boolean } = {}): Promise<vo
     `  API reference:              ${endpoints.regions.us ?? Object.values(endpoints.regions)[0]}/docs  (OpenAPI: /openapi.json)`,
     `  CA certificate:             ${endpoints.caCertificate ?? '(plain HTTP)'}`,
     `  Endpoints file:             ${endpointsFile}`,
+    ...(Object.entries(endpoints.node).some(([name, url]) => url !== publicUrlOf(endpoints, name)) ? ['  This node listens at:', ...Object.entries(endpoints.node).map(([name, url]) => `    ${name.padEnd(20)} ${url}`)] : []),
   ];
   if (demo) {
     lines.push('', `  Demo tenant:   ${demo.tenantName} (${demo.tenantId}), home region us`, `  Client id:     ${demo.clientId}`);
@@ -69,4 +70,11 @@ function watchLauncher(onGone: () => void): void {
     }
   }, 500);
   timer.unref();
+}
+
+/** The public URL of one of this node's listeners, to tell whether it sits behind another address. */
+function publicUrlOf(endpoints: ReturnType<Meridian['endpoints']>, listener: string): string | null | undefined {
+  if (listener === 'global') return endpoints.global;
+  if (listener.startsWith('identity-')) return endpoints.identities[listener.slice('identity-'.length) as keyof typeof endpoints.identities];
+  return endpoints.regions[listener.slice('region-'.length)];
 }

@@ -388,10 +388,19 @@ function event(actionName: string, operationType: AdminAuditEvent['operationType
   return { actionName, operationType, objectType, objectName, actor: actor.name, clientIP: actor.clientIP, previousValue, currentValue };
 }
 
+/**
+ * C0 and C1 controls (NUL, newlines, escape sequences) and the bidirectional overrides: names
+ * are shown in consoles, logs and audit records, where such characters forge or hide text.
+ */
+const UNPRINTABLE_IN_NAMES = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
 function requireName(field: string, value: unknown): string {
   const text = typeof value === 'string' ? value.trim() : '';
   if (!text) throw badRequest(`The field '${field}' is required.`, 'invalid_parameter');
   if (text.length > 128) throw badRequest(`The field '${field}' must be at most 128 characters.`, 'invalid_parameter');
+  if (UNPRINTABLE_IN_NAMES.test(text)) {
+    throw badRequest(`The field '${field}' must not contain control characters (such as NUL or line breaks) or bidirectional overrides.`, 'invalid_parameter');
+  }
   return text;
 }
 

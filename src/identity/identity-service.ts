@@ -6,7 +6,7 @@ import { createApiServer, type TlsMaterial } from '../platform/http-server.js';
 import { HostedService } from '../platform/hosted-service.js';
 import type { ErrorEnvelope } from '../platform/error-handling.js';
 import type { Clock } from '../platform/clock.js';
-import { openDatabase, type Database, type StorageLocation } from '../storage/database.js';
+import { openDatabase, ping, type Database, type StorageLocation } from '../storage/database.js';
 import { migrate } from '../storage/migrations.js';
 import type { CloudEnvironment } from '../topology/data-centers.js';
 import { IDENTITY_AUDIT_OUTBOX, type AuditDelivery } from './audit-trail.js';
@@ -14,12 +14,15 @@ import { OutboxDispatcher } from '../platform/outbox.js';
 import { Directory } from './directory.js';
 import { registerDiscovery } from './discovery.js';
 import { identityMigrations, type IdentityTables } from './schema.js';
-import { SigningKeys } from './signing-keys.js';
-import type { ReplayCache } from './replay-cache.js';
+import { SigningKeys, type SigningKeyTiming } from './signing-keys.js';
+import { StoreReplayCache, type ReplayCache } from './replay-cache.js';
+import { TokenThrottle, type TokenThrottleLimits } from './token/token-throttle.js';
+import { MemoryWindowCounter, RedisWindowCounter, type WindowCounter } from '../platform/window-counter.js';
 import { AccessTokenIssuer } from './token/access-tokens.js';
 import { ClientAuthenticator } from './token/client-authentication.js';
 import { registerTokenEndpoint } from './token/token-endpoint.js';
 import { registerAdminRoutes } from './admin/admin-routes.js';
+import { registerServiceTokenRoute, ServiceCredentials } from './service-credentials.js';
 import type { RegionCall } from './admin/tenant-data-routes.js';
 import { registerConsole } from './console/console-routes.js';
 import { ApiError } from '../platform/errors.js';
@@ -44,10 +47,14 @@ export interface IdentityServiceOptions {
   logger: Logger;
   clock: Clock;
   tls?: TlsMaterial | undefined;
-  replayCache: ReplayCache;
+  /** Shared by a deployment's nodes (Redis); absent, the identity's own store keeps used assertions. */
+  replayCache?: ReplayCache | undefined;
   adminKey: string;
   audit: AuditDelivery;
-  tokenRateLimit: { perMinute: number; redis?: Redis | undefined };
+  /** `perMinute` limits the listener's other routes per address; the token endpoint has its own limits. */
+  tokenRateLimit: { perMinute: number; token: TokenThrottleLimits; redis?: Redis | undefined; redisPrefix?: string };
+  /** How long nodes cache the signing keys, and how long before it signs a new key is published. */
+  signingKeys?: SigningKeyTiming | undefined;
   /** Where the regions are, for the admin API's reads of a tenant's data (console, CLI). */
   regionUrl?: (dataCenter: string) => string | undefined;
   fetch?: typeof fetch;
@@ -59,15 +66,18 @@ export class IdentityService extends HostedService {
   readonly keys: SigningKeys;
   readonly issuer: AccessTokenIssuer;
   readonly outbox: OutboxDispatcher;
+  readonly serviceCredentials: ServiceCredentials;
 
   private constructor(
     readonly options: IdentityServiceOptions,
     private readonly database: Database<IdentityTables>,
     app: FastifyInstance,
+    private readonly owned: { replayCache?: ReplayCache; counter: WindowCounter },
   ) {
     super(app);
     const { clock } = options;
-    this.keys = new SigningKeys(database.db, clock);
+    this.keys = new SigningKeys(database.db, clock, options.signingKeys);
+    this.serviceCredentials = new ServiceCredentials(database.db, clock, options.environment.id);
     this.issuer = new AccessTokenIssuer(this.keys, clock, () => this.url);
     this.outbox = new OutboxDispatcher(database.db as never, IDENTITY_AUDIT_OUTBOX, options.audit.deliver, clock, options.logger);
     this.directory = new Directory(database.db, clock, options.environment.id, () => this.outbox.kick());
@@ -87,11 +97,16 @@ export class IdentityService extends HostedService {
         version: '1.0.0',
       },
     });
-    const service = new IdentityService(options, database, app);
+    const ownReplayCache = options.replayCache ? undefined : new StoreReplayCache(database.db, () => options.clock.nowMs());
+    const { redis } = options.tokenRateLimit;
+    // The deployment's prefix too: deployments (and test runs) sharing one Redis must not share counts.
+    const counterPrefix = `${options.tokenRateLimit.redisPrefix ?? 'meridian'}:rl-identity-${options.environment.id}-token-`;
+    const counter = redis ? new RedisWindowCounter(redis, counterPrefix, 60_000) : new MemoryWindowCounter(60_000, () => options.clock.nowMs());
+    const service = new IdentityService(options, database, app, { ...(ownReplayCache ? { replayCache: ownReplayCache } : {}), counter });
     await service.keys.activeKey();
     const authenticator = new ClientAuthenticator({
       directory: service.directory,
-      replayCache: options.replayCache,
+      replayCache: options.replayCache ?? ownReplayCache!,
       clock: options.clock,
       audiences: () => [`${service.url}/connect/token`, service.url, `${service.url}/`],
       replayKeyPrefix: `${options.environment.id}:`,
@@ -100,17 +115,20 @@ export class IdentityService extends HostedService {
       perMinute: options.tokenRateLimit.perMinute,
       redis: options.tokenRateLimit.redis,
       nameSpace: `meridian-rl-identity-${options.environment.id}-`,
-      // Per client where the form names one, so one noisy client does not throttle its neighbours behind a NAT.
-      key: (request) => {
-        const body = request.body as Record<string, unknown> | undefined;
-        return typeof body?.client_id === 'string' ? `client:${body.client_id}` : `ip:${request.ip}`;
-      },
+      // The admin API and discovery, per address; /connect/token opts out for its own throttle (token-throttle.ts).
+      key: (request) => `ip:${request.ip}`,
     });
-    await registerTokenEndpoint(app, authenticator, service.issuer);
+    await registerTokenEndpoint(app, authenticator, service.issuer, new TokenThrottle(options.tokenRateLimit.token, counter));
     registerDiscovery(app, service.keys, () => service.url);
-    await registerAdminRoutes(app, { directory: service.directory, keys: service.keys, issuer: service.issuer, adminKey: options.adminKey, environment: options.environment.id, regionCall: service.regionCall() });
+    registerServiceTokenRoute(app, { credentials: service.serviceCredentials, directory: service.directory, issuer: service.issuer });
+    await registerAdminRoutes(app, { directory: service.directory, keys: service.keys, issuer: service.issuer, adminKey: options.adminKey, serviceCredentials: service.serviceCredentials, environment: options.environment.id, regionCall: service.regionCall() });
     await registerConsole(app);
     return service;
+  }
+
+  /** Resolves when this listener's database answers (its /ready probe). */
+  async pingStore(): Promise<void> {
+    await ping(this.database.db as never);
   }
 
   /** A GET of a tenant's home region with a short-lived token of this host for that tenant. */
@@ -138,6 +156,8 @@ export class IdentityService extends HostedService {
   override async close(): Promise<void> {
     await this.outbox.stop();
     await super.close();
+    await this.owned.replayCache?.close();
+    await this.owned.counter.close();
     await this.database.close();
   }
 }

@@ -39,8 +39,20 @@ export interface IdentityTables {
     public_jwk: string;
     created_at: number;
     retired_at: number | null;
+    /** When it starts signing; published in the JWKS from created_at (null: at once). */
+    activates_at: number | null;
   };
   identity_audit_outbox: OutboxTable & { seq: Generated<number> };
+  /** Client-assertion `jti`s already used, each until its assertion expires (replay-cache.ts). */
+  identity_assertion_replays: { replay_key: string; expires_at: number };
+  /** A deployment's own credential (a region-only node), scoped to the producer path of some data centers. */
+  identity_service_credentials: {
+    client_id: string;
+    name: string;
+    secret_hash: string;
+    data_centers: string; // JSON array of data center codes
+    created_at: number;
+  };
 }
 
 export const identityMigrations: ModuleMigrations = {
@@ -100,6 +112,29 @@ export const identityMigrations: ModuleMigrations = {
           .execute();
         await createOutboxTable(db, engine, 'identity_audit_outbox').execute();
         await createOutboxIndex(db, 'identity_audit_outbox');
+      },
+    }),
+    '002_assertion_replays': () => ({
+      async up(db) {
+        await db.schema
+          .createTable('identity_assertion_replays')
+          .addColumn('replay_key', 'text', (c) => c.primaryKey())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('identity_assertion_replays_expiry').on('identity_assertion_replays').column('expires_at').execute();
+      },
+    }),
+    '003_service_credentials': () => ({
+      async up(db) {
+        await db.schema
+          .createTable('identity_service_credentials')
+          .addColumn('client_id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('secret_hash', 'text', (c) => c.notNull())
+          .addColumn('data_centers', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.alterTable('identity_signing_keys').addColumn('activates_at', 'bigint').execute();
       },
     }),
   },

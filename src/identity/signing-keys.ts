@@ -6,9 +6,13 @@ import { ACCESS_TOKEN_ALG } from '../platform/access-token.js';
 import type { IdentityTables } from './schema.js';
 
 /**
- * The keys that sign access tokens. The newest key signs; older keys stay published in
- * the JWKS until every token they signed has expired, so rotation never breaks a token
+ * The keys that sign access tokens. The newest active key signs; older keys stay published
+ * in the JWKS until every token they signed has expired, so rotation never breaks a token
  * already issued. Nodes of one environment share the keys through the identity store.
+ *
+ * With several identity nodes, each caches the key set for `cacheMs`: a new key is published
+ * at once but signs only `publishLeadMs` later, so every node's key set (and so every
+ * region's refetch) holds it before the first token it signs reaches a region.
  */
 
 export interface ActiveKey {
@@ -18,7 +22,13 @@ export interface ActiveKey {
 
 /** How long a superseded key stays published: longer than any token it signed can live. */
 const RETIRE_AFTER_MS = 2 * 60 * 60 * 1000;
-const CACHE_MS = 30_000;
+export const SIGNING_KEY_CACHE_MS = 30_000;
+
+export interface SigningKeyTiming {
+  cacheMs: number;
+  /** 0 on a single node: its own caches are dropped on rotation. */
+  publishLeadMs: number;
+}
 
 export class SigningKeys {
   private active: { key: ActiveKey; loadedAt: number } | undefined;
@@ -27,20 +37,23 @@ export class SigningKeys {
   constructor(
     private readonly db: Kysely<IdentityTables>,
     private readonly clock: Clock,
+    private readonly timing: SigningKeyTiming = { cacheMs: SIGNING_KEY_CACHE_MS, publishLeadMs: 0 },
   ) {}
 
   async activeKey(): Promise<ActiveKey> {
     const now = this.clock.nowMs();
-    if (this.active && now - this.active.loadedAt < CACHE_MS) return this.active.key;
+    if (this.active && now - this.active.loadedAt < this.timing.cacheMs) return this.active.key;
     const row = await this.db
       .selectFrom('identity_signing_keys')
       .select(['kid', 'private_pem'])
-      .where('retired_at', 'is', null)
+      .where((eb) => eb.or([eb('activates_at', 'is', null), eb('activates_at', '<=', now)]))
+      .where((eb) => eb.or([eb('retired_at', 'is', null), eb('retired_at', '>', now)]))
       .orderBy('created_at', 'desc')
       .orderBy('kid', 'desc')
       .executeTakeFirst();
     if (!row) {
-      await this.rotate();
+      // The first key of an environment has no predecessor to sign meanwhile.
+      await this.rotate(0);
       return this.activeKey();
     }
     const key = { kid: row.kid, privateKey: createPrivateKey(row.private_pem) };
@@ -48,12 +61,13 @@ export class SigningKeys {
     return key;
   }
 
-  /** Adds a new signing key and retires keys superseded long enough ago. */
-  async rotate(): Promise<{ kid: string }> {
+  /** Publishes a new signing key that signs from `activatesAtMs`; the keys it supersedes retire later. */
+  async rotate(publishLeadMs = this.timing.publishLeadMs): Promise<{ kid: string; activatesAtMs: number }> {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const jwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(jwk, 'sha256');
     const now = this.clock.nowMs();
+    const activatesAtMs = now + publishLeadMs;
     await this.db.transaction().execute(async (trx) => {
       const superseded = await trx.selectFrom('identity_signing_keys').select(['kid', 'created_at']).where('retired_at', 'is', null).execute();
       await trx
@@ -65,16 +79,17 @@ export class SigningKeys {
           public_jwk: JSON.stringify({ ...jwk, kid, alg: ACCESS_TOKEN_ALG, use: 'sig' }),
           created_at: now,
           retired_at: null,
+          activates_at: activatesAtMs,
         })
         .execute();
-      // A superseded key keeps verifying for RETIRE_AFTER_MS; marking it retired later is what unpublishes it.
+      // A superseded key signs until the new one activates, then keeps verifying for RETIRE_AFTER_MS.
       for (const old of superseded) {
-        await trx.updateTable('identity_signing_keys').set({ retired_at: now + RETIRE_AFTER_MS }).where('kid', '=', old.kid).execute();
+        await trx.updateTable('identity_signing_keys').set({ retired_at: activatesAtMs + RETIRE_AFTER_MS }).where('kid', '=', old.kid).execute();
       }
     });
     this.active = undefined;
     this.jwks = undefined;
-    return { kid };
+    return { kid, activatesAtMs };
   }
 
   /** Every key with its state: the one that signs, superseded ones still published, retired ones. */
@@ -94,7 +109,7 @@ export class SigningKeys {
   /** The published key set: the active key and superseded keys that have not yet retired. */
   async publicKeys(): Promise<{ keys: JWK[] }> {
     const now = this.clock.nowMs();
-    if (this.jwks && now - this.jwks.loadedAt < CACHE_MS) return this.jwks.value;
+    if (this.jwks && now - this.jwks.loadedAt < this.timing.cacheMs) return this.jwks.value;
     const rows = await this.db
       .selectFrom('identity_signing_keys')
       .select(['public_jwk', 'retired_at'])

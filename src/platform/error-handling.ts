@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './errors.js';
+import { isStoreUnavailable, STORE_RETRY_AFTER_SECONDS } from './store-availability.js';
 
 /** What a module's error body is built from: never a stack, never an internal message. */
 export interface ErrorDetails {
@@ -24,7 +25,10 @@ export const aosErrorEnvelope: ErrorEnvelope = (error, request) => ({
 export function installErrorHandling(app: FastifyInstance, envelope: ErrorEnvelope): void {
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     const details = describe(error, request);
-    if (details.statusCode >= 500) request.log.error({ err: error, requestId: request.id }, 'unhandled error');
+    if (details.code === 'store_unavailable') {
+      request.log.warn({ err: { message: (error as Error).message, code: (error as { code?: unknown }).code }, requestId: request.id }, 'a data store is unreachable');
+      reply.header('retry-after', String(STORE_RETRY_AFTER_SECONDS));
+    } else if (details.statusCode >= 500) request.log.error({ err: error, requestId: request.id }, 'unhandled error');
     if (error instanceof ApiError) reply.headers(error.headers);
     return send(reply, details, envelope, request);
   });
@@ -60,6 +64,9 @@ function describe(error: FastifyError | ApiError, request: FastifyRequest): Erro
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return { statusCode: 400, code: 'malformed_body', message: 'The request body is not valid JSON.' };
+  }
+  if (isStoreUnavailable(error)) {
+    return { statusCode: 503, code: 'store_unavailable', message: `The service is temporarily unavailable; retry after ${STORE_RETRY_AFTER_SECONDS} seconds. Quote request-id ${request.id} if it persists.` };
   }
   const status = fastifyError.statusCode ?? 500;
   if (status >= 400 && status < 500) {

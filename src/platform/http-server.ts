@@ -5,6 +5,10 @@ import type { Logger } from 'pino';
 import { generateRequestId, registerRequestContext } from './request-context.js';
 import { registerCaseInsensitiveQuery } from './query.js';
 import { installErrorHandling, installNotFound, type ErrorEnvelope } from './error-handling.js';
+import { refuseNonOriginFormTargets } from './request-target.js';
+import { registerSecurityHeaders } from './security-headers.js';
+import { TLS_SERVER_POLICY } from './tls/tls-policy.js';
+import { instrumentRequests } from './metrics.js';
 import { recordRoutes } from './route-catalogue.js';
 
 export interface TlsMaterial {
@@ -35,9 +39,10 @@ export function queryAfterAmpersand(request: { url?: string }): string {
 }
 
 /**
- * Every listener of Meridian is built here so they share the conventions: TLS 1.2+ only,
- * request ids and trace context, case-insensitive query names, one error envelope per
- * module, and an OpenAPI 3.1 document generated from the route schemas.
+ * Every listener of Meridian is built here so they share the conventions: the TLS policy
+ * (tls/tls-policy.ts), origin-form request targets only, security headers, request ids and
+ * trace context, case-insensitive query names, one error envelope per module, and an OpenAPI
+ * 3.1 document generated from the route schemas.
  */
 export async function createApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
   const base: FastifyServerOptions = {
@@ -48,15 +53,19 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     requestIdHeader: false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
+    // Path parameters can be whole URLs encoded once or twice (Insights' {siteUrl}, {objectUrl}).
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2048 },
     return503OnClosing: true,
     rewriteUrl: queryAfterAmpersand,
   };
-  const https = options.tls ? { key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3' } : undefined;
+  const https = options.tls ? { key: options.tls.key, cert: options.tls.cert, ...TLS_SERVER_POLICY } : undefined;
   const app = Fastify({ ...base, ...(https ? { https } : {}) } as FastifyServerOptions) as unknown as FastifyInstance;
 
+  refuseNonOriginFormTargets(app);
+  registerSecurityHeaders(app, { https: Boolean(https) });
   recordRoutes(app);
   registerRequestContext(app);
+  instrumentRequests(app, String(options.logger.bindings().service ?? 'meridian'));
   registerCaseInsensitiveQuery(app);
   installErrorHandling(app, options.errorEnvelope);
   installNotFound(app, options.errorEnvelope);

@@ -6,6 +6,7 @@ import type { ModuleMigrations } from '../storage/migrations.js';
 import type { Clock } from './clock.js';
 import type { PagingTokenCodec } from './paging-token.js';
 import type { JobRunner } from './jobs/job-runner.js';
+import type { BlobStore } from '../storage/blob-store.js';
 
 /** What a region gives each product module: its own database and the kernel's services. */
 export interface RegionContext {
@@ -28,6 +29,11 @@ export interface RegionContext {
    * in `register` and enqueues them; every node of the region works the same queue.
    */
   jobs: Pick<JobRunner, 'define' | 'enqueue' | 'get' | 'stats'>;
+  /**
+   * Files kept in this region's database (export reports): streamed in and out in chunks,
+   * readable from every node of the region and after a restart, removed at their expiry.
+   */
+  blobs: BlobStore;
 }
 
 /**

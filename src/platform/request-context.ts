@@ -33,6 +33,8 @@ export function registerRequestContext(app: FastifyInstance): void {
   app.addHook('onRequest', async (request: FastifyRequest, reply) => {
     const incoming = parseTraceparent(header(request, 'traceparent'));
     request.traceId = incoming?.traceId ?? randomHex(16);
+    // Every line logged for this request carries both ids (Fastify binds the request id as reqId).
+    request.log = request.log.child({ traceId: request.traceId });
     const spanId = randomHex(8);
     reply.header('request-id', request.id);
     reply.header('traceparent', `00-${request.traceId}-${spanId}-${incoming?.flags ?? '01'}`);

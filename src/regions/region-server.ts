@@ -7,10 +7,11 @@ import { registerPermissionGuard, requirePermission } from '../platform/permissi
 import { createPagingTokenCodec } from '../platform/paging-token.js';
 import type { Clock } from '../platform/clock.js';
 import type { ProductModule, RegionContext } from '../platform/product-module.js';
-import { openDatabase, type Database, type StorageLocation } from '../storage/database.js';
+import { openDatabase, ping, type Database, type StorageLocation } from '../storage/database.js';
 import { migrate } from '../storage/migrations.js';
 import { JobRunner } from '../platform/jobs/job-runner.js';
 import { kernelJobMigrations } from '../platform/jobs/job-schema.js';
+import { BlobStore, blobStoreMigrations } from '../storage/blob-store.js';
 import type { DataCenter } from '../topology/data-centers.js';
 import { isPublicRoute, registerBearerAuth } from './bearer-auth.js';
 import type { Redis } from 'ioredis';
@@ -51,6 +52,7 @@ export class RegionServer extends HostedService {
   static async create(options: RegionServerOptions): Promise<RegionServer> {
     const database = await openDatabase<unknown>(options.storage);
     await migrate(database, kernelJobMigrations);
+    await migrate(database, blobStoreMigrations);
     for (const module of options.modules) await migrate(database, module.migrations);
     const jobs = new JobRunner({ db: database.db, clock: options.clock, logger: options.logger });
     const app = await createApiServer({
@@ -78,6 +80,7 @@ export class RegionServer extends HostedService {
         throw new Error(`Region ${options.dataCenter.code} has no audit delivery configured`);
       }),
       jobs,
+      blobs: new BlobStore(database.db, options.clock),
     };
     const server = new RegionServer(options.dataCenter, app, database, context, jobs);
     holder.server = server;
@@ -93,11 +96,15 @@ export class RegionServer extends HostedService {
       // Per app per tenant, as Microsoft Graph throttles: producers feeding a tenant do not eat its readers' quota.
       key: (request) => (request.principal ? `${request.principal.tenantId}:${request.principal.clientId}` : request.ip),
     });
-    app.get('/health', { schema: { hide: true }, config: { public: true } }, async () => ({ status: 'ok', dataCenter: options.dataCenter.code }));
     for (const module of options.modules) await app.register(async (scope) => module.register(scope, context));
     // Jobs start once every module has defined its kinds, so no claimed job finds no handler.
     jobs.start();
     return server;
+  }
+
+  /** Resolves when this listener's database answers (its /ready probe). */
+  async pingStore(): Promise<void> {
+    await ping(this.database.db as never);
   }
 
   override async close(): Promise<void> {

@@ -18,6 +18,18 @@ export interface MeridianConfig {
   identityUrls: Partial<Record<EnvironmentId, string>>;
   regionUrls: Record<string, string>;
   global: boolean;
+  /**
+   * The global endpoint's public URL (MERIDIAN_GLOBAL_URL). Like the identity and region
+   * URLs, it names the part's one address behind a load balancer when this node hosts it.
+   */
+  globalUrl?: string | undefined;
+  /** The one listener's port (MERIDIAN_PORT) on a node that hosts a single part; wins over basePort. */
+  port?: number | undefined;
+  /**
+   * A region-only node's own credential at identity (MERIDIAN_SERVICE_CLIENT_ID and
+   * MERIDIAN_SERVICE_CLIENT_SECRET), scoped to the producer path of named data centers.
+   */
+  serviceCredential?: { clientId: string; clientSecret: string } | undefined;
   databaseUrl?: string | undefined;
   postgresSchemaPrefix: string;
   redisUrl?: string | undefined;
@@ -28,12 +40,25 @@ export interface MeridianConfig {
   caCertFile?: string | undefined;
   adminKey: string;
   pagingSecret: string;
+  /** Whether the shared secrets were given (settings) or generated into this node's data directory. */
+  secretsGiven: { adminKey: boolean; pagingSecret: boolean };
   demo: boolean;
   logLevel: string;
   /** Requests per minute per app per tenant at each region (0 = off). */
   rateLimitPerMinute: number;
-  /** Token requests per minute per client id (0 = off). */
+  /** Tokens issued per minute per authenticated client, and identity admin requests per minute per address (0 = off). */
   tokenRateLimitPerMinute: number;
+  /** Refused token requests per minute from one address, whatever client they name (0 = off). */
+  tokenFailuresPerMinutePerAddress: number;
+  /** Refused token requests per minute from one address naming one client (0 = off). */
+  tokenFailuresPerMinutePerClient: number;
+  /** How long identity nodes cache signing keys (MERIDIAN_SIGNING_KEY_CACHE_MS). */
+  signingKeyCacheMs: number;
+  /**
+   * How long a rotated key is published before it signs (MERIDIAN_SIGNING_KEY_LEAD_MS). By
+   * default 0 on a lone node and the cache time plus 5 s behind a public URL (several nodes).
+   */
+  signingKeyLeadMs?: number | undefined;
 }
 
 export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env, overrides: Partial<MeridianConfig> = {}): MeridianConfig {
@@ -44,20 +69,24 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env, over
   return {
     dataDir,
     host: env.MERIDIAN_HOST ?? '127.0.0.1',
-    basePort: parsePort(env.MERIDIAN_BASE_PORT ?? '7400'),
+    basePort: parsePort('MERIDIAN_BASE_PORT', env.MERIDIAN_BASE_PORT ?? '7400'),
     environments,
     regions,
     global: env.MERIDIAN_GLOBAL !== '0',
+    globalUrl: env.MERIDIAN_GLOBAL_URL ? trimUrl(env.MERIDIAN_GLOBAL_URL) : undefined,
+    port: env.MERIDIAN_PORT ? parsePort('MERIDIAN_PORT', env.MERIDIAN_PORT) : undefined,
+    serviceCredential: serviceCredentialFrom(env),
     databaseUrl: env.MERIDIAN_DATABASE_URL || undefined,
     postgresSchemaPrefix: env.MERIDIAN_PG_SCHEMA_PREFIX ?? 'meridian',
     redisUrl: env.MERIDIAN_REDIS_URL || undefined,
     identityUrls: Object.fromEntries(
       ENVIRONMENTS.flatMap((e) => (env[`MERIDIAN_IDENTITY_URL_${e.id.toUpperCase()}`] ? [[e.id, trimUrl(env[`MERIDIAN_IDENTITY_URL_${e.id.toUpperCase()}`]!)]] : [])),
     ),
+    // Every MERIDIAN_REGION_URL_<DC>, known or not: a misspelt data center is named at start-up, not ignored.
     regionUrls: Object.fromEntries(
-      DATA_CENTERS.flatMap((dc) => {
-        const url = env[`MERIDIAN_REGION_URL_${dc.code.toUpperCase().replace(/-/g, '_')}`];
-        return url ? [[dc.code, trimUrl(url)]] : [];
+      Object.entries(env).flatMap(([name, url]) => {
+        const code = /^MERIDIAN_REGION_URL_([A-Z0-9_]+)$/.exec(name)?.[1];
+        return code && url ? [[code.toLowerCase().replace(/_/g, '-'), trimUrl(url)]] : [];
       }),
     ),
     plainHttp: env.MERIDIAN_PLAIN_HTTP === '1' || env.MERIDIAN_PLAIN_HTTP === 'true',
@@ -66,10 +95,15 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env, over
     caCertFile: env.MERIDIAN_CA_CERT || undefined,
     adminKey: env.MERIDIAN_ADMIN_KEY || persistentSecret(join(dataDir, 'admin-key')),
     pagingSecret: env.MERIDIAN_PAGING_SECRET || persistentSecret(join(dataDir, 'paging-secret')),
+    secretsGiven: { adminKey: Boolean(overrides.adminKey || env.MERIDIAN_ADMIN_KEY), pagingSecret: Boolean(overrides.pagingSecret || env.MERIDIAN_PAGING_SECRET) },
     demo: env.MERIDIAN_DEMO !== '0',
     logLevel: env.MERIDIAN_LOG_LEVEL ?? 'info',
     rateLimitPerMinute: parseCount('MERIDIAN_RATE_LIMIT_PER_MINUTE', env.MERIDIAN_RATE_LIMIT_PER_MINUTE ?? '12000'),
     tokenRateLimitPerMinute: parseCount('MERIDIAN_TOKEN_RATE_LIMIT_PER_MINUTE', env.MERIDIAN_TOKEN_RATE_LIMIT_PER_MINUTE ?? '6000'),
+    tokenFailuresPerMinutePerAddress: parseCount('MERIDIAN_TOKEN_FAILURES_PER_MINUTE_PER_ADDRESS', env.MERIDIAN_TOKEN_FAILURES_PER_MINUTE_PER_ADDRESS ?? '300'),
+    tokenFailuresPerMinutePerClient: parseCount('MERIDIAN_TOKEN_FAILURES_PER_MINUTE_PER_CLIENT', env.MERIDIAN_TOKEN_FAILURES_PER_MINUTE_PER_CLIENT ?? '60'),
+    signingKeyCacheMs: parseCount('MERIDIAN_SIGNING_KEY_CACHE_MS', env.MERIDIAN_SIGNING_KEY_CACHE_MS ?? '30000'),
+    signingKeyLeadMs: env.MERIDIAN_SIGNING_KEY_LEAD_MS ? parseCount('MERIDIAN_SIGNING_KEY_LEAD_MS', env.MERIDIAN_SIGNING_KEY_LEAD_MS) : undefined,
     ...overrides,
   };
 }
@@ -104,10 +138,18 @@ function parseCount(name: string, value: string): number {
   return count;
 }
 
-function parsePort(value: string): number {
+function parsePort(name: string, value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65000) throw new Error(`MERIDIAN_BASE_PORT must be a port number, not '${value}'`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name} must be a port number, not '${value}'`);
   return port;
+}
+
+function serviceCredentialFrom(env: NodeJS.ProcessEnv): MeridianConfig['serviceCredential'] {
+  const clientId = env.MERIDIAN_SERVICE_CLIENT_ID?.trim();
+  const clientSecret = env.MERIDIAN_SERVICE_CLIENT_SECRET?.trim();
+  if (!clientId && !clientSecret) return undefined;
+  if (!clientId || !clientSecret) throw new Error('MERIDIAN_SERVICE_CLIENT_ID and MERIDIAN_SERVICE_CLIENT_SECRET are set together or not at all');
+  return { clientId, clientSecret };
 }
 
 /** A secret made once and kept in the data directory, readable by its owner only. */
@@ -118,8 +160,15 @@ function persistentSecret(file: string): string {
   return value;
 }
 
+/** The signing-key lead a node uses: see MeridianConfig.signingKeyLeadMs. */
+export function signingKeyLeadMs(config: MeridianConfig, environment: EnvironmentId): number {
+  if (config.signingKeyLeadMs !== undefined) return config.signingKeyLeadMs;
+  return config.identityUrls[environment] ? config.signingKeyCacheMs + 5000 : 0;
+}
+
 /** Listener ports derive from the base port: identities first, then global, then regions. */
 export function portFor(config: MeridianConfig, role: { identity: EnvironmentId } | { global: true } | { region: string }): number {
+  if (config.port !== undefined) return config.port;
   if (config.basePort === 0) return 0;
   if ('identity' in role) return config.basePort + ENVIRONMENTS.findIndex((env) => env.id === role.identity);
   if ('global' in role) return config.basePort + 4;

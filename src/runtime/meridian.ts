@@ -10,14 +10,22 @@ import { ensureLocalTls } from '../platform/tls/local-ca.js';
 import { findDataCenter, findEnvironment, type EnvironmentId } from '../topology/data-centers.js';
 import type { StorageLocation } from '../storage/database.js';
 import { IdentityService } from '../identity/identity-service.js';
-import { MemoryReplayCache, RedisReplayCache, type ReplayCache } from '../identity/replay-cache.js';
+import { RedisReplayCache, type ReplayCache } from '../identity/replay-cache.js';
 import { PRODUCER_PERMISSION } from '../platform/producer.js';
 import { RegionServer } from '../regions/region-server.js';
 import { GlobalEndpoint } from '../global/global-endpoint.js';
 import { PRODUCT_MODULES } from './modules.js';
-import { portFor, type MeridianConfig } from './config.js';
+import { registerOperationsRoutes, type ReadinessCheck } from '../platform/operations.js';
+import { jobQueueGauges } from '../platform/jobs/job-metrics.js';
+import { portFor, signingKeyLeadMs, type MeridianConfig } from './config.js';
+import { checkConfig } from './config-checks.js';
+
+/** Bound on any one Redis command when Redis is cut off. */
+export const REDIS_COMMAND_TIMEOUT_MS = 2000;
 
 export interface Endpoints {
+  /** This node's own listeners by part (identity-commercial, region-us, global). */
+  node: Record<string, string>;
   identity: string | null;
   identities: Partial<Record<EnvironmentId, string>>;
   global: string | null;
@@ -37,6 +45,9 @@ export class Meridian {
   private redis: Redis | undefined;
   private readonly producerTokens = new Map<string, { token: string; until: number }>();
   private replayCache: ReplayCache | undefined;
+  private readonly gaugeReleases: Array<() => void> = [];
+  /** Each listener's own address on this node (its public URL may be a load balancer's). */
+  readonly nodeUrls: Record<string, string> = {};
 
   private constructor(
     readonly config: MeridianConfig,
@@ -50,7 +61,9 @@ export class Meridian {
   }
 
   static async start(config: MeridianConfig, options: { logger?: Logger; clock?: Clock } = {}): Promise<Meridian> {
+    const warnings = checkConfig(config);
     const logger = options.logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', '*.client_secret', '*.clientSecret'] });
+    for (const warning of warnings) logger.warn(warning);
     let tls: TlsMaterial | undefined;
     let caPath: string | null = null;
     let caPem: string | null = null;
@@ -81,11 +94,19 @@ export class Meridian {
   private async boot(): Promise<void> {
     const { config } = this;
     if (config.redisUrl) {
-      this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+      // Without Redis a command fails at once (no offline queue) or within the command timeout: 503s, not held requests.
+      this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: REDIS_COMMAND_TIMEOUT_MS, connectTimeout: 3000 });
+      let redisDown = false;
+      this.redis.on('error', (error: Error) => {
+        if (!redisDown) this.logger.warn({ err: { message: error.message } }, 'Redis is unreachable; retrying');
+        redisDown = true;
+      });
+      this.redis.on('ready', () => {
+        if (redisDown) this.logger.warn('Redis is reachable again');
+        redisDown = false;
+      });
       await this.redis.connect();
       this.replayCache = new RedisReplayCache(this.redis, `${config.postgresSchemaPrefix}:jti:`, () => this.clock.nowMs());
-    } else {
-      this.replayCache = new MemoryReplayCache(() => this.clock.nowMs());
     }
     for (const envId of config.environments) {
       const environment = findEnvironment(envId)!;
@@ -98,12 +119,23 @@ export class Meridian {
         replayCache: this.replayCache,
         adminKey: config.adminKey,
         audit: { deliver: (region, tenantId, records) => this.deliverAudit(envId, region, tenantId, records) },
-        tokenRateLimit: { perMinute: config.tokenRateLimitPerMinute, redis: this.redis },
+        tokenRateLimit: {
+          perMinute: config.tokenRateLimitPerMinute,
+          token: {
+            issuedPerClient: config.tokenRateLimitPerMinute,
+            failuresPerAddress: config.tokenFailuresPerMinutePerAddress,
+            failuresPerClientPerAddress: config.tokenFailuresPerMinutePerClient,
+          },
+          redis: this.redis,
+          redisPrefix: config.postgresSchemaPrefix,
+        },
+        signingKeys: { cacheMs: config.signingKeyCacheMs, publishLeadMs: signingKeyLeadMs(config, envId) },
         regionUrl: (code) => this.regionUrl(code),
         fetch: this.fetch,
       });
       this.identities.set(envId, identity);
-      identity.setPublicUrl(await this.listen(identity.app, portFor(config, { identity: envId })));
+      registerOperationsRoutes(identity.app, { service: `identity-${envId}`, checks: this.readinessChecks(() => identity.pingStore()) });
+      identity.setPublicUrl(await this.listen(`identity-${envId}`, identity.app, portFor(config, { identity: envId }), config.identityUrls[envId]));
     }
     for (const dc of config.regions) {
       const region = await RegionServer.create({
@@ -121,7 +153,9 @@ export class Meridian {
         audit: (tenantId, records) => this.deliverAudit(dc.environment, dc.code, tenantId, records),
       });
       this.regions.set(dc.code, region);
-      region.setPublicUrl(await this.listen(region.app, portFor(config, { region: dc.code })));
+      registerOperationsRoutes(region.app, { service: `region-${dc.code}`, checks: this.readinessChecks(() => region.pingStore()) });
+      this.gaugeReleases.push(...jobQueueGauges(`region-${dc.code}`, () => region.context.jobs.stats()));
+      region.setPublicUrl(await this.listen(`region-${dc.code}`, region.app, portFor(config, { region: dc.code }), config.regionUrls[dc.code]));
     }
     if (config.global) {
       this.global = await GlobalEndpoint.create({
@@ -131,9 +165,16 @@ export class Meridian {
         fetch: this.fetch,
         regionUrl: (code) => this.regionUrl(code),
       });
-      this.global.setPublicUrl(await this.listen(this.global.app, portFor(config, { global: true })));
+      registerOperationsRoutes(this.global.app, { service: 'global', checks: [] });
+      this.global.setPublicUrl(await this.listen('global', this.global.app, portFor(config, { global: true }), config.globalUrl));
     }
     for (const identity of this.identities.values()) identity.outbox.start();
+  }
+
+  /** A listener is ready when its database answers and, in a deployment that has one, Redis does. */
+  private readinessChecks(database: () => Promise<void>): ReadinessCheck[] {
+    const redis = this.redis;
+    return [{ name: 'database', check: database }, ...(redis ? [{ name: 'redis', check: () => redis.ping() }] : [])];
   }
 
   /**
@@ -151,12 +192,18 @@ export class Meridian {
     return { engine: 'sqlite', file: join(config.dataDir, `${name.replace(/_/g, '-')}.sqlite`) };
   }
 
-  private async listen(app: FastifyInstance, port: number): Promise<string> {
+  /**
+   * Starts a listener; returns the URL clients know the part by: its public URL when the
+   * operator names one (the load balancer in front of its nodes), else this node's own.
+   */
+  private async listen(name: string, app: FastifyInstance, port: number, publicUrl: string | undefined): Promise<string> {
     await app.listen({ host: this.config.host, port });
     const address = app.server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
     const host = this.config.host === '127.0.0.1' || this.config.host === '0.0.0.0' ? 'localhost' : this.config.host;
-    return `${this.config.plainHttp ? 'http' : 'https'}://${host}:${actualPort}`;
+    const nodeUrl = `${this.config.plainHttp ? 'http' : 'https'}://${host}:${actualPort}`;
+    this.nodeUrls[name] = nodeUrl;
+    return publicUrl ?? nodeUrl;
   }
 
   /** The issuer of an environment: hosted here, or configured for a separate deployment. */
@@ -170,8 +217,8 @@ export class Meridian {
 
   /**
    * A short-lived producer token for a tenant: minted here when this process hosts the
-   * environment's identity, else asked of that identity's admin API (the deployment's
-   * nodes share the admin key).
+   * environment's identity, else asked of that identity with this deployment's own
+   * service credential (scoped to its data centers; the admin key stays with identity).
    */
   private async producerToken(environment: EnvironmentId, tenantId: string, region: string): Promise<string> {
     const cached = this.producerTokens.get(tenantId);
@@ -181,9 +228,12 @@ export class Meridian {
     if (identity) {
       issued = await identity.issuer.issue({ clientId: 'meridian-internal', appName: 'Meridian', tenantId, tenantRegion: region, scopes: [PRODUCER_PERMISSION] }, 300);
     } else {
-      const response = await this.fetch(`${this.identityUrl(environment)}/admin/tenants/${encodeURIComponent(tenantId)}/producer-token`, {
+      const credential = this.config.serviceCredential;
+      if (!credential) throw new Error(`No service credential to reach identity ${environment}: set MERIDIAN_SERVICE_CLIENT_ID and MERIDIAN_SERVICE_CLIENT_SECRET`);
+      const response = await this.fetch(`${this.identityUrl(environment)}/service/producer-token`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${this.config.adminKey}` },
+        headers: { authorization: `Basic ${Buffer.from(`${credential.clientId}:${credential.clientSecret}`).toString('base64')}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ tenant: tenantId }),
       });
       if (!response.ok) throw new Error(`Identity of ${environment} refused a producer token: HTTP ${response.status}`);
       issued = (await response.json()) as { access_token: string; expires_in: number };
@@ -211,6 +261,7 @@ export class Meridian {
     const identities: Partial<Record<EnvironmentId, string>> = {};
     for (const [id, identity] of this.identities) identities[id] = identity.url;
     return {
+      node: { ...this.nodeUrls },
       identity: this.identities.get('commercial')?.url ?? [...this.identities.values()][0]?.url ?? null,
       identities,
       global: this.global?.url ?? null,
@@ -232,6 +283,7 @@ export class Meridian {
    * request in flight may still need its issuer's keys.
    */
   async close(): Promise<void> {
+    for (const release of this.gaugeReleases) release();
     await Promise.allSettled([...this.identities.values()].map((identity) => identity.outbox.stop()));
     await Promise.allSettled([this.global?.close(), ...[...this.regions.values()].map((region) => region.close())]);
     await Promise.allSettled([...this.identities.values()].map((identity) => identity.close()));

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { scrapedGauge } from '../platform/metrics.js';
 
 /**
  * One schema and one set of migrations on two engines: SQLite files for the embedded
@@ -24,6 +25,10 @@ export interface Database<DB> {
   describe: string;
   close(): Promise<void>;
 }
+
+/** Bounds on a PostgreSQL that does not answer: a new connection, then any one statement. */
+export const POSTGRES_CONNECT_TIMEOUT_MS = 3000;
+export const POSTGRES_QUERY_TIMEOUT_MS = 15_000;
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -75,10 +80,32 @@ export async function openDatabase<DB>(location: StorageLocation): Promise<Datab
     max: location.poolSize ?? 10,
     options: `-c search_path=${location.schema}`,
     types: pgTypes,
+    // A database that is down or cut off fails a request within these bounds instead of holding it (503, not a hang).
+    connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
+    query_timeout: POSTGRES_QUERY_TIMEOUT_MS,
+    keepAlive: true,
   });
+  // An idle connection the server dropped (a restart, a failover) is replaced on next use; unheard, it would end the process.
+  pool.on('error', () => {});
+  // The same for a connection the server drops while a request holds it: its query fails (a 503), the process stays up.
+  pool.on('connect', (client) => client.on('error', () => {}));
+  const dropGauge = scrapedGauge('meridian_db_pool_connections', 'PostgreSQL pool connections by store and state (total, idle, waiting requests)', ['store', 'state'], async () => [
+    { labels: { store: location.schema, state: 'total' }, value: pool.totalCount },
+    { labels: { store: location.schema, state: 'idle' }, value: pool.idleCount },
+    { labels: { store: location.schema, state: 'waiting' }, value: pool.waitingCount },
+  ]);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   const safeUrl = location.url.replace(/\/\/[^@/]*@/, '//');
-  return { db, engine: 'postgres', schema: location.schema, describe: `${safeUrl} (schema ${location.schema})`, close: () => db.destroy() };
+  return {
+    db,
+    engine: 'postgres',
+    schema: location.schema,
+    describe: `${safeUrl} (schema ${location.schema})`,
+    close: async () => {
+      dropGauge();
+      await db.destroy();
+    },
+  };
 }
 
 const STATEMENT_CACHE_SIZE = 500;

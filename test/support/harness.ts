@@ -134,15 +134,34 @@ export class Harness {
   async close(): Promise<void> {
     await this.meridian.close();
     rmSync(this.dataDir, { recursive: true, force: true });
-    if (this.schemaPrefix) {
-      const client = new pg.Client({ connectionString: POSTGRES_URL });
-      await client.connect();
-      try {
-        const { rows } = await client.query<{ nspname: string }>('select nspname from pg_namespace where nspname like $1', [`${this.schemaPrefix}\\_%`]);
-        for (const row of rows) await client.query(`drop schema if exists "${row.nspname}" cascade`);
-      } finally {
-        await client.end();
-      }
-    }
+    if (this.schemaPrefix) await dropPostgresSchemas(this.schemaPrefix);
   }
+}
+
+/** Drops every PostgreSQL schema a Meridian made with this prefix. */
+export async function dropPostgresSchemas(prefix: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ nspname: string }>('select nspname from pg_namespace where nspname like $1', [`${prefix}\\_%`]);
+    for (const row of rows) await client.query(`drop schema if exists "${row.nspname}" cascade`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Storage that outlives one Harness: pass `config` to each Harness.start to test a restart on
+ * the same data (SQLite files or PostgreSQL schemas); `remove` deletes it afterwards.
+ */
+export function durableStorage(engine: TestEngine): { config: Partial<MeridianConfig>; remove(): Promise<void> } {
+  const dataDir = mkdtempSync(join(tmpdir(), 'meridian-durable-'));
+  const schemaPrefix = `d${randomBytes(5).toString('hex')}`;
+  return {
+    config: { dataDir, ...(engine === 'postgres' ? { postgresSchemaPrefix: schemaPrefix } : {}) },
+    async remove() {
+      rmSync(dataDir, { recursive: true, force: true });
+      if (engine === 'postgres') await dropPostgresSchemas(schemaPrefix);
+    },
+  };
 }

@@ -7,6 +7,7 @@ import type { Actor, Directory } from '../directory.js';
 import type { SigningKeys } from '../signing-keys.js';
 import type { AccessTokenIssuer } from '../token/access-tokens.js';
 import { PRODUCER_PERMISSION } from '../../platform/producer.js';
+import type { ServiceCredentials } from '../service-credentials.js';
 import type { EnvironmentId } from '../../topology/data-centers.js';
 import { registerTenantDataRoutes, type RegionCall } from './tenant-data-routes.js';
 
@@ -53,6 +54,7 @@ export interface AdminRoutesOptions {
   keys: SigningKeys;
   issuer: AccessTokenIssuer;
   adminKey: string;
+  serviceCredentials: ServiceCredentials;
   environment: EnvironmentId;
   /** Reads the tenant's region (audit records, Opus settings); absent where no region is reachable. */
   regionCall?: RegionCall | undefined;
@@ -66,6 +68,11 @@ export async function registerAdminRoutes(app: FastifyInstance, options: AdminRo
   await app.register(
     async (admin) => {
       installErrorHandling(admin, adminErrorEnvelope);
+      // Admin answers carry new client secrets and producer tokens; none of them may rest in a cache.
+      admin.addHook('onSend', async (_request, reply, payload) => {
+        reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+        return payload;
+      });
       const expected = createHash('sha256').update(options.adminKey).digest();
       admin.addHook('onRequest', async (request) => {
         const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
@@ -155,7 +162,31 @@ export async function registerAdminRoutes(app: FastifyInstance, options: AdminRo
         await directory.removeCertificate(params.clientId, params.certificate, actor(request));
         return reply.status(204).send();
       });
-      admin.post('/signing-keys/rotate', { schema: { tags, operationId: 'rotateSigningKey', summary: 'Rotate the access-token signing key', response: { 200: Type.Object({ kid: Type.String() }) } }, config: { public: true } }, async () => options.keys.rotate());
+      admin.post(
+        '/signing-keys/rotate',
+        { schema: { tags, operationId: 'rotateSigningKey', summary: 'Rotate the access-token signing key (published at once, signing from activatesAt)', response: { 200: Type.Object({ kid: Type.String(), activatesAt: Type.String() }) } }, config: { public: true } },
+        async () => {
+          const rotated = await options.keys.rotate();
+          return { kid: rotated.kid, activatesAt: new Date(rotated.activatesAtMs).toISOString() };
+        },
+      );
+      admin.post(
+        '/service-credentials',
+        {
+          schema: {
+            tags,
+            operationId: 'createServiceCredential',
+            summary: 'Create a service credential for a region-only deployment (producer tokens of its data centers only)',
+            body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 128 }), dataCenters: Type.Array(Type.String(), { minItems: 1 }) }),
+            response: { 201: Type.Object({ clientId: Type.String(), clientSecret: Type.String(), name: Type.String(), dataCenters: Type.Array(Type.String()) }), ...errors },
+          },
+          config: { public: true },
+        },
+        async (request, reply) => {
+          reply.status(201);
+          return options.serviceCredentials.create(request.body as { name: string; dataCenters: string[] });
+        },
+      );
       admin.post(
         '/tenants/:tenant/producer-token',
         { schema: { tags, operationId: 'mintProducerToken', summary: 'Mint a producer token for a tenant (feeds data in through the producer API)', params: TenantRef }, config: { public: true } },

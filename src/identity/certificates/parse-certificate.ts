@@ -35,7 +35,8 @@ export type CertificateRejectionReason =
   | 'not_yet_valid'
   | 'no_digital_signature'
   | 'no_public_key'
-  | 'too_large';
+  | 'too_large'
+  | 'bad_signature';
 
 export class CertificateRejected extends Error {
   readonly reason: CertificateRejectionReason;
@@ -65,11 +66,12 @@ export function parseCertificate(input: Buffer | string): ParsedCertificate {
   const encoded = extractDer(input);
 
   let node: X509Certificate;
+  let peculiar: x509.X509Certificate;
   let fields: Pick<ParsedCertificate, 'subject' | 'issuer' | 'notBefore' | 'notAfter' | 'hasDigitalSignature'>;
   try {
     node = new X509Certificate(encoded);
     // Node's X509Certificate cannot read Key Usage; @peculiar/x509 can, and is also synchronous.
-    const peculiar = new x509.X509Certificate(encoded);
+    peculiar = new x509.X509Certificate(encoded);
     const keyUsage = peculiar.getExtension(x509.KeyUsagesExtension);
     fields = {
       subject: peculiar.subject,
@@ -90,6 +92,11 @@ export function parseCertificate(input: Buffer | string): ParsedCertificate {
       'no_public_key',
       "The certificate's public key could not be read; use an RSA, EC (P-256/P-384/P-521) or Ed25519 key.",
     );
+  }
+
+  // A self-issued certificate carries its own proof of integrity: altered bytes break it.
+  if (isSelfIssued(node, peculiar) && !verifiesWith(node, publicKey)) {
+    throw new CertificateRejected('bad_signature', "The certificate's self-signature does not verify: its bytes were altered or it is corrupt. Export it again from the original.");
   }
 
   // OpenSSL's re-encoding, so thumbprints match `openssl x509 -fingerprint` even if the input had trailing bytes.
@@ -228,6 +235,27 @@ function describeNonCertificate(der: Buffer): string | undefined {
     return 'This is a PKCS#7 (.p7b) bundle. Export the single certificate as DER (.cer) or PEM instead.';
   }
   return undefined;
+}
+
+/**
+ * Signed by its own key: the issuer is the subject, or the authority key identifier names the
+ * certificate's own key (which still holds when an altered byte falls in a name). A certificate
+ * issued by a CA is accepted on the administrator's word, as Entra ID does: its issuer's key is not
+ * known here.
+ */
+function isSelfIssued(node: X509Certificate, peculiar: x509.X509Certificate): boolean {
+  if (node.subject === node.issuer) return true;
+  const authority = peculiar.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId;
+  const subject = peculiar.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
+  return authority !== undefined && authority === subject;
+}
+
+function verifiesWith(node: X509Certificate, key: KeyObject): boolean {
+  try {
+    return node.verify(key);
+  } catch {
+    return false;
+  }
 }
 
 function keyAlgorithmName(key: KeyObject): string {

@@ -4,6 +4,7 @@ import formbody from '@fastify/formbody';
 import type { AccessTokenIssuer } from './access-tokens.js';
 import type { ClientAuthenticator } from './client-authentication.js';
 import { oauthError } from './oauth-error.js';
+import type { TokenThrottle } from './token-throttle.js';
 
 const TokenRequest = Type.Object(
   {
@@ -27,13 +28,27 @@ const TokenResponse = Type.Object({
 
 const OAuthError = Type.Object({ error: Type.String(), error_description: Type.String() });
 
-/** POST /connect/token: the client_credentials grant as main/register-app.md documents it. */
-export async function registerTokenEndpoint(app: FastifyInstance, authenticator: ClientAuthenticator, issuer: AccessTokenIssuer): Promise<void> {
+/**
+ * POST /connect/token: the client_credentials grant as main/register-app.md documents it.
+ * Throttled by `throttle`: a source that failed too often is refused before its credentials are
+ * read, every refusal without an authenticated client is charged to its source, and issuance is
+ * counted per authenticated client.
+ */
+export async function registerTokenEndpoint(app: FastifyInstance, authenticator: ClientAuthenticator, issuer: AccessTokenIssuer, throttle: TokenThrottle): Promise<void> {
   await app.register(formbody, { bodyLimit: 16 * 1024 });
+  const authenticated = new WeakSet<object>();
   app.post(
     '/connect/token',
     {
       bodyLimit: 16 * 1024,
+      // After parsing, so the client the form names is known; before validation, so a malformed request is counted too.
+      preValidation: async (request) => throttle.admit(request.ip, claimedClientId(request.body, request.headers.authorization)),
+      // onSend, not onResponse: the failure is counted before the caller can read the answer and try again.
+      onSend: async (request, reply) => {
+        if (reply.statusCode >= 400 && reply.statusCode !== 429 && !authenticated.has(request)) {
+          await throttle.failed(request.ip, claimedClientId(request.body, request.headers.authorization));
+        }
+      },
       schema: {
         operationId: 'getAccessToken',
         summary: 'Get an access token (client_credentials)',
@@ -42,7 +57,8 @@ export async function registerTokenEndpoint(app: FastifyInstance, authenticator:
         body: TokenRequest,
         response: { 200: TokenResponse, 400: OAuthError, 401: OAuthError },
       },
-      config: { public: true },
+      // The token endpoint's own throttle replaces the listener-wide one (identity-service.ts).
+      config: { public: true, rateLimit: false },
     },
     async (request, reply) => {
       const contentType = String(request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
@@ -67,6 +83,8 @@ export async function registerTokenEndpoint(app: FastifyInstance, authenticator:
         clientAssertion: field('client_assertion'),
         authorization: request.headers.authorization,
       });
+      authenticated.add(request);
+      await throttle.issue(client.app.client_id);
       const granted = JSON.parse(client.app.permissions) as string[];
       const scopes = resolveScopes(field('scope'), granted);
       const token = await issuer.issue({
@@ -102,4 +120,28 @@ export function resolveScopes(requested: string | undefined, granted: string[]):
     result.push(match);
   }
   return [...new Set(result)];
+}
+
+/**
+ * The client a token request names, before anything is verified: `client_id`, the user of HTTP
+ * Basic credentials, or the issuer of a client assertion. Only a throttling key; never trusted.
+ */
+export function claimedClientId(body: unknown, authorization: string | undefined): string | undefined {
+  const form = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const bounded = (value: unknown) => (typeof value === 'string' && value.length > 0 && value.length <= 256 ? value.toLowerCase() : undefined);
+  if (typeof form.client_id === 'string') return bounded(form.client_id);
+  const basic = authorization ? /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization) : null;
+  if (basic?.[1]) {
+    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+    return bounded(decoded.slice(0, Math.max(0, decoded.indexOf(':'))));
+  }
+  if (typeof form.client_assertion === 'string' && form.client_assertion.length <= 8 * 1024) {
+    try {
+      const payload = JSON.parse(Buffer.from(form.client_assertion.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iss?: unknown };
+      return bounded(payload?.iss);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
 }

@@ -2,6 +2,21 @@
 // change the route's schema and run `npm run sdk` again; test/sdk/generated.test.ts fails while this file is stale.
 import type { CallOptions, OperationDescriptor } from '../operation-types.js';
 
+/** Add tag to specific object: the path and query parameters of PATCH /insights/sites/:siteId/:objectUrl/settag. */
+export type AddTagToSpecificObjectRequest = {
+  siteId: string;
+  /** The object URL, URL-encoded. */
+  objectUrl: string;
+  /** The tag to set, e.g. FalsePositive. Required. */
+  tagName: string;
+};
+
+/** The documented response of PATCH /insights/sites/:siteId/:objectUrl/settag. */
+export type AddTagToSpecificObjectResponse = {
+  status: number;
+  message: string;
+};
+
 /** Destroy records: the path and query parameters of DELETE /records/connector/records. */
 export type DestroyRecordsRequest = Record<string, never>;
 
@@ -24,6 +39,15 @@ export type DestroyRecordsResponse = {
     message: string;
   }>;
 };
+
+/** Download export job file: the path and query parameters of GET /insights/job/:jobId/exportfile. */
+export type DownloadExportJobFileRequest = {
+  /** The jobId an export returned. */
+  jobId: number;
+};
+
+/** The documented response of GET /insights/job/:jobId/exportfile. */
+export type DownloadExportJobFileResponse = unknown;
 
 /** Perform restore job: the path and query parameters of POST /backup/m365/restore/jobs. */
 export type ExecuteRestoreJobRequest = {
@@ -89,6 +113,1990 @@ export type ExecuteRestoreJobResponse = {
   traceId: string;
 };
 
+/** Export activities for a specific Google object: the path and query parameters of GET /insights/google/activities/object/:id/export. */
+export type ExportActivitiesForSpecificGoogleObjectRequest = {
+  /** The Google object id. */
+  id: string;
+  /** Start of the reporting window, ISO 8601 (yyyy-MM-ddTHH:mm:ss, UTC). */
+  startTime?: string;
+  /** End of the reporting window, ISO 8601 (yyyy-MM-ddTHH:mm:ss, UTC). */
+  finishTime?: string;
+  /** Event types to include (repeat the parameter). */
+  eventTypes?: Array<string>;
+};
+
+/** The documented response of GET /insights/google/activities/object/:id/export. */
+export type ExportActivitiesForSpecificGoogleObjectResponse = {
+  /** The export job id (an integer, written as a string as the samples do). */
+  jobId: string;
+  status: number;
+  message: string;
+};
+
+/** Export activities for a specific object: the path and query parameters of GET /insights/activities/object/:path/export. */
+export type ExportActivitiesForSpecificObjectRequest = {
+  /** The object URL, URL-encoded. */
+  path: string;
+  /** Start of the reporting window, ISO 8601 (yyyy-MM-ddTHH:mm:ss, UTC). */
+  startTime?: string;
+  /** End of the reporting window, ISO 8601 (yyyy-MM-ddTHH:mm:ss, UTC). */
+  finishTime?: string;
+  /** Event types to include (repeat the parameter). */
+  eventTypes?: Array<string>;
+};
+
+/** The documented response of GET /insights/activities/object/:path/export. */
+export type ExportActivitiesForSpecificObjectResponse = {
+  /** The export job id (an integer, written as a string as the samples do). */
+  jobId: string;
+  status: number;
+  message: string;
+};
+
+/** Export drive permissions: the path and query parameters of GET /insights/google/drives/permission/export. */
+export type ExportDrivePermissionsRequest = {
+  /** Required: Google drive ids, at most 100. */
+  driveIds?: Array<string>;
+};
+
+/** The documented response of GET /insights/google/drives/permission/export. */
+export type ExportDrivePermissionsResponse = {
+  /** The export job id (an integer, written as a string as the samples do). */
+  jobId: string;
+  status: number;
+  message: string;
+};
+
+/** Export Google group access permissions: the path and query parameters of GET /insights/google/groups/:groupId/access/export. */
+export type ExportGoogleGroupAccessPermissionsRequest = {
+  /** The group email; skip it (with exportOptionType 3) for all groups. */
+  groupId?: string;
+  /** Required: 1 summary and site collection (Google: drive) level access, 2 summary and access to all objects, 3 summary only. */
+  exportOptionType?: number;
+  /** Google drive ids to limit the report to. */
+  driveIds?: Array<string>;
+  /** Required: User Drive, Shared Drive. */
+  dataSources?: Array<string>;
+};
+
+/** The documented response of GET /insights/google/groups/:groupId/access/export. */
+export type ExportGoogleGroupAccessPermissionsResponse = {
+  /** The export job id (an integer, written as a string as the samples do). */
+  jobId: string;
+  status: number;
+  message: string;
+};
+
+/** Export Google user activities: the path and query parameters of GET /insights/google/users/:email/activities/export. */
+export type ExportGoogleUserActivitiesRequest = {
+  /** The Google user's primary email, URL-encoded. */
+  email: string;
+  /** Start of the reporting window, ISO 8601 (yyyy-MM-ddTHH:mm:ss, UTC). */
+  startTime?: string;
+  /** End of the reporting window, ISO 8601 (yyyy-MM-ddTHH:mm:ss, UTC). */
+  finishTime?: string;
+  /** Event types to include (repeat the parameter). */
+  eventTypes?: Array<string>;
+};
+
+/** The documented response of GET /insights/google/users/:email/activities/export. */
+export type ExportGoogleUserActivitiesResponse = {
+  /** The export job id (an integer, written as a string as the samples do). */
+  jobId: string;
+  status: number;
+  message: string;
+};
+
+/** Export Google user permissions: the path and query parameters of GET /insights/google/users/:email/access/export. */
+export type ExportGoogleUserPermissionsRequest = {
+  /** The Google user's primary email, URL-encoded. */
+  email: string;
+  /** Google drive ids to limit the report to. */
+  driveIds?: Array<string>;
+  /** Required: User Drive, Shared Drive (also 'my drive', 'shared drive'). */
+  dataSources?: Array<string>;
+  /** Sent by the sample; ignored. */
+  exportOptionType?: number;
+};
+
+/** The documented response of GET /insights/google/users/:email/access/export. */
+export type ExportGoogleUserPermissionsResponse = {
+  /** The export job id (an integer, written as a string as the samples do). */
+  jobId: string;
+  status: number;
+  message: string;
+};
+
+/** Export group access permissions: the path and query parameters of GET /insights/groups/:groupId/access/export. */
+export type ExportGroupAccessPermissionsRequest = {
+  /** The group id; skip it (with exportOptionType 3) for all groups. */
+  groupId?: string;
+  /** Required: 1 summary and site collection (Google: drive) level access, 2 summary and access to all objects, 3 summary only. */
+  exportOptionType?: number;
+  /** Site collection URLs to limit the report to. */
+  siteUrls?: Array<string>;
+  /** Required: Microsoft Teams, SharePoint Online, OneDrive, Microsoft 365 Group. */
+  dataSources?: Array<string>;
+};
+
+/** The documented response of GET /insights/groups/:groupId/access/export. */
+export type ExportGroupAccessPermissionsResponse = {
+  /** The export job id (an integer, written as a string as the samples do). */
+  jobId: string;
+  status: number;
+  message: string;
+};
+
+/** Export permission-related information for Google sharing links: the path and query parameters of GET /insights/google/sharingLinks/export. */
+export type ExportPermissionRelatedInformationForGoogleSharingLinksRequest = {
+  /** Required: 301 Target Audience Links, 303 Anyone Links. */
+  exportLinkType?: number;
+  /** Start of the reporting window, ISO 8601 (yyyy-MM-ddTHH:mm:ss, UTC). */
+  startTime?: string;
+  /** End of the reporting window, ISO 8601 (yyyy-MM-ddTHH:mm:ss, UTC). */
+  finishTime?: string;
+};
+
+/** The documented response of GET /insights/google/sharingLinks/export. */
+export type ExportPermissionRelatedInformationForGoogleSharingLinksResponse = {
+  /** The export job id (an integer, written as a string as the samples do). */
+  jobId: string;
+  status: number;
+  message: string;
+};
+
+/** Export permission-related information for sharing links: the path and query parameters of GET /insights/sharingLinks/export. */
+export type ExportPermissionRelatedInformationForSharingLinksRequest = {
+  /** Required: 32 Links for Specific External Users, 64 Organization Links, 128 Anyone Links. */
+  exportLinkType?: number;
+  /** Start of the reporting window, ISO 8601 (yyyy-MM-ddTHH:mm:ss, UTC). */
+  startTime?: string;
+  /** End of the reporting window, ISO 8601 (yyyy-MM-ddTHH:mm:ss, UTC). */
+  finishTime?: string;
+};
+
+/** The documented response of GET /insights/sharingLinks/export. */
+export type ExportPermissionRelatedInformationForSharingLinksResponse = {
+  /** The export job id (an integer, written as a string as the samples do). */
+  jobId: string;
+  status: number;
+  message: string;
+};
+
+/** Export site permissions: the path and query parameters of GET /insights/sites/permission/export. */
+export type ExportSitePermissionsRequest = {
+  /** Required: site collection URLs, at most 100. */
+  siteUrls?: Array<string>;
+};
+
+/** The documented response of GET /insights/sites/permission/export. */
+export type ExportSitePermissionsResponse = {
+  /** The export job id (an integer, written as a string as the samples do). */
+  jobId: string;
+  status: number;
+  message: string;
+};
+
+/** Export user activities: the path and query parameters of GET /insights/users/:email/activities/export. */
+export type ExportUserActivitiesRequest = {
+  /** Email address or login name, URL-encoded. */
+  email: string;
+  /** Start of the reporting window, ISO 8601 (yyyy-MM-ddTHH:mm:ss, UTC). */
+  startTime?: string;
+  /** End of the reporting window, ISO 8601 (yyyy-MM-ddTHH:mm:ss, UTC). */
+  finishTime?: string;
+  /** Event types to include (repeat the parameter). */
+  eventTypes?: Array<string>;
+};
+
+/** The documented response of GET /insights/users/:email/activities/export. */
+export type ExportUserActivitiesResponse = {
+  /** The export job id (an integer, written as a string as the samples do). */
+  jobId: string;
+  status: number;
+  message: string;
+};
+
+/** Export user permissions: the path and query parameters of GET /insights/users/:email/access/export. */
+export type ExportUserPermissionsRequest = {
+  /** Email address or login name, URL-encoded (a guest's #ext#@ encoded twice, as the sample does). */
+  email: string;
+  /** Site collection URLs to limit the report to. */
+  siteUrls?: Array<string>;
+  /** Required: Microsoft Teams, SharePoint Online, OneDrive, Microsoft 365 Group. */
+  dataSources?: Array<string>;
+};
+
+/** The documented response of GET /insights/users/:email/access/export. */
+export type ExportUserPermissionsResponse = {
+  /** The export job id (an integer, written as a string as the samples do). */
+  jobId: string;
+  status: number;
+  message: string;
+};
+
+/** Retrieve cloud flow activities: the path and query parameters of GET /smp/powerplatform/powerautomate/cloudflows/:flowId/activities. */
+export type GetCloudFlowActivitiesRequest = {
+  /** The flow whose records are retrieved. */
+  flowId: string;
+  /** Records per page, 1 to 1000 (default 100). */
+  top?: number;
+  /** The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization. */
+  tenant?: string;
+  /** ISO 8601; events at or after it. Default 0001-01-01T00:00:00Z. */
+  fromDate?: string;
+  /** ISO 8601; events at or before it. Default 9999-12-31T23:59:59Z. */
+  toDate?: string;
+  /** Continuation token from a previous nextLink. */
+  skipToken?: string;
+};
+
+/** The documented response of GET /smp/powerplatform/powerautomate/cloudflows/:flowId/activities. */
+export type GetCloudFlowActivitiesResponse = {
+  activities: Array<{
+    id: string | null;
+    objectId: string | null;
+    creationTime: string | null;
+    userId: string | null;
+    userKey: string | null;
+    userType: string | null;
+    activityType: string | null;
+    dataSource: string | null;
+    itemName: string | null;
+  }>;
+  totalCount: number;
+  /** The URL of the next page; "" on the last page. */
+  nextLink: string | null;
+};
+
+/** One item of a page of getCloudFlowActivities. */
+export type GetCloudFlowActivitiesItem = NonNullable<GetCloudFlowActivitiesResponse["activities"]>[number];
+
+/** Retrieve cloud flow connection usage: the path and query parameters of GET /smp/powerplatform/connectionusage/cloudflows. */
+export type GetCloudFlowConnectionUsageRequest = {
+  /** Records per page, 1 to 1000 (default 100). */
+  top?: number;
+  /** The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization. */
+  tenant?: string;
+  /** The flow whose connection usage is retrieved; by default, all cloud flows. */
+  flowId?: string;
+  /** Continuation token from a previous nextLink. */
+  skipToken?: string;
+};
+
+/** The documented response of GET /smp/powerplatform/connectionusage/cloudflows. */
+export type GetCloudFlowConnectionUsageResponse = {
+  connectionUsageCloudFlows: Array<{
+    flowId: string | null;
+    environmentId: string | null;
+    connectionId: string | null;
+  }>;
+  totalCount: number;
+  /** The URL of the next page; "" on the last page. */
+  nextLink: string | null;
+};
+
+/** One item of a page of getCloudFlowConnectionUsage. */
+export type GetCloudFlowConnectionUsageItem = NonNullable<GetCloudFlowConnectionUsageResponse["connectionUsageCloudFlows"]>[number];
+
+/** Retrieve cloud flow running history: the path and query parameters of GET /smp/powerplatform/powerautomate/cloudflows/:flowId/runs. */
+export type GetCloudFlowRunsRequest = {
+  /** The flow whose records are retrieved. */
+  flowId: string;
+  /** Records per page, 1 to 1000 (default 100). */
+  top?: number;
+  /** The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization. */
+  tenant?: string;
+  /** ISO 8601; events at or after it. Default 0001-01-01T00:00:00Z. */
+  fromDate?: string;
+  /** ISO 8601; events at or before it. Default 9999-12-31T23:59:59Z. */
+  toDate?: string;
+  /** Continuation token from a previous nextLink. */
+  skipToken?: string;
+};
+
+/** The documented response of GET /smp/powerplatform/powerautomate/cloudflows/:flowId/runs. */
+export type GetCloudFlowRunsResponse = {
+  runs: Array<{
+    id: string | null;
+    objectId: string | null;
+    creationTime: string | null;
+    startTime: string | null;
+    endTime: string | null;
+    duration: string | null;
+    state: string | null;
+  }>;
+  totalCount: number;
+  /** The URL of the next page; "" on the last page. */
+  nextLink: string | null;
+};
+
+/** One item of a page of getCloudFlowRuns. */
+export type GetCloudFlowRunsItem = NonNullable<GetCloudFlowRunsResponse["runs"]>[number];
+
+/** Retrieve cloud flow details: the path and query parameters of GET /smp/powerplatform/powerautomate/cloudflows. */
+export type GetCloudFlowsRequest = {
+  /** Records per page, 1 to 1000 (default 100). */
+  top?: number;
+  /** The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization. */
+  tenant?: string;
+  /** Continuation token from a previous nextLink. */
+  skipToken?: string;
+};
+
+/** The documented response of GET /smp/powerplatform/powerautomate/cloudflows. */
+export type GetCloudFlowsResponse = {
+  cloudFlows: Array<{
+    flowId: string | null;
+    displayName: string | null;
+    environmentId: string | null;
+    environment: string | null;
+    tenantId: string | null;
+    tenantDomain: string | null;
+    containerId: string | null;
+    container: string | null;
+    type: string | null;
+    createdTime: string | null;
+    status: string | null;
+    flowTrigger: string | null;
+    triggered: boolean | null;
+    actionCount: number | null;
+    lastModifiedTime: string | null;
+    lastActivityDate: string | null;
+    lastRunTime: string | null;
+    flowRuns: number | null;
+    runsLast7Days: number | null;
+    runsLast30Days: number | null;
+    runsLast90Days: number | null;
+    runsLast180Days: number | null;
+    activitiesLast7Days: number | null;
+    activitiesLast30Days: number | null;
+    activitiesLast90Days: number | null;
+    activitiesLast180Days: number | null;
+    owner: {
+      id: string | null;
+      name: string | null;
+      department: string | null;
+      office: string | null;
+      status: string | null;
+      userType: string | null;
+      country: string | null;
+      email: string | null;
+      jobTitle: string | null;
+      userPrincipalName: string | null;
+    } | null;
+    creator: string | null;
+    creatorDepartment: string | null;
+    creatorOffice: string | null;
+    creatorStatus: string | null;
+    creatorUserType: string | null;
+    creatorCountry: string | null;
+    creatorEmail: string | null;
+    creatorId: string | null;
+    creatorJobTitle: string | null;
+    creatorUpn: string | null;
+    coOwners: number | null;
+    coOwnerDetails: Array<{
+      displayName: string | null;
+      userPrincipalName: string | null;
+    }> | null;
+    users: number | null;
+    guests: number | null;
+    shadowUsers: number | null;
+    requestEmailSent: boolean | null;
+    businessContextResponded: boolean | null;
+    solutions: string | null;
+    connections: Array<{
+      connectionName: string | null;
+      connectionDisplayName: string | null;
+      connectorName: string | null;
+      connectorDisplayName: string | null;
+      iconUri: string | null;
+      type: string | null;
+    }> | null;
+    /** Cloud Governance user details */
+    primaryContact: {
+      id: string | null;
+      displayName: string | null;
+      email: string | null;
+      tenantId: string | null;
+      userPrincipalName: string | null;
+      objectId: string | null;
+      jobTitle: string | null;
+      department: string | null;
+      companyName: string | null;
+      office: string | null;
+      city: string | null;
+      countryOrRegion: string | null;
+    } | null;
+    /** Cloud Governance user details */
+    secondaryContact: {
+      id: string | null;
+      displayName: string | null;
+      email: string | null;
+      tenantId: string | null;
+      userPrincipalName: string | null;
+      objectId: string | null;
+      jobTitle: string | null;
+      department: string | null;
+      companyName: string | null;
+      office: string | null;
+      city: string | null;
+      countryOrRegion: string | null;
+    } | null;
+    phase: string | null;
+    /** The current Cloud Governance phase assignee(s), or "" */
+    phaseAssignees: unknown;
+    lastRenewalTime: string | null;
+    phaseStartTime: string | null;
+    renewalDueDate: string | null;
+    nextRenewalDate: string | null;
+    /** Cloud Governance user details */
+    lastRenewedBy: {
+      id: string | null;
+      displayName: string | null;
+      email: string | null;
+      tenantId: string | null;
+      userPrincipalName: string | null;
+      objectId: string | null;
+      jobTitle: string | null;
+      department: string | null;
+      companyName: string | null;
+      office: string | null;
+      city: string | null;
+      countryOrRegion: string | null;
+    } | null;
+    renewProfileApplied: boolean | null;
+    registered: boolean | null;
+    /** Cloud Governance profile {id, name}, or "N/A" */
+    renewalProfile: unknown;
+    metadata: Array<{
+      /** 0 none, 1 single line of text, 2 multiple lines of text, 3 yes/no, 4 choice, 5 people picker filter profile, 6 managed metadata, 7 hyperlink, 8 user profile property, 9 Microsoft Entra property, 10 lookup, 11 user property */
+      metadataType: number | null;
+      value: unknown;
+      id: string | null;
+      name: string | null;
+      metadataSetting: unknown;
+    }> | null;
+    electionProfileApplied: boolean | null;
+    /** Cloud Governance profile {id, name}, or "N/A" */
+    contactElectionProfile: unknown;
+    claimStatus: string | null;
+  }>;
+  totalCount: number;
+  /** The URL of the next page; "" on the last page. */
+  nextLink: string | null;
+};
+
+/** One item of a page of getCloudFlows. */
+export type GetCloudFlowsItem = NonNullable<GetCloudFlowsResponse["cloudFlows"]>[number];
+
+/** Retrieve import users status: the path and query parameters of GET /admin/shareSetting/import-users/:taskId. */
+export type GetConfideImportUsersStatusRequest = {
+  /** The unique identifier (UUID) of the task. */
+  taskId: string;
+};
+
+/** The documented response of GET /admin/shareSetting/import-users/:taskId. */
+export type GetConfideImportUsersStatusResponse = {
+  data: {
+    taskId: string;
+    status: "NotStarted" | "InProgress" | "Completed" | "Failed";
+    totalCount: number;
+    processedCount: number;
+    failedCount: number;
+    /** The users that failed, in request order. */
+    items: Array<{
+      email: string;
+      success: boolean;
+      /** Failed. */
+      status: string;
+      errorMessage: string | null;
+    }>;
+    message: string;
+    /** ISO 8601; null until the task starts. */
+    startTime: string | null;
+    /** ISO 8601; null until the task ends. */
+    finishTime: string | null;
+  };
+};
+
+/** Retrieve update users status: the path and query parameters of GET /admin/shareSetting/update-users/:taskId. */
+export type GetConfideUpdateUsersStatusRequest = {
+  /** The unique identifier (UUID) of the task. */
+  taskId: string;
+};
+
+/** The documented response of GET /admin/shareSetting/update-users/:taskId. */
+export type GetConfideUpdateUsersStatusResponse = {
+  data: {
+    taskId: string;
+    status: "NotStarted" | "InProgress" | "Completed" | "Failed";
+    totalCount: number;
+    processedCount: number;
+    failedCount: number;
+    /** The users that failed, in request order. */
+    items: Array<{
+      email: string;
+      success: boolean;
+      /** Failed. */
+      status: string;
+      errorMessage: string | null;
+    }>;
+    message: string;
+    /** ISO 8601; null until the task starts. */
+    startTime: string | null;
+    /** ISO 8601; null until the task ends. */
+    finishTime: string | null;
+  };
+};
+
+/** Retrieve Copilot Studio agent activities: the path and query parameters of GET /smp/powerplatform/bot/:botId/activities. */
+export type GetCopilotStudioAgentActivitiesRequest = {
+  /** The agent whose activities are retrieved. */
+  botId: string;
+  /** Records per page, 1 to 1000 (default 100). */
+  top?: number;
+  /** The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization. */
+  tenant?: string;
+  /** ISO 8601; events at or after it. Default 0001-01-01T00:00:00Z. */
+  fromDate?: string;
+  /** ISO 8601; events at or before it. Default 9999-12-31T23:59:59Z. */
+  toDate?: string;
+  /** Continuation token from a previous nextLink. */
+  skipToken?: string;
+};
+
+/** The documented response of GET /smp/powerplatform/bot/:botId/activities. */
+export type GetCopilotStudioAgentActivitiesResponse = {
+  activities: Array<{
+    id: string | null;
+    objectId: string | null;
+    creationTime: string | null;
+    userId: string | null;
+    userKey: string | null;
+    userType: string | null;
+    activityType: string | null;
+    dataSource: string | null;
+  }>;
+  totalCount: number;
+  /** The URL of the next page; "" on the last page. */
+  nextLink: string | null;
+};
+
+/** One item of a page of getCopilotStudioAgentActivities. */
+export type GetCopilotStudioAgentActivitiesItem = NonNullable<GetCopilotStudioAgentActivitiesResponse["activities"]>[number];
+
+/** Retrieve Copilot Studio agent details: the path and query parameters of GET /smp/powerplatform/bot. */
+export type GetCopilotStudioAgentsRequest = {
+  /** Records per page, 1 to 1000 (default 100). */
+  top?: number;
+  /** The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization. */
+  tenant?: string;
+  /** Continuation token from a previous nextLink. */
+  skipToken?: string;
+};
+
+/** The documented response of GET /smp/powerplatform/bot. */
+export type GetCopilotStudioAgentsResponse = {
+  bots: Array<{
+    botId: string | null;
+    tenantId: string | null;
+    tenantName: string | null;
+    containerId: string | null;
+    container: string | null;
+    environmentId: string | null;
+    environment: string | null;
+    displayName: string | null;
+    description: string | null;
+    ownerId: string | null;
+    ownerUserPrincipalName: string | null;
+    creatorId: string | null;
+    creatorDisplayName: string | null;
+    creatorUserPrincipalName: string | null;
+    creatorDepartment: string | null;
+    creatorOffice: string | null;
+    creatorCountry: string | null;
+    creatorJobTitle: string | null;
+    creatorEmail: string | null;
+    createdTime: string | null;
+    lastModifiedTime: string | null;
+    lastPublishedTime: string | null;
+    activityCountLast7D: number | null;
+    activityCountLast30D: number | null;
+    activityCountLast90D: number | null;
+    activityCountLast180D: number | null;
+    lastActivityTime: string | null;
+    primaryLanguage: string | null;
+    sharedWithOrganization: boolean | null;
+    sharedUsers: number | null;
+    sharedGroups: number | null;
+    instructions: string | null;
+    useAIGeneralKnowledge: boolean | null;
+    useGenAIOrchestration: boolean | null;
+    knowledgeSourceCount: number | null;
+    promptCount: number | null;
+    skillCount: number | null;
+    toolCount: number | null;
+    restAPIToolCount: number | null;
+    useWebSearch: boolean | null;
+  }>;
+  totalCount: number;
+  /** The URL of the next page; "" on the last page. */
+  nextLink: string | null;
+};
+
+/** One item of a page of getCopilotStudioAgents. */
+export type GetCopilotStudioAgentsItem = NonNullable<GetCopilotStudioAgentsResponse["bots"]>[number];
+
+/** Retrieve desktop flow running history: the path and query parameters of GET /smp/powerplatform/powerautomate/desktopflows/:flowId/runs. */
+export type GetDesktopFlowRunsRequest = {
+  /** The flow whose records are retrieved. */
+  flowId: string;
+  /** Records per page, 1 to 1000 (default 100). */
+  top?: number;
+  /** The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization. */
+  tenant?: string;
+  /** ISO 8601; events at or after it. Default 0001-01-01T00:00:00Z. */
+  fromDate?: string;
+  /** ISO 8601; events at or before it. Default 9999-12-31T23:59:59Z. */
+  toDate?: string;
+  /** Continuation token from a previous nextLink. */
+  skipToken?: string;
+};
+
+/** The documented response of GET /smp/powerplatform/powerautomate/desktopflows/:flowId/runs. */
+export type GetDesktopFlowRunsResponse = {
+  runs: Array<{
+    id: string | null;
+    attendedMode: string | null;
+    objectId: string | null;
+    startTime: string | null;
+    endTime: string | null;
+    duration: string | null;
+    runStatus: string | null;
+    requested: string | null;
+  }>;
+  totalCount: number;
+  /** The URL of the next page; "" on the last page. */
+  nextLink: string | null;
+};
+
+/** One item of a page of getDesktopFlowRuns. */
+export type GetDesktopFlowRunsItem = NonNullable<GetDesktopFlowRunsResponse["runs"]>[number];
+
+/** Retrieve desktop flow details: the path and query parameters of GET /smp/powerplatform/powerautomate/desktopflows. */
+export type GetDesktopFlowsRequest = {
+  /** Records per page, 1 to 1000 (default 100). */
+  top?: number;
+  /** The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization. */
+  tenant?: string;
+  /** Continuation token from a previous nextLink. */
+  skipToken?: string;
+};
+
+/** The documented response of GET /smp/powerplatform/powerautomate/desktopflows. */
+export type GetDesktopFlowsResponse = {
+  desktopFlows: Array<{
+    flowId: string | null;
+    displayName: string | null;
+    tenantId: string | null;
+    tenantDomain: string | null;
+    containerId: string | null;
+    container: string | null;
+    environmentId: string | null;
+    environment: string | null;
+    creatorId: string | null;
+    creatorDisplayName: string | null;
+    creatorType: string | null;
+    creatorDepartment: string | null;
+    creatorUpn: string | null;
+    creatorCountry: string | null;
+    creatorEmail: string | null;
+    creatorJobTitle: string | null;
+    creatorOffice: string | null;
+    coOwners: number | null;
+    coOwnerDetails: Array<{
+      displayName: string | null;
+      userPrincipalName: string | null;
+    }> | null;
+    users: number | null;
+    type: string | null;
+    status: string | null;
+    triggered: boolean | null;
+    lastRunTime: string | null;
+    lastRunStatus: string | null;
+    flowRuns: number | null;
+    runsLast7Days: number | null;
+    runsLast30Days: number | null;
+    runsLast90Days: number | null;
+    runsLast180Days: number | null;
+    createdTime: string | null;
+    modifiedTime: string | null;
+    solutionCount: number | null;
+    solutionDisplayNames: Array<string> | null;
+    schemaVersion: string | null;
+  }>;
+  totalCount: number;
+  /** The URL of the next page; "" on the last page. */
+  nextLink: string | null;
+};
+
+/** One item of a page of getDesktopFlows. */
+export type GetDesktopFlowsItem = NonNullable<GetDesktopFlowsResponse["desktopFlows"]>[number];
+
+/** Retrieve audit records: the path and query parameters of GET /dmso/audits. */
+export type GetDmsoAuditRecordsRequest = {
+  /** Start of the time range, ISO 8601. Defaults to 7 days before endTime. */
+  startTime?: string;
+  /** End of the time range, ISO 8601. Defaults to now (the last 7 days). */
+  endTime?: string;
+  /** Statuses to include (repeat the parameter): 200 Success; 500 Failed. */
+  status?: Array<number>;
+  /** Action codes to include (repeat the parameter), the 280 codes of the page: 101 Login; 102 Logout; 103 Accept LA; 104 Cancel LA; 200 Add Template; 201 Update Template; 202 Delete Template; 203 Delete Template in Batch; 204 Download Import Template; 205 Export Template; 206 Import Template; 207 Download Import Failed Report; 208 Save As New Template; 209 Update Template Use in Library; 210 Update Template Use in Libraries; 211 Manage Template; 212 Start Manage Template; 297 View Term Store; 298 View Template Details; 299 View Templates Table; 301 Add Collection; 302 Add Collection in Batch; 303 Delete Collection; 304 Delete Collection in Batch; 305 Import Exist Site Collection on SharePoint in Bulk; 306 Update Collection; 307 Download Add Collection in Batch Template; 308 Download Add Collection in Batch Failed Report; 309 Download Import Exist Collection in Batch Template; 310 Import Exist Site Collection on SharePoint; 311 Add Collection Group; 312 Move Collection to Group; 313 Delete Collection Group; 314 Rename Collection Group; 315 Import Exist Library on SharePoint In Bulk; 316 Import Exist Library on SharePoint; 317 Update Collection Permission; 318 View Site Collection Config Order; 319 Update Site Collection Config Order; 320 Import Exist Sub Site on SharePoint in Bulk; 321 Import Exist Sub Site on SharePoint; 322 Auto Sync Site Collection; 323 Update Teams Member Ship; 324 Update Teams; 325 Auto Sync Site Collection by Aos; 397 View Teams Member Ship; 398 View Collection Permissions; 399 View Site Collections Table; 400 Add Permission Group; 401 Update Permission Group; 402 Delete Permission Group; 403 Delete Permission Group in Batch; 404 Sync User to Permission Group; 405 Sync User to All Permission Group; 406 Search AOS Users; 407 View Permission Document; 408 Edit Permission Document; 409 Delete Permission Document; 410 Export Permission Group Users; 497 View Visibility Settings for My Documents; 498 View Permission Group Details; 499 View Permission Groups Table; 500 Update Region Setting; 501 Update Logo Setting; 502 Update Feature Setting; 503 Update Doc Open Method; 504 View Doc Open Method; 597 View Feature Setting; 598 View Logo Setting; 599 View Language and Time Format Settings; 601 Add Document Set; 602 Delete Document Set; 603 Delete Document Set in Batch; 604 Update Document Set; 605 Copy Document Set; 606 Copy Document Set in Batch; 607 Move Document Set; 608 Move Document Set in Batch; 609 Download Document Set; 610 Download Document Set in Batch; 611 Rename Document Set; 621 Add Folder; 622 Delete Folder; 623 Delete Folder in Batch; 624 Copy Folder; 625 Copy Folder in Batch; 626 Move Folder; 627 Move Folder in Batch; 628 Download Folder; 629 Download Folder in Batch; 630 Rename Folder; 631 Update Folder; 640 Upload File; 641 Upload File in Batch; 642 Delete File; 643 Delete File in Batch; 644 Update File; 645 Copy File; 646 Copy File in Batch; 647 Move File; 648 Move File in Batch; 649 Download File; 650 Download File In Batch; 651 Rename File; 652 Download File Version; 670 Copy Item Url; 671 Copy Current Location Url; 672 Share Object; 686 Restore Document Set Version; 687 Restore File Version; 688 View Library Details; 689 View Document Set Version Details; 690 View File Version Details; 691 View Document Set Versions; 692 View File Versions; 693 View Folder Details; 694 View Items Tree; 695 View Destination Items; 696 View Document Set Details; 697 View File Details; 698 View Documents Browser; 699 View Site Collections Tree; 701 Performed Search; 702 Open Location Share Point Item; 703 Open Location One Drive Item; 704 Open Location Mail Attachment Item; 705 Search Share Point; 706 Search One Drive; 707 Search Mail Attachment; 800 Add Model; 801 Update Model; 802 Delete Model; 803 Delete Model In Batch; 804 Publish Model; 805 Start Training; 806 Download Seed Data Template; 898 View Model Details; 899 View Models Table; 901 View Audits Table; 902 Export Audit; 1001 View System Events Table; 1101 Favorite Item; 1102 Un Favorite Item; 1103 View Favorite Items; 1201 View Shared with Me; 1301 Create Library; 1302 Delete Library; 1303 Delete Library in Bulk; 1304 Rename Library; 1305 Update Library; 1306 Change Template; 1307 Unbind Template; 1400 Trigger Workflow; 1401 Create Step Action; 1402 View Workflow Table; 1403 Create Workflow Basic Info; 1404 Delete Workflow; 1405 Delete Workflow in Bulk; 1406 Update Workflow Basic Info; 1407 Activate Workflow; 1408 Activate Workflow in Bulk; 1409 Deactivate Workflow; 1410 Deactivate Workflow in Bulk; 1411 Save Workflow as New One; 1412 View Workflow Details; 1413 Create Workflow Configuration; 1414 Update Workflow Configuration; 1415 Auto Trigger Workflow; 1500 View My Requests Table; 1501 View My Requests Details; 1502 View Pending My Review Table; 1503 View Pending My Review Details; 1504 View Reviewed Request Table; 1505 View Reviewed Request Details; 1506 Submit Task; 1507 Close Request; 1508 Renotify; 1515 Renotify In Bulk; 1509 Reassign Task; 1514 Reassign Task in Bulk; 1510 Handover Request; 1511 Handover Request in Bulk; 1512 Reopen Request; 1513 Reopen Request in Bulk; 1600 Create Email Template; 1601 Delete Email Template; 1602 Delete Email Template in Bulk; 1603 Update Email Template; 1604 View Email Template Table; 1700 Create Workflow Step; 1701 Delete Workflow Step; 1702 Delete Workflow Step in Bulk; 1703 Update Workflow Step; 1704 View Workflow Step; 1705 View Workflow Step Table; 1801 View One Drive Tree; 1802 View One Drive Table; 1803 Copy Move View One Drive Tree; 1901 Download One Drive Folder; 1902 Download One Drive Folder in Batch; 1903 Download One Drive File; 1904 Download One Drive File in Batch; 1905 Delete One Drive Folder; 1906 Delete One Drive Folder in Batch; 1907 Delete One Drive File; 1908 Delete One Drive File in Batch; 1909 Create One Drive Folder; 1910 Rename One Drive File; 1911 Rename One Drive Folder; 1912 Copy One Drive Folder in Batch; 1913 Copy One Drive File in Batch; 1914 Copy One Drive Folder; 1915 Copy One Drive File; 1916 Upload One Drive File; 1917 Upload One Drive File in Batch; 1918 Upload One Drive Folder; 1919 Upload One Drive Folder in Batch; 1920 Move One Drive File; 1921 Move One Drive File in Batch; 1922 Move One Drive Folder; 1923 Move One Drive Folder in Batch; 1924 Move One Drive Folder Short Cut; 1925 Move One Drive Folder Short Cut in Batch; 1926 Move One Drive File Short Cut; 1927 Move One Drive File Short Cut in Batch; 1928 Remove One Drive Short Cut Folder; 1929 Remove One Drive Short Cut Folder in Batch; 1930 Download One Drive Document Set; 1931 Download One Drive Document Set in Batch; 1932 Remove One Drive Short Cut File; 1933 Delete One Drive Document Set; 1934 Delete One Drive Document Set in Batch; 1935 Rename One Drive Document Set; 1936 Remove One Drive Short Cut File in Batch; 1937 Remove One Drive Short Cut Document Set; 1938 Remove One Drive Short Cut Document Set in Batch; 1939 Download One Drive Multiple Objects; 1940 Download Multiple Objects; 1941 Rename One Drive Short Cut; 1942 Download One Drive Short Cut; 1943 Download One Drive Short Cut in Batch; 1944 Download One Drive Multiple Object Short Cut; 1945 Download One Drive Multiple Object Short Cut and Object; 2000 Share File by DenshoBako; 2001 Share One Drive File by DenshoBako; 2002 Open Document File; 2003 Open One Drive File; 2050 View List Site Recycle Bin; 2051 View Site Detail Recycle Bin; 2052 View One Drive Recycle Bin; 2054 Delete Item Recycle Bin; 2055 Delete Item in Batch Recycle Bin; 2056 Delete Item OneDrive Recycle Bin; 2057 Delete Item OneDrive in Batch Recycle Bin; 2058 Empty Site Recycle Bin; 2059 Empty OneDrive Recycle Bin; 2060 Restore Item Recycle Bin; 2061 Restore Item In Batch Recycle Bin; 2062 Restore Item OneDrive Recycle Bin; 2063 Restore Item OneDrive in Batch Recycle Bin; 2100 View Mail Folder Tree; 2101 View Child Mail Folder Tree; 2102 View Mail Folder Table; 2103 View Mail Attachment Table; 2104 Download Mail Attachment; 2105 Download Mail Attachment in Batch; 2106 Open Mail Attachment; 2107 Open Mail Link; 2108 Download Mail Custom Folder; 2109 Download Mail Month Folder; 2110 Download Mail Month Folder in Batch; 2111 Copy Mail Custom Folder; 2112 Copy Mail Month Folder; 2113 Copy Mail Month Folder in Batch; 2114 Copy Mail Attachments to OneDrive; 2201 View Group and Members; 2202 View Personal Panel; 2203 Update Personal Panel; 2301 View Auto Sync Site Collection; 2302 Update Auto Sync Site Collection. */
+  action?: Array<number>;
+  /** Modules to include (repeat the parameter): 1 Site Collection; 2 Documents; 3 Template; 4 Settings Permission; 5 Settings; 6 System Event; 7 Auto Classification; 8 Settings Language and Time; 9 Settings Logo; 10 Global Search; 11 Audit; 12 Monitoring; 13 System Event Current User; 14 Manage Item Permission; 15 Settings Feature; 16 Library; 17 Manage Libraries in Site Collection; 18 Workflow; 19 My Tasks; 20 Settings Email Template; 21 Recycle Bin; 23 Settings Open Method; 100 System. */
+  module?: Array<number>;
+  /** true also returns `detail`, the object tree with its children. */
+  isDetail?: boolean;
+  /** Only the records of users whose display name contains this text (any case). */
+  search?: string;
+  /** The page, from 1 (0 is read as 1). Default 1. */
+  pageIndex?: number;
+  /** Records per page, at most 200. Default 100. */
+  pageSize?: number;
+  /** Sort column; 0 (action time) is the only one. Found in the sample nextLink. */
+  orderBy?: 0;
+  /** true (default) oldest first, false newest first. Found in the sample nextLink. */
+  isASC?: boolean;
+  /** Continuation token of a nextLink: keeps the pages exact while records are written. */
+  skipToken?: string;
+};
+
+/** The documented response of GET /dmso/audits. */
+export type GetDmsoAuditRecordsResponse = {
+  data: Array<unknown>;
+  /** Relative link to the next page (resolve it against the request URL); null on the last page. */
+  nextLink: string | null;
+  traceId: string;
+  errorMessage: string;
+  statusCode: number;
+};
+
+/** One item of a page of getDmsoAuditRecords. */
+export type GetDmsoAuditRecordsItem = NonNullable<GetDmsoAuditRecordsResponse["data"]>[number];
+
+/** Retrieve end-of-life Groups: the path and query parameters of GET /smp/lifecycle/microsoft365/groups. */
+export type GetEndOfLifeGroupsRequest = {
+  /** Records per page, 1 to 1000 (default 100). */
+  top?: number;
+  /** The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization. */
+  tenant?: string;
+  /** Continuation token from a previous nextLink. */
+  skipToken?: string;
+};
+
+/** The documented response of GET /smp/lifecycle/microsoft365/groups. */
+export type GetEndOfLifeGroupsResponse = {
+  eolReportGroups: Array<{
+    displayName: string | null;
+    tenantDomain: string | null;
+    mail: string | null;
+    mailNickname: string | null;
+    mailEnabled: boolean | null;
+    groupType: number | null;
+    deletedDateTime: string | null;
+    teamStatus: number | null;
+    membershipType: number | null;
+    visibility: number | null;
+    createdDateTime: string | null;
+    tenantId: string | null;
+    objectId: string | null;
+    actionType: number | null;
+    actionTime: string | null;
+    operatorId: string | null;
+    operatorUserPrincipalName: string | null;
+    operatorDisplayName: string | null;
+    platform: number | null;
+  }>;
+  totalCount: number;
+  /** The URL of the next page; "" on the last page. */
+  nextLink: string | null;
+};
+
+/** One item of a page of getEndOfLifeGroups. */
+export type GetEndOfLifeGroupsItem = NonNullable<GetEndOfLifeGroupsResponse["eolReportGroups"]>[number];
+
+/** Retrieve end-of-life SharePoint Online sites: the path and query parameters of GET /smp/lifecycle/microsoft365/sites. */
+export type GetEndOfLifeSitesRequest = {
+  /** Records per page, 1 to 1000 (default 100). */
+  top?: number;
+  /** The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization. */
+  tenant?: string;
+  /** Continuation token from a previous nextLink. */
+  skipToken?: string;
+};
+
+/** The documented response of GET /smp/lifecycle/microsoft365/sites. */
+export type GetEndOfLifeSitesResponse = {
+  eolReportSPSites: Array<{
+    displayName: string | null;
+    url: string | null;
+    templateName: string | null;
+    ownerName: string | null;
+    ownerEmail: string | null;
+    siteConnectGroup: string | null;
+    connectedGroupId: string | null;
+    isTeamsSite: string | null;
+    hubSiteDisplayName: string | null;
+    createdDateTime: string | null;
+    createdBy: string | null;
+    createdByEmail: string | null;
+    createdFrom: string | null;
+    deletedTime: string | null;
+    deletedBy: string | null;
+    storageUsed: string | null;
+    fileViewedOrEdited: number | null;
+    pageViews: number | null;
+    pageVisits: number | null;
+    fileStored: number | null;
+    externalSharing: string | null;
+    scanTime: string | null;
+    tenantName: string | null;
+    tenantId: string | null;
+    objectId: string | null;
+    actionType: number | null;
+    actionTime: string | null;
+    operatorId: string | null;
+    operatorUserPrincipalName: string | null;
+    operatorDisplayName: string | null;
+    platform: number | null;
+  }>;
+  totalCount: number;
+  /** The URL of the next page; "" on the last page. */
+  nextLink: string | null;
+};
+
+/** One item of a page of getEndOfLifeSites. */
+export type GetEndOfLifeSitesItem = NonNullable<GetEndOfLifeSitesResponse["eolReportSPSites"]>[number];
+
+/** Retrieve end-of-life Teams: the path and query parameters of GET /smp/lifecycle/microsoft365/teams. */
+export type GetEndOfLifeTeamsRequest = {
+  /** Records per page, 1 to 1000 (default 100). */
+  top?: number;
+  /** The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization. */
+  tenant?: string;
+  /** Continuation token from a previous nextLink. */
+  skipToken?: string;
+};
+
+/** The documented response of GET /smp/lifecycle/microsoft365/teams. */
+export type GetEndOfLifeTeamsResponse = {
+  eolReportTeams: Array<{
+    displayName: string | null;
+    description: string | null;
+    emailAddress: string | null;
+    sensitivity: string | null;
+    tenantDomain: string | null;
+    privacy: number | null;
+    classification: string | null;
+    groupId: string | null;
+    siteUrl: string | null;
+    storageUsed: string | null;
+    createTime: string | null;
+    tenantId: string | null;
+    objectId: string | null;
+    actionType: number | null;
+    actionTime: string | null;
+    operatorId: string | null;
+    operatorUserPrincipalName: string | null;
+    operatorDisplayName: string | null;
+    platform: number | null;
+  }>;
+  totalCount: number;
+  /** The URL of the next page; "" on the last page. */
+  nextLink: string | null;
+};
+
+/** One item of a page of getEndOfLifeTeams. */
+export type GetEndOfLifeTeamsItem = NonNullable<GetEndOfLifeTeamsResponse["eolReportTeams"]>[number];
+
+/** Retrieve end-of-life Groups connected to Viva Engage communities: the path and query parameters of GET /smp/lifecycle/microsoft365/viva-groups. */
+export type GetEndOfLifeVivaGroupsRequest = {
+  /** Records per page, 1 to 1000 (default 100). */
+  top?: number;
+  /** The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization. */
+  tenant?: string;
+  /** Continuation token from a previous nextLink. */
+  skipToken?: string;
+};
+
+/** The documented response of GET /smp/lifecycle/microsoft365/viva-groups. */
+export type GetEndOfLifeVivaGroupsResponse = {
+  eolReportGroups: Array<{
+    displayName: string | null;
+    tenantDomain: string | null;
+    mail: string | null;
+    mailNickname: string | null;
+    mailEnabled: boolean | null;
+    groupType: number | null;
+    deletedDateTime: string | null;
+    vivaStatus: number | null;
+    membershipType: number | null;
+    visibility: number | null;
+    createdDateTime: string | null;
+    tenantId: string | null;
+    objectId: string | null;
+    actionType: number | null;
+    actionTime: string | null;
+    operatorId: string | null;
+    operatorUserPrincipalName: string | null;
+    operatorDisplayName: string | null;
+    platform: number | null;
+    teamStatus: number | null;
+  }>;
+  totalCount: number;
+  /** The URL of the next page; "" on the last page. */
+  nextLink: string | null;
+};
+
+/** One item of a page of getEndOfLifeVivaGroups. */
+export type GetEndOfLifeVivaGroupsItem = NonNullable<GetEndOfLifeVivaGroupsResponse["eolReportGroups"]>[number];
+
+/** Get export job status: the path and query parameters of GET /insights/job/:jobId/exportstatus. */
+export type GetExportJobStatusRequest = {
+  /** The jobId an export returned. */
+  jobId: number;
+};
+
+/** The documented response of GET /insights/job/:jobId/exportstatus. */
+export type GetExportJobStatusResponse = {
+  /** 1 In progress, 2 Finished, 3 Failed. */
+  jobStatus: 1 | 2 | 3;
+  status: number;
+  message: string;
+};
+
+/** Retrieve Power App activities: the path and query parameters of GET /smp/powerplatform/powerapps/:appId/activities. */
+export type GetPowerAppActivitiesRequest = {
+  /** The app whose records are retrieved (its appId or its id). */
+  appId: string;
+  /** Records per page, 1 to 1000 (default 100). */
+  top?: number;
+  /** The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization. */
+  tenant?: string;
+  /** ISO 8601; events at or after it. Default 0001-01-01T00:00:00Z. */
+  fromDate?: string;
+  /** ISO 8601; events at or before it. Default 9999-12-31T23:59:59Z. */
+  toDate?: string;
+  /** Continuation token from a previous nextLink. */
+  skipToken?: string;
+};
+
+/** The documented response of GET /smp/powerplatform/powerapps/:appId/activities. */
+export type GetPowerAppActivitiesResponse = {
+  activities: Array<{
+    id: string | null;
+    objectId: string | null;
+    creationTime: string | null;
+    userId: string | null;
+    userKey: string | null;
+    userType: string | null;
+    clientIP: string | null;
+    activityType: string | null;
+    dataSource: string | null;
+    itemName: string | null;
+  }>;
+  totalCount: number;
+  /** The URL of the next page; "" on the last page. */
+  nextLink: string | null;
+};
+
+/** One item of a page of getPowerAppActivities. */
+export type GetPowerAppActivitiesItem = NonNullable<GetPowerAppActivitiesResponse["activities"]>[number];
+
+/** Retrieve users who launched a Power App: the path and query parameters of GET /smp/powerplatform/powerapps/:appId/launched-users. */
+export type GetPowerAppLaunchedUsersRequest = {
+  /** The app whose records are retrieved (its appId or its id). */
+  appId: string;
+  /** Records per page, 1 to 1000 (default 100). */
+  top?: number;
+  /** The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization. */
+  tenant?: string;
+  /** ISO 8601; events at or after it. Default 0001-01-01T00:00:00Z. */
+  fromDate?: string;
+  /** ISO 8601; events at or before it. Default 9999-12-31T23:59:59Z. */
+  toDate?: string;
+  /** Continuation token from a previous nextLink. */
+  skipToken?: string;
+};
+
+/** The documented response of GET /smp/powerplatform/powerapps/:appId/launched-users. */
+export type GetPowerAppLaunchedUsersResponse = {
+  launchedUsers: Array<{
+    objectId: string | null;
+    userId: string | null;
+    userKey: string | null;
+    userType: string | null;
+    lauchedTimes: string | null;
+    launchedTimes: number | null;
+  }>;
+  totalCount: number;
+  /** The URL of the next page; "" on the last page. */
+  nextLink: string | null;
+};
+
+/** One item of a page of getPowerAppLaunchedUsers. */
+export type GetPowerAppLaunchedUsersItem = NonNullable<GetPowerAppLaunchedUsersResponse["launchedUsers"]>[number];
+
+/** Retrieve Power App launching history: the path and query parameters of GET /smp/powerplatform/powerapps/:appId/launches. */
+export type GetPowerAppLaunchesRequest = {
+  /** The app whose records are retrieved (its appId or its id). */
+  appId: string;
+  /** Records per page, 1 to 1000 (default 100). */
+  top?: number;
+  /** The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization. */
+  tenant?: string;
+  /** ISO 8601; events at or after it. Default 0001-01-01T00:00:00Z. */
+  fromDate?: string;
+  /** ISO 8601; events at or before it. Default 9999-12-31T23:59:59Z. */
+  toDate?: string;
+  /** Continuation token from a previous nextLink. */
+  skipToken?: string;
+};
+
+/** The documented response of GET /smp/powerplatform/powerapps/:appId/launches. */
+export type GetPowerAppLaunchesResponse = {
+  launches: Array<{
+    id: string | null;
+    objectId: string | null;
+    creationTime: string | null;
+    userId: string | null;
+    userKey: string | null;
+    userType: string | null;
+    clientIP: string | null;
+  }>;
+  totalCount: number;
+  /** The URL of the next page; "" on the last page. */
+  nextLink: string | null;
+};
+
+/** One item of a page of getPowerAppLaunches. */
+export type GetPowerAppLaunchesItem = NonNullable<GetPowerAppLaunchesResponse["launches"]>[number];
+
+/** Retrieve Power App details: the path and query parameters of GET /smp/powerplatform/powerapps. */
+export type GetPowerAppsRequest = {
+  /** Records per page, 1 to 1000 (default 100). */
+  top?: number;
+  /** The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization. */
+  tenant?: string;
+  /** Continuation token from a previous nextLink. */
+  skipToken?: string;
+};
+
+/** The documented response of GET /smp/powerplatform/powerapps. */
+export type GetPowerAppsResponse = {
+  powerApps: Array<{
+    id: string | null;
+    appId: string | null;
+    displayName: string | null;
+    tenantId: string | null;
+    tenantDomain: string | null;
+    containerId: string | null;
+    container: string | null;
+    environment: string | null;
+    environmentName: string | null;
+    ownerDisplayName: string | null;
+    ownerStatus: string | null;
+    createdOn: string | null;
+    modifiedOn: string | null;
+    lastLaunchedOn: string | null;
+    sharedUsers: number | null;
+    sharedGroups: number | null;
+    sharedOrganization: boolean | null;
+    appType: string | null;
+    appTypeDetail: string | null;
+    siteUrl: string | null;
+    backgroundImageUri: string | null;
+    backgroundColor: string | null;
+    hasContextDetail: boolean | null;
+    coOwnerCount: number | null;
+    shadowUserCount: number | null;
+    guestUserCount: number | null;
+    ownerUserType: string | null;
+    connectorCount: number | null;
+    hasPremiumConnection: boolean | null;
+    environmentType: string | null;
+    environmentHasSecurityGroup: boolean | null;
+    creatorDepartment: string | null;
+    creatorDisplayName: string | null;
+    creatorCountry: string | null;
+    creatorId: string | null;
+    creatorJobTitle: string | null;
+    lastActivityDate: string | null;
+    connectorTier: string | null;
+    withBusinessContextRequest: boolean | null;
+    withBusinessContextResponse: boolean | null;
+    businessContextLastResponseTime: string | null;
+    lastActivityD7: number | null;
+    lastActivityD30: number | null;
+    lastActivityD90: number | null;
+    lastActivityD180: number | null;
+    appLaunchesLast7Days: number | null;
+    appLaunchesLast30Days: number | null;
+    appLaunchesLast90Days: number | null;
+    appLaunchesLast180Days: number | null;
+    appLaunchedCount: number | null;
+    launchedUsersLast7Days: number | null;
+    launchedUsersLast30Days: number | null;
+    launchedUsersLast90Days: number | null;
+    launchedUsersLast180Days: number | null;
+    lastPublishOn: string | null;
+    quarantineState: string | null;
+    status: string | null;
+    solutionCount: number | null;
+    solutionNames: string | null;
+    backgroundModelDrivenImageUri: string | null;
+    componentState: string | null;
+    isManaged: boolean | null;
+    actions: number | null;
+    ownerUserPrincipalName: string | null;
+    creatorUserPrincipalName: string | null;
+    creatorOfficeLocation: string | null;
+    /** Cloud Governance user details */
+    primaryContact: {
+      id: string | null;
+      displayName: string | null;
+      email: string | null;
+      tenantId: string | null;
+      userPrincipalName: string | null;
+      objectId: string | null;
+      jobTitle: string | null;
+      department: string | null;
+      companyName: string | null;
+      office: string | null;
+      city: string | null;
+      countryOrRegion: string | null;
+    } | null;
+    /** Cloud Governance user details */
+    secondaryContact: {
+      id: string | null;
+      displayName: string | null;
+      email: string | null;
+      tenantId: string | null;
+      userPrincipalName: string | null;
+      objectId: string | null;
+      jobTitle: string | null;
+      department: string | null;
+      companyName: string | null;
+      office: string | null;
+      city: string | null;
+      countryOrRegion: string | null;
+    } | null;
+    phase: string | null;
+    /** The current Cloud Governance phase assignee(s), or "" */
+    phaseAssignees: unknown;
+    lastRenewalTime: string | null;
+    phaseStartTime: string | null;
+    renewalDueDate: string | null;
+    nextRenewalDate: string | null;
+    /** Cloud Governance user details */
+    lastRenewalBy: {
+      id: string | null;
+      displayName: string | null;
+      email: string | null;
+      tenantId: string | null;
+      userPrincipalName: string | null;
+      objectId: string | null;
+      jobTitle: string | null;
+      department: string | null;
+      companyName: string | null;
+      office: string | null;
+      city: string | null;
+      countryOrRegion: string | null;
+    } | null;
+    renewProfileApplied: boolean | null;
+    isRegistered: boolean | null;
+    /** Cloud Governance profile {id, name}, or "N/A" */
+    renewProfile: unknown;
+    metadata: Array<{
+      /** 0 none, 1 single line of text, 2 multiple lines of text, 3 yes/no, 4 choice, 5 people picker filter profile, 6 managed metadata, 7 hyperlink, 8 user profile property, 9 Microsoft Entra property, 10 lookup, 11 user property */
+      metadataType: number | null;
+      value: unknown;
+      id: string | null;
+      name: string | null;
+      metadataSetting: unknown;
+    }> | null;
+    electionProfileApplied: boolean | null;
+    /** Cloud Governance profile {id, name}, or "N/A" */
+    electionProfile: unknown;
+    claimStatus: string | null;
+  }>;
+  totalCount: number;
+  /** The URL of the next page; "" on the last page. */
+  nextLink: string | null;
+};
+
+/** One item of a page of getPowerApps. */
+export type GetPowerAppsItem = NonNullable<GetPowerAppsResponse["powerApps"]>[number];
+
+/** Retrieve Power BI active users: the path and query parameters of GET /smp/powerplatform/powerbi/powerbiactiveusers. */
+export type GetPowerBiActiveUsersRequest = {
+  /** Records per page, 1 to 1000 (default 100). */
+  top?: number;
+  /** The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization. */
+  tenant?: string;
+  /** Continuation token from a previous nextLink. */
+  skipToken?: string;
+};
+
+/** The documented response of GET /smp/powerplatform/powerbi/powerbiactiveusers. */
+export type GetPowerBiActiveUsersResponse = {
+  powerBIActiveUsers: Array<{
+    userId: string | null;
+    userPrincipalName: string | null;
+    displayName: string | null;
+    department: string | null;
+    operation: string | null;
+    activityTime: string | null;
+    isSuccess: boolean | null;
+    pbiObjectId: string | null;
+    pbiObjectName: string | null;
+    pbiObjectType: string | null;
+  }>;
+  totalCount: number;
+  /** The URL of the next page; "" on the last page. */
+  nextLink: string | null;
+};
+
+/** One item of a page of getPowerBiActiveUsers. */
+export type GetPowerBiActiveUsersItem = NonNullable<GetPowerBiActiveUsersResponse["powerBIActiveUsers"]>[number];
+
+/** Retrieve Power BI artifact details: the path and query parameters of GET /smp/powerplatform/powerbi/artifacts. */
+export type GetPowerBiArtifactsRequest = {
+  /** Records per page, 1 to 1000 (default 100). */
+  top?: number;
+  /** The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization. */
+  tenant?: string;
+  /** Continuation token from a previous nextLink. */
+  skipToken?: string;
+};
+
+/** The documented response of GET /smp/powerplatform/powerbi/artifacts. */
+export type GetPowerBiArtifactsResponse = {
+  artifacts: Array<{
+    id: string | null;
+    name: string | null;
+    description: string | null;
+    tenantId: string | null;
+    tenantName: string | null;
+    containerId: string | null;
+    container: string | null;
+    owner: string | null;
+    type: string | null;
+    state: string | null;
+    resourceUrl: string | null;
+    hasContextDetail: boolean | null;
+    workspaceId: string | null;
+    parentName: string | null;
+    parentType: string | null;
+    parentState: string | null;
+    sensitivityLabelId: string | null;
+    sensitivityLabelName: string | null;
+    createdDateTime: string | null;
+    createdBy: string | null;
+    createdById: string | null;
+    modifiedBy: string | null;
+    modifiedDateTime: string | null;
+    modifiedById: string | null;
+    configuredBy: string | null;
+    configuredById: string | null;
+    isDeleted: boolean | null;
+    numberOfGuests: number | null;
+    hasRequest: boolean | null;
+    hasResponse: boolean | null;
+    lastRenewNotifyTime: string | null;
+    numberOfUsers: number | null;
+    lastActivityD7: number | null;
+    lastActivityTime: string | null;
+    lastRefreshDate: string | null;
+    numberOfDirectShares: number | null;
+    lastViewedTime: string | null;
+    datasource: string | null;
+    creatorDisplayName: string | null;
+    creatorDepartment: string | null;
+    viewsOfLast7Days: number | null;
+    uniqueViewersOfLast7Days: number | null;
+    viewsOfLast30Days: number | null;
+    uniqueViewersOfLast30Days: number | null;
+    viewsOfLast90Days: number | null;
+    uniqueViewersOfLast90Days: number | null;
+    numberOfRefreshHistories: number | null;
+  }>;
+  totalCount: number;
+  /** The URL of the next page; "" on the last page. */
+  nextLink: string | null;
+};
+
+/** One item of a page of getPowerBiArtifacts. */
+export type GetPowerBiArtifactsItem = NonNullable<GetPowerBiArtifactsResponse["artifacts"]>[number];
+
+/** Retrieve data source counts by data source type: the path and query parameters of GET /smp/powerplatform/powerbi/datasourcecountbydatasourcetype. */
+export type GetPowerBiDataSourceCountsRequest = {
+  /** The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization. */
+  tenant?: string;
+};
+
+/** The documented response of GET /smp/powerplatform/powerbi/datasourcecountbydatasourcetype. */
+export type GetPowerBiDataSourceCountsResponse = {
+  datasourceCounts: Array<{
+    datasourceType: string | null;
+    count: string | null;
+  }>;
+  totalCount: number;
+  /** The URL of the next page; "" on the last page. */
+  nextLink: string | null;
+};
+
+/** One item of a page of getPowerBiDataSourceCounts. */
+export type GetPowerBiDataSourceCountsItem = NonNullable<GetPowerBiDataSourceCountsResponse["datasourceCounts"]>[number];
+
+/** Retrieve data source details: the path and query parameters of GET /smp/powerplatform/powerbi/datasourcedetails. */
+export type GetPowerBiDataSourceDetailsRequest = {
+  /** Records per page, 1 to 1000 (default 100). */
+  top?: number;
+  /** The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization. */
+  tenant?: string;
+  /** Continuation token from a previous nextLink. */
+  skipToken?: string;
+};
+
+/** The documented response of GET /smp/powerplatform/powerbi/datasourcedetails. */
+export type GetPowerBiDataSourceDetailsResponse = {
+  datasourceDetails: Array<{
+    datasourceId: string | null;
+    datasourceType: string | null;
+    connectionDetails: string | null;
+  }>;
+  totalCount: number;
+  /** The URL of the next page; "" on the last page. */
+  nextLink: string | null;
+};
+
+/** One item of a page of getPowerBiDataSourceDetails. */
+export type GetPowerBiDataSourceDetailsItem = NonNullable<GetPowerBiDataSourceDetailsResponse["datasourceDetails"]>[number];
+
+/** Retrieve semantic model counts by data source type: the path and query parameters of GET /smp/powerplatform/powerbi/semanticmodelcountbydatasourcetype. */
+export type GetPowerBiSemanticModelCountsRequest = {
+  /** The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization. */
+  tenant?: string;
+};
+
+/** The documented response of GET /smp/powerplatform/powerbi/semanticmodelcountbydatasourcetype. */
+export type GetPowerBiSemanticModelCountsResponse = {
+  semanticModelCounts: Array<{
+    datasourceType: string | null;
+    count: number | null;
+  }>;
+  totalCount: number;
+  /** The URL of the next page; "" on the last page. */
+  nextLink: string | null;
+};
+
+/** One item of a page of getPowerBiSemanticModelCounts. */
+export type GetPowerBiSemanticModelCountsItem = NonNullable<GetPowerBiSemanticModelCountsResponse["semanticModelCounts"]>[number];
+
+/** Retrieve semantic model details: the path and query parameters of GET /smp/powerplatform/powerbi/semanticemodeldetails. */
+export type GetPowerBiSemanticModelDetailsRequest = {
+  /** Records per page, 1 to 1000 (default 100). */
+  top?: number;
+  /** The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization. */
+  tenant?: string;
+  /** Continuation token from a previous nextLink. */
+  skipToken?: string;
+};
+
+/** The documented response of GET /smp/powerplatform/powerbi/semanticemodeldetails. */
+export type GetPowerBiSemanticModelDetailsResponse = {
+  semanticModelDetails: Array<{
+    id: string | null;
+    name: string | null;
+    datasourceId: string | null;
+    datasourceType: string | null;
+    isRefreshable: boolean | null;
+  }>;
+  totalCount: number;
+  /** The URL of the next page; "" on the last page. */
+  nextLink: string | null;
+};
+
+/** One item of a page of getPowerBiSemanticModelDetails. */
+export type GetPowerBiSemanticModelDetailsItem = NonNullable<GetPowerBiSemanticModelDetailsResponse["semanticModelDetails"]>[number];
+
+/** Retrieve Power BI workspace details: the path and query parameters of GET /smp/powerplatform/powerbi/workspaces. */
+export type GetPowerBiWorkspacesRequest = {
+  /** Records per page, 1 to 1000 (default 100). */
+  top?: number;
+  /** The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization. */
+  tenant?: string;
+  /** Continuation token from a previous nextLink. */
+  skipToken?: string;
+};
+
+/** The documented response of GET /smp/powerplatform/powerbi/workspaces. */
+export type GetPowerBiWorkspacesResponse = {
+  workspaces: Array<{
+    id: string | null;
+    name: string | null;
+    description: string | null;
+    tenantId: string | null;
+    tenantName: string | null;
+    containerId: string | null;
+    container: string | null;
+    type: string | null;
+    state: string | null;
+    capacityId: string | null;
+    capacityName: string | null;
+    capacitySkuTier: string | null;
+    isOnDedicatedCapacity: boolean | null;
+    upgradeStatus: string | null;
+    resourceUrl: string | null;
+    hasContextDetail: boolean | null;
+    createdDateTime: string | null;
+    contacts: string | null;
+    sharePointStorage: string | null;
+    isServiceApp: boolean | null;
+    allowContributorUpdateApp: boolean | null;
+    azureConnection: string | null;
+    numberOfReports: number | null;
+    numberOfPaginatedReports: number | null;
+    numberOfDashboards: number | null;
+    numberOfDataFlows: number | null;
+    numberOfDataSets: number | null;
+    numberOfDatamarts: number | null;
+    numberOfAdmins: number | null;
+    numberOfMembers: number | null;
+    numberOfContributors: number | null;
+    numberOfViewers: number | null;
+    isDeleted: boolean | null;
+    numberOfGuests: number | null;
+    hasRequest: boolean | null;
+    hasResponse: boolean | null;
+    numberOfUsers: number | null;
+    lastActivityD7: number | null;
+    lastActivityTime: string | null;
+    numberOfScorecards: number | null;
+    /** Cloud Governance user details */
+    primaryContact: {
+      id: string | null;
+      displayName: string | null;
+      email: string | null;
+      tenantId: string | null;
+      userPrincipalName: string | null;
+      objectId: string | null;
+      jobTitle: string | null;
+      department: string | null;
+      companyName: string | null;
+      office: string | null;
+      city: string | null;
+      countryOrRegion: string | null;
+    } | null;
+    /** Cloud Governance user details */
+    secondaryContact: {
+      id: string | null;
+      displayName: string | null;
+      email: string | null;
+      tenantId: string | null;
+      userPrincipalName: string | null;
+      objectId: string | null;
+      jobTitle: string | null;
+      department: string | null;
+      companyName: string | null;
+      office: string | null;
+      city: string | null;
+      countryOrRegion: string | null;
+    } | null;
+    phase: string | null;
+    /** The current Cloud Governance phase assignee(s), or "" */
+    phaseAssignees: unknown;
+    lastRenewalTime: string | null;
+    phaseStartTime: string | null;
+    renewalDueDate: string | null;
+    nextRenewalDate: string | null;
+    /** Cloud Governance user details */
+    lastRenewalBy: {
+      id: string | null;
+      displayName: string | null;
+      email: string | null;
+      tenantId: string | null;
+      userPrincipalName: string | null;
+      objectId: string | null;
+      jobTitle: string | null;
+      department: string | null;
+      companyName: string | null;
+      office: string | null;
+      city: string | null;
+      countryOrRegion: string | null;
+    } | null;
+    renewProfileApplied: boolean | null;
+    isRegistered: boolean | null;
+    /** Cloud Governance profile {id, name}, or "N/A" */
+    renewProfile: unknown;
+    metadata: Array<{
+      /** 0 none, 1 single line of text, 2 multiple lines of text, 3 yes/no, 4 choice, 5 people picker filter profile, 6 managed metadata, 7 hyperlink, 8 user profile property, 9 Microsoft Entra property, 10 lookup, 11 user property */
+      metadataType: number | null;
+      value: unknown;
+      id: string | null;
+      name: string | null;
+      metadataSetting: unknown;
+    }> | null;
+    electionProfileApplied: boolean | null;
+    /** Cloud Governance profile {id, name}, or "N/A" */
+    electionProfile: unknown;
+    claimStatus: string | null;
+    datasource: string | null;
+  }>;
+  totalCount: number;
+  /** The URL of the next page; "" on the last page. */
+  nextLink: string | null;
+};
+
+/** One item of a page of getPowerBiWorkspaces. */
+export type GetPowerBiWorkspacesItem = NonNullable<GetPowerBiWorkspacesResponse["workspaces"]>[number];
+
+/** Retrieve Power Pages site activities: the path and query parameters of GET /smp/powerplatform/powerpages/:powerPageId/activities. */
+export type GetPowerPagesSiteActivitiesRequest = {
+  /** The site whose activities are retrieved. */
+  powerPageId: string;
+  /** Records per page, 1 to 1000 (default 100). */
+  top?: number;
+  /** The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization. */
+  tenant?: string;
+  /** ISO 8601; events at or after it. Default 0001-01-01T00:00:00Z. */
+  fromDate?: string;
+  /** ISO 8601; events at or before it. Default 9999-12-31T23:59:59Z. */
+  toDate?: string;
+  /** Continuation token from a previous nextLink. */
+  skipToken?: string;
+};
+
+/** The documented response of GET /smp/powerplatform/powerpages/:powerPageId/activities. */
+export type GetPowerPagesSiteActivitiesResponse = {
+  activities: Array<{
+    id: string | null;
+    objectId: string | null;
+    creationTime: string | null;
+    userId: string | null;
+    userKey: string | null;
+    userType: string | null;
+    activityType: string | null;
+    dataSource: string | null;
+    clientIP: string | null;
+    resultStatus: string | null;
+  }>;
+  totalCount: number;
+  /** The URL of the next page; "" on the last page. */
+  nextLink: string | null;
+};
+
+/** One item of a page of getPowerPagesSiteActivities. */
+export type GetPowerPagesSiteActivitiesItem = NonNullable<GetPowerPagesSiteActivitiesResponse["activities"]>[number];
+
+/** Retrieve Power Pages site details: the path and query parameters of GET /smp/powerplatform/powerpages. */
+export type GetPowerPagesSitesRequest = {
+  /** Records per page, 1 to 1000 (default 100). */
+  top?: number;
+  /** The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization. */
+  tenant?: string;
+  /** Continuation token from a previous nextLink. */
+  skipToken?: string;
+};
+
+/** The documented response of GET /smp/powerplatform/powerpages. */
+export type GetPowerPagesSitesResponse = {
+  powerPages: Array<{
+    id: string | null;
+    tenantId: string | null;
+    tenantName: string | null;
+    containerId: string | null;
+    containerName: string | null;
+    siteId: string | null;
+    environmentId: string | null;
+    environmentName: string | null;
+    name: string | null;
+    websiteName: string | null;
+    templateName: string | null;
+    websiteUrl: string | null;
+    defaultLanguage: string | null;
+    type: string | null;
+    earlyUpgradeEnabled: boolean | null;
+    ownerId: string | null;
+    ownerDisplayName: string | null;
+    ownerDepartment: string | null;
+    ownerOffice: string | null;
+    siteVisibility: string | null;
+    dataModel: string | null;
+    anonymousAccess: string | null;
+    createdTime: string | null;
+    creatorId: string | null;
+    creatorDisplayName: string | null;
+    creatorUserPrincipalName: string | null;
+    creatorDepartment: string | null;
+    creatorCountry: string | null;
+    creatorJobTitle: string | null;
+    creatorEmail: string | null;
+    creatorOffice: string | null;
+    modifiedTime: string | null;
+    modifiedId: string | null;
+    modifiedDisplayName: string | null;
+    siteStatus: string | null;
+    activationStatus: string | null;
+    activitiesLast7Days: number | null;
+    activitiesLast30Days: number | null;
+    activitiesLast90Days: number | null;
+    activitiesLast180Days: number | null;
+  }>;
+  totalCount: number;
+  /** The URL of the next page; "" on the last page. */
+  nextLink: string | null;
+};
+
+/** One item of a page of getPowerPagesSites. */
+export type GetPowerPagesSitesItem = NonNullable<GetPowerPagesSitesResponse["powerPages"]>[number];
+
+/** Retrieve Power Platform connection details: the path and query parameters of GET /smp/powerplatform/connections. */
+export type GetPowerPlatformConnectionsRequest = {
+  /** Records per page, 1 to 1000 (default 100). */
+  top?: number;
+  /** The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization. */
+  tenant?: string;
+  /** Continuation token from a previous nextLink. */
+  skipToken?: string;
+};
+
+/** The documented response of GET /smp/powerplatform/connections. */
+export type GetPowerPlatformConnectionsResponse = {
+  connections: Array<{
+    id: string | null;
+    tenantId: string | null;
+    tenantName: string | null;
+    containerId: string | null;
+    containerName: string | null;
+    displayName: string | null;
+    iconUri: string | null;
+    connectorId: string | null;
+    connectorDisplayName: string | null;
+    connectorIconBrandColor: string | null;
+    environmentId: string | null;
+    environmentDisplayName: string | null;
+    isCustom: boolean | null;
+    tier: string | null;
+    connectorOwnerDisplayName: string | null;
+    connectorCreatedTime: string | null;
+    publisher: string | null;
+    powerAppCount: number | null;
+    flowCount: number | null;
+    flowNames: Array<string> | null;
+    appNames: Array<string> | null;
+    status: string | null;
+    connectionSource: string | null;
+    ownerId: string | null;
+    ownerDisplayName: string | null;
+    ownerUserPrincipalName: string | null;
+    ownerStatus: string | null;
+    ownerCountry: string | null;
+  }>;
+  totalCount: number;
+  /** The URL of the next page; "" on the last page. */
+  nextLink: string | null;
+};
+
+/** One item of a page of getPowerPlatformConnections. */
+export type GetPowerPlatformConnectionsItem = NonNullable<GetPowerPlatformConnectionsResponse["connections"]>[number];
+
+/** Retrieve Power Platform environment details: the path and query parameters of GET /smp/powerplatform/environments. */
+export type GetPowerPlatformEnvironmentsRequest = {
+  /** Records per page, 1 to 1000 (default 100). */
+  top?: number;
+  /** The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization. */
+  tenant?: string;
+  /** Continuation token from a previous nextLink. */
+  skipToken?: string;
+};
+
+/** The documented response of GET /smp/powerplatform/environments. */
+export type GetPowerPlatformEnvironmentsResponse = {
+  environments: Array<{
+    id: string | null;
+    name: string | null;
+    dataverseInstanceUrl: string | null;
+    displayName: string | null;
+    tenantId: string | null;
+    tenant: string | null;
+    containerId: string | null;
+    container: string | null;
+    createdTime: string | null;
+    lastModifiedTime: string | null;
+    region: string | null;
+    environmentType: string | null;
+    isDefault: boolean | null;
+    enPowerPolicyId: string | null;
+    enPowerPolicyName: string | null;
+    enPowerPolicyStatus: string | null;
+    environmentOwnerId: string | null;
+    environmentOwnerDisplayName: string | null;
+    environmentOwnerDepartment: string | null;
+    environmentOwnerUserPrincipalName: string | null;
+    environmentOwnerOffice: string | null;
+    hasManaged: boolean | null;
+    ownerIsDisabled: boolean | null;
+    totalNumberOfAppsAndFlows: number | null;
+    hasDataverse: boolean | null;
+    hasDlpPolicy: boolean | null;
+    dlpPolicies: number | null;
+    hasPremiumConnection: boolean | null;
+    ownerUserType: string | null;
+    numberOfAdmins: number | null;
+    numberOfMakers: number | null;
+    numberOfShadowUsers: number | null;
+    numberOfApps: number | null;
+    numberOfFlows: number | null;
+    numberOfDesktopFlows: number | null;
+    numberOfConnections: number | null;
+    numberOfGuestUsers: number | null;
+    numberOfUsers: number | null;
+    hasSecurityGroup: boolean | null;
+    hasEnPowerPolicy: boolean | null;
+    securityGroupId: string | null;
+    securityGroup: {
+      id: string | null;
+      enPowerObjId: string | null;
+      tenantId: string | null;
+      containerId: string | null;
+      photo: string | null;
+      displayName: string | null;
+      realDisplayName: string | null;
+      userPrincipalName: string | null;
+      securityEnabled: boolean | null;
+      mailEnabled: boolean | null;
+      accountEnabled: boolean | null;
+      mailNickname: string | null;
+      email: string | null;
+      /** 0 user, 1 group, 2 mailbox, 3 user or shared mailbox, 4 resource mailbox, 5 mail user, 6 mail contact, 7 SharePoint, 8 OneDrive for Business, 9 recipient, 10 none */
+      type: number | null;
+      userType: string | null;
+      groupTypes: Array<string> | null;
+      officeLocation: string | null;
+      jobTitle: string | null;
+      /** 1 dynamic distribution group, 2 mail contact, 4 mail non-universal group, 8 mail universal distribution group, 16 mail universal security group, 32 mail user, 64 public folder, 128 user mailbox */
+      exchangeRecipientType: number | null;
+      groupType: number | null;
+      membershipType: number | null;
+    } | null;
+    securityGroupType: string | null;
+    numberOfSecurityGroupOwners: number | null;
+    numberOfSecurityGroupUsers: number | null;
+    totalUsage: string | null;
+    usageOfDatabase: string | null;
+    usageOfDatabasePercentage: string | null;
+    usageOfFile: string | null;
+    usageOfFilePercentage: string | null;
+    usageOfLog: string | null;
+    usageOfLogPercentage: string | null;
+    /** Cloud Governance user details */
+    primaryContact: {
+      id: string | null;
+      displayName: string | null;
+      email: string | null;
+      tenantId: string | null;
+      userPrincipalName: string | null;
+      objectId: string | null;
+      jobTitle: string | null;
+      department: string | null;
+      companyName: string | null;
+      office: string | null;
+      city: string | null;
+      countryOrRegion: string | null;
+    } | null;
+    /** Cloud Governance user details */
+    secondaryContact: {
+      id: string | null;
+      displayName: string | null;
+      email: string | null;
+      tenantId: string | null;
+      userPrincipalName: string | null;
+      objectId: string | null;
+      jobTitle: string | null;
+      department: string | null;
+      companyName: string | null;
+      office: string | null;
+      city: string | null;
+      countryOrRegion: string | null;
+    } | null;
+    lastRenewalTime: string | null;
+    phaseStartTime: string | null;
+    renewalDueDate: string | null;
+    nextRenewalDate: string | null;
+    /** Cloud Governance user details */
+    lastRenewalBy: {
+      id: string | null;
+      displayName: string | null;
+      email: string | null;
+      tenantId: string | null;
+      userPrincipalName: string | null;
+      objectId: string | null;
+      jobTitle: string | null;
+      department: string | null;
+      companyName: string | null;
+      office: string | null;
+      city: string | null;
+      countryOrRegion: string | null;
+    } | null;
+    renewProfileApplied: boolean | null;
+    metadata: Array<{
+      /** 0 none, 1 single line of text, 2 multiple lines of text, 3 yes/no, 4 choice, 5 people picker filter profile, 6 managed metadata, 7 hyperlink, 8 user profile property, 9 Microsoft Entra property, 10 lookup, 11 user property */
+      metadataType: number | null;
+      value: unknown;
+      id: string | null;
+      name: string | null;
+      metadataSetting: unknown;
+    }> | null;
+    electionProfileApplied: boolean | null;
+    isRegistered: boolean | null;
+    phase: string | null;
+    /** The current Cloud Governance phase assignee(s), or "" */
+    phaseAssignees: unknown;
+    /** Cloud Governance profile {id, name}, or "N/A" */
+    renewProfile: unknown;
+    /** Cloud Governance profile {id, name}, or "N/A" */
+    electionProfile: unknown;
+    claimStatus: string | null;
+  }>;
+  totalCount: number;
+  /** The URL of the next page; "" on the last page. */
+  nextLink: string | null;
+};
+
+/** One item of a page of getPowerPlatformEnvironments. */
+export type GetPowerPlatformEnvironmentsItem = NonNullable<GetPowerPlatformEnvironmentsResponse["environments"]>[number];
+
+/** Retrieve resource mailboxes: the path and query parameters of GET /smp/exchange/resourcemailboxes. */
+export type GetResourceMailboxesRequest = {
+  /** Records per page, 1 to 1000 (default 100). */
+  top?: number;
+  /** The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization. */
+  tenant?: string;
+  /** 0 both (default), 1 room, 2 equipment. */
+  resourceMailboxType?: 0 | 1 | 2;
+  /** Continuation token from a previous nextLink. */
+  skipToken?: string;
+};
+
+/** The documented response of GET /smp/exchange/resourcemailboxes. */
+export type GetResourceMailboxesResponse = {
+  resourceMailboxes: Array<{
+    id: string | null;
+    userId: string | null;
+    principalName: string | null;
+    name: string | null;
+    emailAddress: string | null;
+    displayName: string | null;
+    recipientType: string | null;
+    status: string | null;
+    hiddenFromAddressListsEnabled: boolean | null;
+    createTime: string | null;
+    modifiedTime: string | null;
+    tenantId: string | null;
+    tenantDomain: string | null;
+    container: string | null;
+    containerId: string | null;
+    itemCount: number | null;
+    storageUsed: number | null;
+    issueWarningQuota: number | null;
+    prohibitSendQuota: number | null;
+    prohibitSendReceiveQuota: number | null;
+    deletedItemCount: number | null;
+    deletedItemSize: number | null;
+    firstScanTime: string | null;
+    officeLocation: string | null;
+    businessPhones: string | null;
+    department: string | null;
+    companyName: string | null;
+    streetAddress: string | null;
+    city: string | null;
+    state: string | null;
+    postalCode: string | null;
+    countryOrRegion: string | null;
+    resourceCapacity: number | null;
+    addressBookPolicy: string | null;
+    customAttributes: {
+      customAttribute1: string | null;
+      customAttribute2: string | null;
+      customAttribute3: string | null;
+      customAttribute4: string | null;
+      customAttribute5: string | null;
+      customAttribute6: string | null;
+      customAttribute7: string | null;
+      customAttribute8: string | null;
+      customAttribute9: string | null;
+      customAttribute10: string | null;
+      customAttribute11: string | null;
+      customAttribute12: string | null;
+      customAttribute13: string | null;
+      customAttribute14: string | null;
+      customAttribute15: string | null;
+    } | null;
+    notes: string | null;
+    /** Cloud Governance user details */
+    primaryContact: {
+      id: string | null;
+      displayName: string | null;
+      email: string | null;
+      tenantId: string | null;
+      userPrincipalName: string | null;
+      objectId: string | null;
+      jobTitle: string | null;
+      department: string | null;
+      companyName: string | null;
+      office: string | null;
+      city: string | null;
+      countryOrRegion: string | null;
+    } | null;
+    /** Cloud Governance user details */
+    secondaryContact: {
+      id: string | null;
+      displayName: string | null;
+      email: string | null;
+      tenantId: string | null;
+      userPrincipalName: string | null;
+      objectId: string | null;
+      jobTitle: string | null;
+      department: string | null;
+      companyName: string | null;
+      office: string | null;
+      city: string | null;
+      countryOrRegion: string | null;
+    } | null;
+    metadata: Array<{
+      /** 0 none, 1 single line of text, 2 multiple lines of text, 3 yes/no, 4 choice, 5 people picker filter profile, 6 managed metadata, 7 hyperlink, 8 user profile property, 9 Microsoft Entra property, 10 lookup, 11 user property */
+      metadataType: number | null;
+      value: unknown;
+      id: string | null;
+      name: string | null;
+      metadataSetting: unknown;
+    }> | null;
+    isRegistered: boolean | null;
+    phase: string | null;
+    claimStatus: string | null;
+  }>;
+  totalCount: number;
+  /** The URL of the next page; "" on the last page. */
+  nextLink: string | null;
+};
+
+/** One item of a page of getResourceMailboxes. */
+export type GetResourceMailboxesItem = NonNullable<GetResourceMailboxesResponse["resourceMailboxes"]>[number];
+
 /** Get restore job status and progress: the path and query parameters of GET /api/restore/GetRestoreJobStatus. */
 export type GetRestoreJobStatusAndProgressRequest = {
   /** Required. */
@@ -107,6 +2115,140 @@ export type GetRestoreJobStatusAndProgressResponse = {
     finishTime: string | null;
   };
 };
+
+/** Retrieve user or shared mailboxes: the path and query parameters of GET /smp/exchange/mailboxes. */
+export type GetUserAndSharedMailboxesRequest = {
+  /** Records per page, 1 to 1000 (default 100). */
+  top?: number;
+  /** The Microsoft 365 tenant (its id or domain) whose data is retrieved; by default, all tenants of the organization. */
+  tenant?: string;
+  /** 0 both (default), 1 user mailbox, 2 shared mailbox. */
+  mailboxType?: 0 | 1 | 2;
+  /** Continuation token from a previous nextLink. */
+  skipToken?: string;
+};
+
+/** The documented response of GET /smp/exchange/mailboxes. */
+export type GetUserAndSharedMailboxesResponse = {
+  mailboxes: Array<{
+    id: string | null;
+    userId: string | null;
+    principalName: string | null;
+    name: string | null;
+    emailAddress: string | null;
+    displayName: string | null;
+    recipientType: string | null;
+    status: string | null;
+    hiddenFromAddressListsEnabled: boolean | null;
+    createTime: string | null;
+    modifiedTime: string | null;
+    tenantId: string | null;
+    tenantDomain: string | null;
+    container: string | null;
+    containerId: string | null;
+    itemCount: number | null;
+    storageUsed: number | null;
+    issueWarningQuota: number | null;
+    prohibitSendQuota: number | null;
+    prohibitSendReceiveQuota: number | null;
+    deletedItemCount: number | null;
+    deletedItemSize: number | null;
+    firstScanTime: string | null;
+    firstName: string | null;
+    lastName: string | null;
+    alias: string | null;
+    autoReplyEnabled: boolean | null;
+    litigationHoldEnabled: boolean | null;
+    emailForwardingEnabled: boolean | null;
+    archiveStatus: string | null;
+    archiveName: string | null;
+    lastActivityDate: string | null;
+    forwardingAddressDomain: string | null;
+    externalForwardingAddressDomain: string | null;
+    externalEmailForwardingEnabled: boolean | null;
+    recipientLimits: string | null;
+    mailboxPolicies: {
+      addressBookPolicy: string | null;
+      retentionPolicy: string | null;
+      roleAssignmentPolicy: string | null;
+      sharingPolicy: string | null;
+    } | null;
+    /** Cloud Governance user details */
+    primaryContact: {
+      id: string | null;
+      displayName: string | null;
+      email: string | null;
+      tenantId: string | null;
+      userPrincipalName: string | null;
+      objectId: string | null;
+      jobTitle: string | null;
+      department: string | null;
+      companyName: string | null;
+      office: string | null;
+      city: string | null;
+      countryOrRegion: string | null;
+    } | null;
+    /** Cloud Governance user details */
+    secondaryContact: {
+      id: string | null;
+      displayName: string | null;
+      email: string | null;
+      tenantId: string | null;
+      userPrincipalName: string | null;
+      objectId: string | null;
+      jobTitle: string | null;
+      department: string | null;
+      companyName: string | null;
+      office: string | null;
+      city: string | null;
+      countryOrRegion: string | null;
+    } | null;
+    lastRenewalTime: string | null;
+    phaseStartTime: string | null;
+    renewalDueDate: string | null;
+    nextRenewalDate: string | null;
+    /** Cloud Governance user details */
+    lastRenewalBy: {
+      id: string | null;
+      displayName: string | null;
+      email: string | null;
+      tenantId: string | null;
+      userPrincipalName: string | null;
+      objectId: string | null;
+      jobTitle: string | null;
+      department: string | null;
+      companyName: string | null;
+      office: string | null;
+      city: string | null;
+      countryOrRegion: string | null;
+    } | null;
+    renewProfileApplied: boolean | null;
+    metadata: Array<{
+      /** 0 none, 1 single line of text, 2 multiple lines of text, 3 yes/no, 4 choice, 5 people picker filter profile, 6 managed metadata, 7 hyperlink, 8 user profile property, 9 Microsoft Entra property, 10 lookup, 11 user property */
+      metadataType: number | null;
+      value: unknown;
+      id: string | null;
+      name: string | null;
+      metadataSetting: unknown;
+    }> | null;
+    electionProfileApplied: boolean | null;
+    isRegistered: boolean | null;
+    phase: string | null;
+    /** The current Cloud Governance phase assignee(s), or "" */
+    phaseAssignees: unknown;
+    /** Cloud Governance profile {id, name}, or "N/A" */
+    renewProfile: unknown;
+    /** Cloud Governance profile {id, name}, or "N/A" */
+    electionProfile: unknown;
+    claimStatus: string | null;
+  }>;
+  totalCount: number;
+  /** The URL of the next page; "" on the last page. */
+  nextLink: string | null;
+};
+
+/** One item of a page of getUserAndSharedMailboxes. */
+export type GetUserAndSharedMailboxesItem = NonNullable<GetUserAndSharedMailboxesResponse["mailboxes"]>[number];
 
 /** Has archived a site collection data: the path and query parameters of GET /api/restore/HasArchivedSiteCollectionData. */
 export type HasArchivedSiteCollectionDataRequest = {
@@ -134,6 +2276,39 @@ export type HasArchivedTeamGroupDataResponse = {
   message: string | null;
   hasArchivedData: boolean;
   scope: string;
+};
+
+/** Import Confide sharing users: the path and query parameters of POST /admin/shareSetting/import-users. */
+export type ImportConfideSharingUsersRequest = Record<string, never>;
+
+/** The body of POST /admin/shareSetting/import-users. */
+export type ImportConfideSharingUsersBody = Array<{
+  /** The email address of the user. An invalid address fails that user only. */
+  email: string;
+  /** Can manage and share objects in the share center. */
+  isShareCoordinator?: boolean;
+  /** Can skip anti-virus scan for files greater than 2 GB. */
+  canConfigureScan?: boolean;
+  /** Can generate secure access links in the share center. */
+  canGenerateAccessCodeLinkInShareCenter?: boolean;
+  /** Can generate anonymous download links in a project. */
+  canShareLink?: boolean;
+  /** Can generate anonymous upload links in a project. */
+  canGenerateUploadLink?: boolean;
+  /** Can generate anonymous download links in the share center. */
+  canGenerateDownloadLinkInShareCenter?: boolean;
+  /** Can generate anonymous upload links in the share center. */
+  canGenerateUploadLinkInShareCenter?: boolean;
+  /** Whether to send an invitation email to the user. */
+  sendInvitationEmail?: boolean;
+}>;
+
+/** The documented response of POST /admin/shareSetting/import-users. */
+export type ImportConfideSharingUsersResponse = {
+  data: {
+    /** The unique identifier (UUID) of the task. */
+    taskId: string;
+  };
 };
 
 /** List jobs: the path and query parameters of GET /backup/m365/cloudbackupjobs. */
@@ -446,6 +2621,33 @@ export type RetrieveGoogleWorkspaceJobInformationResponse = {
 /** One item of a page of retrieveGoogleWorkspaceJobInformation. */
 export type RetrieveGoogleWorkspaceJobInformationItem = NonNullable<RetrieveGoogleWorkspaceJobInformationResponse["jobs"]>[number];
 
+/** Retrieve group summary: the path and query parameters of GET /insights/groups/summary. */
+export type RetrieveGroupSummaryRequest = {
+  /** The page to return, from 1 (0 is read as 1). */
+  startPage: number;
+  /** Results on one page, at most 100. */
+  pageSize: number;
+};
+
+/** The documented response of GET /insights/groups/summary. */
+export type RetrieveGroupSummaryResponse = {
+  values: Array<{
+    displayName: string;
+    groupId: string;
+    email: string | null;
+    groupType: string;
+    membershipType: string;
+    createdOn: string;
+    externalMemberCount: number;
+  }>;
+  status: number;
+  message: string;
+  nextLink: string | null;
+};
+
+/** One item of a page of retrieveGroupSummary. */
+export type RetrieveGroupSummaryItem = NonNullable<RetrieveGroupSummaryResponse["values"]>[number];
+
 /** Retrieve job information: the path and query parameters of GET /backup/vm/jobs. */
 export type RetrieveIaasPaasJobInformationRequest = {
   /** Finds jobs whose id or comments contain this text. */
@@ -707,6 +2909,182 @@ export type RetrieveScanJobInformationResponse = {
 /** One item of a page of retrieveScanJobInformation. */
 export type RetrieveScanJobInformationItem = NonNullable<RetrieveScanJobInformationResponse["jobs"]>[number];
 
+/** Retrieve sharing links summary: the path and query parameters of POST /insights/sharingLinks/summary. */
+export type RetrieveSharingLinksSummaryRequest = Record<string, never>;
+
+/** The body of POST /insights/sharingLinks/summary. */
+export type RetrieveSharingLinksSummaryBody = {
+  /** The SharePoint site URL. */
+  siteUrl: string;
+  /** 32 Specific, 64 Organization, 128 Anyone. */
+  linkType: 32 | 64 | 128;
+  /** Results on one page, at most 100. Default 100. */
+  pageSize?: number;
+  /** The nextLink of the previous page, sent back as it was returned. */
+  nextLink?: string | null;
+};
+
+/** The documented response of POST /insights/sharingLinks/summary. */
+export type RetrieveSharingLinksSummaryResponse = {
+  values: Array<{
+    id: string;
+    siteId: string;
+    selfId: string;
+    linkId: string;
+    logonName: string;
+    createTime: string;
+    expireTime: string | null;
+    name: string;
+    objectUrl: string;
+    linkType: string;
+    shareBy: string;
+    inheritFrom: string | null;
+    inheritType: string;
+    shareWith: number;
+    linkUrl: string;
+    permission: string;
+    fileType: string;
+    sensitivityLevel: string;
+  }>;
+  status: number;
+  message: string;
+  nextLink: string | null;
+};
+
+/** One item of a page of retrieveSharingLinksSummary. */
+export type RetrieveSharingLinksSummaryItem = NonNullable<RetrieveSharingLinksSummaryResponse["values"]>[number];
+
+/** Retrieve site detail records: the path and query parameters of POST /insights/sites/detailRecords. */
+export type RetrieveSiteDetailRecordsRequest = Record<string, never>;
+
+/** The body of POST /insights/sites/detailRecords. */
+export type RetrieveSiteDetailRecordsBody = {
+  siteId: string;
+  /** Results on one page, at most 100. Default 100. */
+  pageSize?: number;
+  /** The nextLink of the previous page, sent back as it was returned. */
+  nextLink?: string | null;
+};
+
+/** The documented response of POST /insights/sites/detailRecords. */
+export type RetrieveSiteDetailRecordsResponse = {
+  values: Array<{
+    id: string;
+    name: string;
+    location: string;
+    objectType: string;
+    createdBy: string;
+    module: string;
+    inheritType: string;
+    siteName: string;
+    sensitivityLevel: string;
+    exposureLevel: string;
+    scannedTime: string;
+    createdTime: string;
+    modifiedTime: string;
+    channelName: string;
+    riskLevel: string;
+    privacy: string;
+    dataType: Array<string>;
+    sensitivityLabel: string | null;
+    trainableClassifier: string | null;
+    tagName: string;
+    retentionLabel: string | null;
+    creatorEmail: string;
+    webUrl: string;
+  }>;
+  status: number;
+  message: string;
+  nextLink: string | null;
+};
+
+/** One item of a page of retrieveSiteDetailRecords. */
+export type RetrieveSiteDetailRecordsItem = NonNullable<RetrieveSiteDetailRecordsResponse["values"]>[number];
+
+/** Retrieve site ID: the path and query parameters of GET /insights/sites/:siteUrl/siteId. */
+export type RetrieveSiteIdRequest = {
+  /** The site URL, URL-encoded. */
+  siteUrl: string;
+};
+
+/** The documented response of GET /insights/sites/:siteUrl/siteId. */
+export type RetrieveSiteIdResponse = {
+  values: Array<string>;
+  status: number;
+  message: string;
+  nextLink: string | null;
+};
+
+/** One item of a page of retrieveSiteId. */
+export type RetrieveSiteIdItem = NonNullable<RetrieveSiteIdResponse["values"]>[number];
+
+/** Retrieve site overview: the path and query parameters of POST /insights/sites/overview. */
+export type RetrieveSiteOverviewRequest = Record<string, never>;
+
+/** The body of POST /insights/sites/overview. */
+export type RetrieveSiteOverviewBody = {
+  /** Risk levels: 0 No risk, 1 Low, 2 Medium, 3 High, -2 No sensitivity definition applied. One or a list. */
+  riskLevel?: Array<-2 | 0 | 1 | 2 | 3> | (-2 | 0 | 1 | 2 | 3) | null;
+  /** Results on one page, at most 100. Default 100. */
+  pageSize?: number;
+  /** The nextLink of the previous page, sent back as it was returned. */
+  nextLink?: string | null;
+};
+
+/** The documented response of POST /insights/sites/overview. */
+export type RetrieveSiteOverviewResponse = {
+  values: Array<{
+    siteName: string;
+    siteUrl: string;
+    riskItemCount: number;
+    sensitiveItemCount: number;
+    exposureItemCount: number;
+  }>;
+  status: number;
+  message: string;
+  nextLink: string | null;
+};
+
+/** One item of a page of retrieveSiteOverview. */
+export type RetrieveSiteOverviewItem = NonNullable<RetrieveSiteOverviewResponse["values"]>[number];
+
+/** Retrieve site permissions: the path and query parameters of POST /insights/sites/permission. */
+export type RetrieveSitePermissionsRequest = Record<string, never>;
+
+/** The body of POST /insights/sites/permission. */
+export type RetrieveSitePermissionsBody = {
+  /** Site collection URLs, at most 100. */
+  siteUrls: Array<string>;
+  /** Results on one page, at most 100. Default 100. */
+  pageSize?: number;
+  /** The nextLink of the previous page, sent back as it was returned. */
+  nextLink?: string | null;
+};
+
+/** The documented response of POST /insights/sites/permission. */
+export type RetrieveSitePermissionsResponse = {
+  values: Array<{
+    module: string;
+    name: string;
+    url: string;
+    objectType: string;
+    principalName: string;
+    email: string;
+    principalType: string;
+    permission: string;
+    numberOfMembers: number;
+    isExternalUser: boolean;
+    inheritType: string;
+    linkGivingAccessTo: string | null;
+  }>;
+  status: number;
+  message: string;
+  nextLink: string | null;
+};
+
+/** One item of a page of retrieveSitePermissions. */
+export type RetrieveSitePermissionsItem = NonNullable<RetrieveSitePermissionsResponse["values"]>[number];
+
 /** Retrieve subscription consumption: the path and query parameters of GET /backup/m365/cloudbackuplicenseconsumption. */
 export type RetrieveSubscriptionConsumptionRequest = {
   /** Multi-Geo location: PrimaryGeoLocation, NAM, EUR, GBR, JPN, APC, AUS, CAN, IND, FRA, ARE, ZAF, CHE, KOR, DEU, BRA, NOR, SWE, QAT, POL, ITA, ISR, MEX, NZL, ESP, TWN. Absent: all locations. */
@@ -756,6 +3134,75 @@ export type RetrieveUnusualActivitiesResponse = {
   timestamp: string;
   traceId: string;
 };
+
+/** Retrieve user permissions: the path and query parameters of POST /insights/users/access. */
+export type RetrieveUserPermissionsRequest = Record<string, never>;
+
+/** The body of POST /insights/users/access. */
+export type RetrieveUserPermissionsBody = {
+  /** Site collection URLs to limit the permissions to. */
+  siteUrls?: Array<string> | null;
+  /** Email addresses or user principal names. */
+  emails: Array<string>;
+  /** Results on one page, at most 100. Default 100. */
+  pageSize?: number;
+  /** The nextLink of the previous page, sent back as it was returned. */
+  nextLink?: string | null;
+};
+
+/** The documented response of POST /insights/users/access. */
+export type RetrieveUserPermissionsResponse = {
+  values: Array<{
+    module: string;
+    siteName: string;
+    name: string;
+    location: string;
+    objectType: string;
+    inheritType: string;
+    permission: string;
+    sensitivityLevel: string;
+    dataType: string;
+    isDirect: boolean;
+    sensitivityLabel: string;
+    trainableClassifier: string;
+    inheritedFrom: string;
+  }>;
+  status: number;
+  message: string;
+  nextLink: string | null;
+};
+
+/** One item of a page of retrieveUserPermissions. */
+export type RetrieveUserPermissionsItem = NonNullable<RetrieveUserPermissionsResponse["values"]>[number];
+
+/** Retrieve user summary: the path and query parameters of GET /insights/users/summary. */
+export type RetrieveUserSummaryRequest = {
+  /** The page to return, from 1 (0 is read as 1). */
+  startPage: number;
+  /** Results on one page, at most 100. */
+  pageSize: number;
+};
+
+/** The documented response of GET /insights/users/summary. */
+export type RetrieveUserSummaryResponse = {
+  results: Array<{
+    displayName: string;
+    loginName: string;
+    email: string;
+    userStatus: string;
+    trustStatus: string;
+    sitesWithDirectAccess: number;
+    /** Less than 90 Days, More than 90 Days, More than 180 Days, None, N/A (spelled as the sample spells it). */
+    LastSignIn: string;
+    createdOn: string;
+  }>;
+  status: number;
+  message: string;
+  nextLink: string | null;
+};
+
+/** One item of a page of retrieveUserSummary. */
+export type RetrieveUserSummaryItem = NonNullable<RetrieveUserSummaryResponse["results"]>[number];
 
 /** Set archived data retention period after a site collection restore: the path and query parameters of POST /api/restore/SetRestoreGracePeriodSiteCollection. */
 export type SetArchivedDataRetentionPeriodAfterSiteCollectionRestoreRequest = Record<string, never>;
@@ -819,13 +3266,94 @@ export type SubmitRecordsResponse = {
   }>;
 };
 
+/** Update Confide sharing users: the path and query parameters of POST /admin/shareSetting/update-users. */
+export type UpdateConfideSharingUsersRequest = Record<string, never>;
+
+/** The body of POST /admin/shareSetting/update-users. */
+export type UpdateConfideSharingUsersBody = Array<{
+  /** The email address of the user. An invalid address fails that user only. */
+  email: string;
+  /** Can manage and share objects in the share center. */
+  isShareCoordinator?: boolean;
+  /** Can skip anti-virus scan for files greater than 2 GB. */
+  canConfigureScan?: boolean;
+  /** Can generate secure access links in the share center. */
+  canGenerateAccessCodeLinkInShareCenter?: boolean;
+  /** Can generate anonymous download links in a project. */
+  canShareLink?: boolean;
+  /** Can generate anonymous upload links in a project. */
+  canGenerateUploadLink?: boolean;
+  /** Can generate anonymous download links in the share center. */
+  canGenerateDownloadLinkInShareCenter?: boolean;
+  /** Can generate anonymous upload links in the share center. */
+  canGenerateUploadLinkInShareCenter?: boolean;
+  /** Whether to send an invitation email to the user. */
+  sendInvitationEmail?: boolean;
+}>;
+
+/** The documented response of POST /admin/shareSetting/update-users. */
+export type UpdateConfideSharingUsersResponse = {
+  data: {
+    /** The unique identifier (UUID) of the task. */
+    taskId: string;
+  };
+};
+
 /** Every documented operation: where it is, what it needs and how it pages. */
 export const OPERATIONS = {
+  addTagToSpecificObject: { host: "region", method: "PATCH", path: "/insights/sites/:siteId/:objectUrl/settag", pathParams: ["siteId","objectUrl"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
   destroyRecords: { host: "region", method: "DELETE", path: "/records/connector/records", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus"], hasBody: true },
+  downloadExportJobFile: { host: "region", method: "GET", path: "/insights/job/:jobId/exportfile", pathParams: ["jobId"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
   executeRestoreJob: { host: "region", method: "POST", path: "/backup/m365/restore/jobs", pathParams: [], permission: "microsoft365backup.restore.readwrite.all", tags: ["Cloud Backup for Microsoft 365"], hasBody: true },
+  exportActivitiesForSpecificGoogleObject: { host: "region", method: "GET", path: "/insights/google/activities/object/:id/export", pathParams: ["id"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  exportActivitiesForSpecificObject: { host: "region", method: "GET", path: "/insights/activities/object/:path/export", pathParams: ["path"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  exportDrivePermissions: { host: "region", method: "GET", path: "/insights/google/drives/permission/export", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  exportGoogleGroupAccessPermissions: { host: "region", method: "GET", path: "/insights/google/groups/:groupId/access/export", pathParams: ["groupId"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  exportGoogleUserActivities: { host: "region", method: "GET", path: "/insights/google/users/:email/activities/export", pathParams: ["email"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  exportGoogleUserPermissions: { host: "region", method: "GET", path: "/insights/google/users/:email/access/export", pathParams: ["email"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  exportGroupAccessPermissions: { host: "region", method: "GET", path: "/insights/groups/:groupId/access/export", pathParams: ["groupId"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  exportPermissionRelatedInformationForGoogleSharingLinks: { host: "region", method: "GET", path: "/insights/google/sharingLinks/export", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  exportPermissionRelatedInformationForSharingLinks: { host: "region", method: "GET", path: "/insights/sharingLinks/export", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  exportSitePermissions: { host: "region", method: "GET", path: "/insights/sites/permission/export", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  exportUserActivities: { host: "region", method: "GET", path: "/insights/users/:email/activities/export", pathParams: ["email"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  exportUserPermissions: { host: "region", method: "GET", path: "/insights/users/:email/access/export", pathParams: ["email"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  getCloudFlowActivities: { host: "region", method: "GET", path: "/smp/powerplatform/powerautomate/cloudflows/:flowId/activities", pathParams: ["flowId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["activities"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getCloudFlowConnectionUsage: { host: "region", method: "GET", path: "/smp/powerplatform/connectionusage/cloudflows", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["connectionUsageCloudFlows"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getCloudFlowRuns: { host: "region", method: "GET", path: "/smp/powerplatform/powerautomate/cloudflows/:flowId/runs", pathParams: ["flowId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["runs"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getCloudFlows: { host: "region", method: "GET", path: "/smp/powerplatform/powerautomate/cloudflows", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["cloudFlows"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getConfideImportUsersStatus: { host: "region", method: "GET", path: "/admin/shareSetting/import-users/:taskId", pathParams: ["taskId"], permission: "confide.graph.readwrite.all", tags: ["AvePoint Confide"], hasBody: false },
+  getConfideUpdateUsersStatus: { host: "region", method: "GET", path: "/admin/shareSetting/update-users/:taskId", pathParams: ["taskId"], permission: "confide.graph.readwrite.all", tags: ["AvePoint Confide"], hasBody: false },
+  getCopilotStudioAgentActivities: { host: "region", method: "GET", path: "/smp/powerplatform/bot/:botId/activities", pathParams: ["botId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["activities"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getCopilotStudioAgents: { host: "region", method: "GET", path: "/smp/powerplatform/bot", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["bots"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getDesktopFlowRuns: { host: "region", method: "GET", path: "/smp/powerplatform/powerautomate/desktopflows/:flowId/runs", pathParams: ["flowId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["runs"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getDesktopFlows: { host: "region", method: "GET", path: "/smp/powerplatform/powerautomate/desktopflows", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["desktopFlows"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getDmsoAuditRecords: { host: "region", method: "GET", path: "/dmso/audits", pathParams: [], permission: "dmso.graph.readwrite.all", tags: ["Document Management System Online"], hasBody: false, paging: {"items":["data"],"nextLink":["nextLink"],"skipToken":"skipToken","pageIndex":"pageIndex","pageSize":"pageSize"} },
+  getEndOfLifeGroups: { host: "region", method: "GET", path: "/smp/lifecycle/microsoft365/groups", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["eolReportGroups"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getEndOfLifeSites: { host: "region", method: "GET", path: "/smp/lifecycle/microsoft365/sites", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["eolReportSPSites"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getEndOfLifeTeams: { host: "region", method: "GET", path: "/smp/lifecycle/microsoft365/teams", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["eolReportTeams"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getEndOfLifeVivaGroups: { host: "region", method: "GET", path: "/smp/lifecycle/microsoft365/viva-groups", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["eolReportGroups"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getExportJobStatus: { host: "region", method: "GET", path: "/insights/job/:jobId/exportstatus", pathParams: ["jobId"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  getPowerAppActivities: { host: "region", method: "GET", path: "/smp/powerplatform/powerapps/:appId/activities", pathParams: ["appId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["activities"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getPowerAppLaunchedUsers: { host: "region", method: "GET", path: "/smp/powerplatform/powerapps/:appId/launched-users", pathParams: ["appId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["launchedUsers"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getPowerAppLaunches: { host: "region", method: "GET", path: "/smp/powerplatform/powerapps/:appId/launches", pathParams: ["appId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["launches"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getPowerApps: { host: "region", method: "GET", path: "/smp/powerplatform/powerapps", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["powerApps"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getPowerBiActiveUsers: { host: "region", method: "GET", path: "/smp/powerplatform/powerbi/powerbiactiveusers", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["powerBIActiveUsers"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getPowerBiArtifacts: { host: "region", method: "GET", path: "/smp/powerplatform/powerbi/artifacts", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["artifacts"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getPowerBiDataSourceCounts: { host: "region", method: "GET", path: "/smp/powerplatform/powerbi/datasourcecountbydatasourcetype", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["datasourceCounts"],"nextLink":["nextLink"]} },
+  getPowerBiDataSourceDetails: { host: "region", method: "GET", path: "/smp/powerplatform/powerbi/datasourcedetails", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["datasourceDetails"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getPowerBiSemanticModelCounts: { host: "region", method: "GET", path: "/smp/powerplatform/powerbi/semanticmodelcountbydatasourcetype", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["semanticModelCounts"],"nextLink":["nextLink"]} },
+  getPowerBiSemanticModelDetails: { host: "region", method: "GET", path: "/smp/powerplatform/powerbi/semanticemodeldetails", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["semanticModelDetails"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getPowerBiWorkspaces: { host: "region", method: "GET", path: "/smp/powerplatform/powerbi/workspaces", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["workspaces"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getPowerPagesSiteActivities: { host: "region", method: "GET", path: "/smp/powerplatform/powerpages/:powerPageId/activities", pathParams: ["powerPageId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["activities"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getPowerPagesSites: { host: "region", method: "GET", path: "/smp/powerplatform/powerpages", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["powerPages"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getPowerPlatformConnections: { host: "region", method: "GET", path: "/smp/powerplatform/connections", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["connections"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getPowerPlatformEnvironments: { host: "region", method: "GET", path: "/smp/powerplatform/environments", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["environments"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getResourceMailboxes: { host: "region", method: "GET", path: "/smp/exchange/resourcemailboxes", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["resourceMailboxes"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
   getRestoreJobStatusAndProgress: { host: "region", method: "GET", path: "/api/restore/GetRestoreJobStatus", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: false },
+  getUserAndSharedMailboxes: { host: "region", method: "GET", path: "/smp/exchange/mailboxes", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["mailboxes"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
   hasArchivedSiteCollectionData: { host: "region", method: "GET", path: "/api/restore/HasArchivedSiteCollectionData", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: false },
   hasArchivedTeamGroupData: { host: "region", method: "GET", path: "/api/restore/HasArchivedTeamsGroupData", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: false },
+  importConfideSharingUsers: { host: "region", method: "POST", path: "/admin/shareSetting/import-users", pathParams: [], permission: "confide.graph.readwrite.all", tags: ["AvePoint Confide"], hasBody: true },
   listJobs: { host: "region", method: "GET", path: "/backup/m365/cloudbackupjobs", pathParams: [], permission: "microsoft365backup.jobInfo.read.all", tags: ["Cloud Backup for Microsoft 365"], hasBody: false, paging: {"items":["data"],"nextLink":["metadata","nextLink"],"skipToken":"skipToken","pageIndex":"pageIndex","pageSize":"pageSize"} },
   restoreSiteCollection: { host: "region", method: "POST", path: "/api/restore/RestoreSiteCollection", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: true },
   restoreTeamGroup: { host: "region", method: "POST", path: "/api/restore/RestoreTeamsGroup", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: true },
@@ -834,6 +3362,7 @@ export const OPERATIONS = {
   retrieveDueRecords: { host: "region", method: "GET", path: "/records/connector/records", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus"], hasBody: false, paging: {"items":["queriedItems"],"startIndex":"startIndex","pageSize":"itemsPerPage"} },
   retrieveDynamicsJobInformation: { host: "region", method: "GET", path: "/dynamicsbackup/jobs", pathParams: [], permission: "Dynamics.ReadWrite.All", tags: ["Cloud Backup for Dynamics 365"], hasBody: false, paging: {"items":["jobs"],"nextLink":["nextLink"],"skipToken":"skipToken","pageIndex":"pageIndex","pageSize":"pageSize"} },
   retrieveGoogleWorkspaceJobInformation: { host: "region", method: "GET", path: "/backup/google/admin/jobs", pathParams: [], permission: "gsuite.graph.read.all", tags: ["Cloud Backup for Google Workspace"], hasBody: false, paging: {"items":["jobs"],"nextLink":["nextLink"],"skipToken":"skipToken","pageIndex":"pageIndex","pageSize":"pageSize"} },
+  retrieveGroupSummary: { host: "region", method: "GET", path: "/insights/groups/summary", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false, paging: {"items":["values"],"nextLink":["nextLink"],"pageSize":"pageSize"} },
   retrieveIaasPaasJobInformation: { host: "region", method: "GET", path: "/backup/vm/jobs", pathParams: [], permission: "PlatformBackup.ReadWrite.All", tags: ["Cloud Backup for IaaS + PaaS"], hasBody: false, paging: {"items":["jobs"],"nextLink":["nextLink"],"skipToken":"skiptoken","pageIndex":"pageNumber","pageSize":"pageSize"} },
   retrieveJobDetails: { host: "region", method: "GET", path: "/backup/m365/cloudbackupjobs/:jobId", pathParams: ["jobId"], permission: "microsoft365backup.jobInfo.read.all", tags: ["Cloud Backup for Microsoft 365"], hasBody: false },
   retrieveRetentionPolicy: { host: "region", method: "GET", path: "/backup/m365/settings/retention-policy", pathParams: [], permission: "microsoft365backup.settings.read.all", tags: ["Cloud Backup for Microsoft 365"], hasBody: false },
@@ -841,22 +3370,78 @@ export const OPERATIONS = {
   retrieveSalesforceJobInformation: { host: "region", method: "GET", path: "/backup/sfbapi/jobs", pathParams: [], permission: "salesforce.public.read.all", tags: ["Cloud Backup for Salesforce"], hasBody: false, paging: {"items":["data","jobs"],"nextLink":["data","nextLink"],"skipToken":"skipToken","pageIndex":"pageIndex","pageSize":"pageSize"} },
   retrieveSalesforceUnusualActivities: { host: "region", method: "GET", path: "/backup/sfbapi/unusual-activities", pathParams: [], permission: "salesforce.public.read.all", tags: ["Cloud Backup for Salesforce"], hasBody: false },
   retrieveScanJobInformation: { host: "region", method: "GET", path: "/aos/jobs", pathParams: [], permission: "autodiscovery.readwrite.all", tags: ["AvePoint Online Services"], hasBody: false, paging: {"items":["jobs"],"nextLink":["nextLink"],"top":"top","skip":"skip","pageSize":"top"} },
+  retrieveSharingLinksSummary: { host: "region", method: "POST", path: "/insights/sharingLinks/summary", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: true, paging: {"items":["values"],"nextLink":["nextLink"],"bodyNextLink":true} },
+  retrieveSiteDetailRecords: { host: "region", method: "POST", path: "/insights/sites/detailRecords", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: true, paging: {"items":["values"],"nextLink":["nextLink"],"bodyNextLink":true} },
+  retrieveSiteId: { host: "region", method: "GET", path: "/insights/sites/:siteUrl/siteId", pathParams: ["siteUrl"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false, paging: {"items":["values"],"nextLink":["nextLink"]} },
+  retrieveSiteOverview: { host: "region", method: "POST", path: "/insights/sites/overview", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: true, paging: {"items":["values"],"nextLink":["nextLink"],"bodyNextLink":true} },
+  retrieveSitePermissions: { host: "region", method: "POST", path: "/insights/sites/permission", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: true, paging: {"items":["values"],"nextLink":["nextLink"],"bodyNextLink":true} },
   retrieveSubscriptionConsumption: { host: "region", method: "GET", path: "/backup/m365/cloudbackuplicenseconsumption", pathParams: [], permission: "microsoft365backup.subscriptionInfo.read.all", tags: ["Cloud Backup for Microsoft 365"], hasBody: false },
   retrieveUnusualActivities: { host: "region", method: "GET", path: "/backup/m365/cloudbackupunusualactivitydata", pathParams: [], permission: "microsoft365backup.unusualActivity.read.all", tags: ["Cloud Backup for Microsoft 365"], hasBody: false },
+  retrieveUserPermissions: { host: "region", method: "POST", path: "/insights/users/access", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: true, paging: {"items":["values"],"nextLink":["nextLink"],"bodyNextLink":true} },
+  retrieveUserSummary: { host: "region", method: "GET", path: "/insights/users/summary", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false, paging: {"items":["results"],"nextLink":["nextLink"],"pageSize":"pageSize"} },
   setArchivedDataRetentionPeriodAfterSiteCollectionRestore: { host: "region", method: "POST", path: "/api/restore/SetRestoreGracePeriodSiteCollection", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: true },
   setArchivedDataRetentionPeriodAfterTeamGroupRestore: { host: "region", method: "POST", path: "/api/restore/SetRestoreGracePeriodTeamsGroup", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: true },
   submitRecords: { host: "region", method: "POST", path: "/records/connector/records", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus"], hasBody: true },
+  updateConfideSharingUsers: { host: "region", method: "POST", path: "/admin/shareSetting/update-users", pathParams: [], permission: "confide.graph.readwrite.all", tags: ["AvePoint Confide"], hasBody: true },
 } as const satisfies Record<string, OperationDescriptor>;
 
 export type OperationId = keyof typeof OPERATIONS;
 
 /** The request, body, response and (paged operations) item type of every operation. */
 export interface Operations {
+  addTagToSpecificObject: { request: AddTagToSpecificObjectRequest; body: undefined; response: AddTagToSpecificObjectResponse; item: never };
   destroyRecords: { request: DestroyRecordsRequest; body: DestroyRecordsBody; response: DestroyRecordsResponse; item: never };
+  downloadExportJobFile: { request: DownloadExportJobFileRequest; body: undefined; response: DownloadExportJobFileResponse; item: never };
   executeRestoreJob: { request: ExecuteRestoreJobRequest; body: ExecuteRestoreJobBody; response: ExecuteRestoreJobResponse; item: never };
+  exportActivitiesForSpecificGoogleObject: { request: ExportActivitiesForSpecificGoogleObjectRequest; body: undefined; response: ExportActivitiesForSpecificGoogleObjectResponse; item: never };
+  exportActivitiesForSpecificObject: { request: ExportActivitiesForSpecificObjectRequest; body: undefined; response: ExportActivitiesForSpecificObjectResponse; item: never };
+  exportDrivePermissions: { request: ExportDrivePermissionsRequest; body: undefined; response: ExportDrivePermissionsResponse; item: never };
+  exportGoogleGroupAccessPermissions: { request: ExportGoogleGroupAccessPermissionsRequest; body: undefined; response: ExportGoogleGroupAccessPermissionsResponse; item: never };
+  exportGoogleUserActivities: { request: ExportGoogleUserActivitiesRequest; body: undefined; response: ExportGoogleUserActivitiesResponse; item: never };
+  exportGoogleUserPermissions: { request: ExportGoogleUserPermissionsRequest; body: undefined; response: ExportGoogleUserPermissionsResponse; item: never };
+  exportGroupAccessPermissions: { request: ExportGroupAccessPermissionsRequest; body: undefined; response: ExportGroupAccessPermissionsResponse; item: never };
+  exportPermissionRelatedInformationForGoogleSharingLinks: { request: ExportPermissionRelatedInformationForGoogleSharingLinksRequest; body: undefined; response: ExportPermissionRelatedInformationForGoogleSharingLinksResponse; item: never };
+  exportPermissionRelatedInformationForSharingLinks: { request: ExportPermissionRelatedInformationForSharingLinksRequest; body: undefined; response: ExportPermissionRelatedInformationForSharingLinksResponse; item: never };
+  exportSitePermissions: { request: ExportSitePermissionsRequest; body: undefined; response: ExportSitePermissionsResponse; item: never };
+  exportUserActivities: { request: ExportUserActivitiesRequest; body: undefined; response: ExportUserActivitiesResponse; item: never };
+  exportUserPermissions: { request: ExportUserPermissionsRequest; body: undefined; response: ExportUserPermissionsResponse; item: never };
+  getCloudFlowActivities: { request: GetCloudFlowActivitiesRequest; body: undefined; response: GetCloudFlowActivitiesResponse; item: GetCloudFlowActivitiesItem };
+  getCloudFlowConnectionUsage: { request: GetCloudFlowConnectionUsageRequest; body: undefined; response: GetCloudFlowConnectionUsageResponse; item: GetCloudFlowConnectionUsageItem };
+  getCloudFlowRuns: { request: GetCloudFlowRunsRequest; body: undefined; response: GetCloudFlowRunsResponse; item: GetCloudFlowRunsItem };
+  getCloudFlows: { request: GetCloudFlowsRequest; body: undefined; response: GetCloudFlowsResponse; item: GetCloudFlowsItem };
+  getConfideImportUsersStatus: { request: GetConfideImportUsersStatusRequest; body: undefined; response: GetConfideImportUsersStatusResponse; item: never };
+  getConfideUpdateUsersStatus: { request: GetConfideUpdateUsersStatusRequest; body: undefined; response: GetConfideUpdateUsersStatusResponse; item: never };
+  getCopilotStudioAgentActivities: { request: GetCopilotStudioAgentActivitiesRequest; body: undefined; response: GetCopilotStudioAgentActivitiesResponse; item: GetCopilotStudioAgentActivitiesItem };
+  getCopilotStudioAgents: { request: GetCopilotStudioAgentsRequest; body: undefined; response: GetCopilotStudioAgentsResponse; item: GetCopilotStudioAgentsItem };
+  getDesktopFlowRuns: { request: GetDesktopFlowRunsRequest; body: undefined; response: GetDesktopFlowRunsResponse; item: GetDesktopFlowRunsItem };
+  getDesktopFlows: { request: GetDesktopFlowsRequest; body: undefined; response: GetDesktopFlowsResponse; item: GetDesktopFlowsItem };
+  getDmsoAuditRecords: { request: GetDmsoAuditRecordsRequest; body: undefined; response: GetDmsoAuditRecordsResponse; item: GetDmsoAuditRecordsItem };
+  getEndOfLifeGroups: { request: GetEndOfLifeGroupsRequest; body: undefined; response: GetEndOfLifeGroupsResponse; item: GetEndOfLifeGroupsItem };
+  getEndOfLifeSites: { request: GetEndOfLifeSitesRequest; body: undefined; response: GetEndOfLifeSitesResponse; item: GetEndOfLifeSitesItem };
+  getEndOfLifeTeams: { request: GetEndOfLifeTeamsRequest; body: undefined; response: GetEndOfLifeTeamsResponse; item: GetEndOfLifeTeamsItem };
+  getEndOfLifeVivaGroups: { request: GetEndOfLifeVivaGroupsRequest; body: undefined; response: GetEndOfLifeVivaGroupsResponse; item: GetEndOfLifeVivaGroupsItem };
+  getExportJobStatus: { request: GetExportJobStatusRequest; body: undefined; response: GetExportJobStatusResponse; item: never };
+  getPowerAppActivities: { request: GetPowerAppActivitiesRequest; body: undefined; response: GetPowerAppActivitiesResponse; item: GetPowerAppActivitiesItem };
+  getPowerAppLaunchedUsers: { request: GetPowerAppLaunchedUsersRequest; body: undefined; response: GetPowerAppLaunchedUsersResponse; item: GetPowerAppLaunchedUsersItem };
+  getPowerAppLaunches: { request: GetPowerAppLaunchesRequest; body: undefined; response: GetPowerAppLaunchesResponse; item: GetPowerAppLaunchesItem };
+  getPowerApps: { request: GetPowerAppsRequest; body: undefined; response: GetPowerAppsResponse; item: GetPowerAppsItem };
+  getPowerBiActiveUsers: { request: GetPowerBiActiveUsersRequest; body: undefined; response: GetPowerBiActiveUsersResponse; item: GetPowerBiActiveUsersItem };
+  getPowerBiArtifacts: { request: GetPowerBiArtifactsRequest; body: undefined; response: GetPowerBiArtifactsResponse; item: GetPowerBiArtifactsItem };
+  getPowerBiDataSourceCounts: { request: GetPowerBiDataSourceCountsRequest; body: undefined; response: GetPowerBiDataSourceCountsResponse; item: GetPowerBiDataSourceCountsItem };
+  getPowerBiDataSourceDetails: { request: GetPowerBiDataSourceDetailsRequest; body: undefined; response: GetPowerBiDataSourceDetailsResponse; item: GetPowerBiDataSourceDetailsItem };
+  getPowerBiSemanticModelCounts: { request: GetPowerBiSemanticModelCountsRequest; body: undefined; response: GetPowerBiSemanticModelCountsResponse; item: GetPowerBiSemanticModelCountsItem };
+  getPowerBiSemanticModelDetails: { request: GetPowerBiSemanticModelDetailsRequest; body: undefined; response: GetPowerBiSemanticModelDetailsResponse; item: GetPowerBiSemanticModelDetailsItem };
+  getPowerBiWorkspaces: { request: GetPowerBiWorkspacesRequest; body: undefined; response: GetPowerBiWorkspacesResponse; item: GetPowerBiWorkspacesItem };
+  getPowerPagesSiteActivities: { request: GetPowerPagesSiteActivitiesRequest; body: undefined; response: GetPowerPagesSiteActivitiesResponse; item: GetPowerPagesSiteActivitiesItem };
+  getPowerPagesSites: { request: GetPowerPagesSitesRequest; body: undefined; response: GetPowerPagesSitesResponse; item: GetPowerPagesSitesItem };
+  getPowerPlatformConnections: { request: GetPowerPlatformConnectionsRequest; body: undefined; response: GetPowerPlatformConnectionsResponse; item: GetPowerPlatformConnectionsItem };
+  getPowerPlatformEnvironments: { request: GetPowerPlatformEnvironmentsRequest; body: undefined; response: GetPowerPlatformEnvironmentsResponse; item: GetPowerPlatformEnvironmentsItem };
+  getResourceMailboxes: { request: GetResourceMailboxesRequest; body: undefined; response: GetResourceMailboxesResponse; item: GetResourceMailboxesItem };
   getRestoreJobStatusAndProgress: { request: GetRestoreJobStatusAndProgressRequest; body: undefined; response: GetRestoreJobStatusAndProgressResponse; item: never };
+  getUserAndSharedMailboxes: { request: GetUserAndSharedMailboxesRequest; body: undefined; response: GetUserAndSharedMailboxesResponse; item: GetUserAndSharedMailboxesItem };
   hasArchivedSiteCollectionData: { request: HasArchivedSiteCollectionDataRequest; body: undefined; response: HasArchivedSiteCollectionDataResponse; item: never };
   hasArchivedTeamGroupData: { request: HasArchivedTeamGroupDataRequest; body: undefined; response: HasArchivedTeamGroupDataResponse; item: never };
+  importConfideSharingUsers: { request: ImportConfideSharingUsersRequest; body: ImportConfideSharingUsersBody; response: ImportConfideSharingUsersResponse; item: never };
   listJobs: { request: ListJobsRequest; body: undefined; response: ListJobsResponse; item: ListJobsItem };
   restoreSiteCollection: { request: RestoreSiteCollectionRequest; body: RestoreSiteCollectionBody; response: RestoreSiteCollectionResponse; item: never };
   restoreTeamGroup: { request: RestoreTeamGroupRequest; body: RestoreTeamGroupBody; response: RestoreTeamGroupResponse; item: never };
@@ -865,6 +3450,7 @@ export interface Operations {
   retrieveDueRecords: { request: RetrieveDueRecordsRequest; body: undefined; response: RetrieveDueRecordsResponse; item: RetrieveDueRecordsItem };
   retrieveDynamicsJobInformation: { request: RetrieveDynamicsJobInformationRequest; body: undefined; response: RetrieveDynamicsJobInformationResponse; item: RetrieveDynamicsJobInformationItem };
   retrieveGoogleWorkspaceJobInformation: { request: RetrieveGoogleWorkspaceJobInformationRequest; body: undefined; response: RetrieveGoogleWorkspaceJobInformationResponse; item: RetrieveGoogleWorkspaceJobInformationItem };
+  retrieveGroupSummary: { request: RetrieveGroupSummaryRequest; body: undefined; response: RetrieveGroupSummaryResponse; item: RetrieveGroupSummaryItem };
   retrieveIaasPaasJobInformation: { request: RetrieveIaasPaasJobInformationRequest; body: undefined; response: RetrieveIaasPaasJobInformationResponse; item: RetrieveIaasPaasJobInformationItem };
   retrieveJobDetails: { request: RetrieveJobDetailsRequest; body: undefined; response: RetrieveJobDetailsResponse; item: never };
   retrieveRetentionPolicy: { request: RetrieveRetentionPolicyRequest; body: undefined; response: RetrieveRetentionPolicyResponse; item: never };
@@ -872,11 +3458,19 @@ export interface Operations {
   retrieveSalesforceJobInformation: { request: RetrieveSalesforceJobInformationRequest; body: undefined; response: RetrieveSalesforceJobInformationResponse; item: RetrieveSalesforceJobInformationItem };
   retrieveSalesforceUnusualActivities: { request: RetrieveSalesforceUnusualActivitiesRequest; body: undefined; response: RetrieveSalesforceUnusualActivitiesResponse; item: never };
   retrieveScanJobInformation: { request: RetrieveScanJobInformationRequest; body: undefined; response: RetrieveScanJobInformationResponse; item: RetrieveScanJobInformationItem };
+  retrieveSharingLinksSummary: { request: RetrieveSharingLinksSummaryRequest; body: RetrieveSharingLinksSummaryBody; response: RetrieveSharingLinksSummaryResponse; item: RetrieveSharingLinksSummaryItem };
+  retrieveSiteDetailRecords: { request: RetrieveSiteDetailRecordsRequest; body: RetrieveSiteDetailRecordsBody; response: RetrieveSiteDetailRecordsResponse; item: RetrieveSiteDetailRecordsItem };
+  retrieveSiteId: { request: RetrieveSiteIdRequest; body: undefined; response: RetrieveSiteIdResponse; item: RetrieveSiteIdItem };
+  retrieveSiteOverview: { request: RetrieveSiteOverviewRequest; body: RetrieveSiteOverviewBody; response: RetrieveSiteOverviewResponse; item: RetrieveSiteOverviewItem };
+  retrieveSitePermissions: { request: RetrieveSitePermissionsRequest; body: RetrieveSitePermissionsBody; response: RetrieveSitePermissionsResponse; item: RetrieveSitePermissionsItem };
   retrieveSubscriptionConsumption: { request: RetrieveSubscriptionConsumptionRequest; body: undefined; response: RetrieveSubscriptionConsumptionResponse; item: never };
   retrieveUnusualActivities: { request: RetrieveUnusualActivitiesRequest; body: undefined; response: RetrieveUnusualActivitiesResponse; item: never };
+  retrieveUserPermissions: { request: RetrieveUserPermissionsRequest; body: RetrieveUserPermissionsBody; response: RetrieveUserPermissionsResponse; item: RetrieveUserPermissionsItem };
+  retrieveUserSummary: { request: RetrieveUserSummaryRequest; body: undefined; response: RetrieveUserSummaryResponse; item: RetrieveUserSummaryItem };
   setArchivedDataRetentionPeriodAfterSiteCollectionRestore: { request: SetArchivedDataRetentionPeriodAfterSiteCollectionRestoreRequest; body: SetArchivedDataRetentionPeriodAfterSiteCollectionRestoreBody; response: SetArchivedDataRetentionPeriodAfterSiteCollectionRestoreResponse; item: never };
   setArchivedDataRetentionPeriodAfterTeamGroupRestore: { request: SetArchivedDataRetentionPeriodAfterTeamGroupRestoreRequest; body: SetArchivedDataRetentionPeriodAfterTeamGroupRestoreBody; response: SetArchivedDataRetentionPeriodAfterTeamGroupRestoreResponse; item: never };
   submitRecords: { request: SubmitRecordsRequest; body: SubmitRecordsBody; response: SubmitRecordsResponse; item: never };
+  updateConfideSharingUsers: { request: UpdateConfideSharingUsersRequest; body: UpdateConfideSharingUsersBody; response: UpdateConfideSharingUsersResponse; item: never };
 }
 
 export type PagedOperationId = { [K in OperationId]: (typeof OPERATIONS)[K] extends { paging: object } ? K : never }[OperationId];
@@ -886,12 +3480,30 @@ export abstract class GeneratedOperations {
   protected abstract invoke<K extends OperationId>(operationId: K, request: object, body: unknown, options: CallOptions | undefined): Promise<Operations[K]['response']>;
 
   /**
+   * Add tag to specific object (Insights).
+   *
+   * `PATCH /insights/sites/:siteId/:objectUrl/settag`, permission `insights.graph.readwrite.all`.
+   */
+  addTagToSpecificObject(request: AddTagToSpecificObjectRequest, options?: CallOptions): Promise<AddTagToSpecificObjectResponse> {
+    return this.invoke('addTagToSpecificObject', request ?? {}, undefined, options);
+  }
+
+  /**
    * Destroy records (AvePoint Opus).
    *
    * `DELETE /records/connector/records`, permission `records.readwrite.all`.
    */
   destroyRecords(body: DestroyRecordsBody, options?: CallOptions): Promise<DestroyRecordsResponse> {
     return this.invoke('destroyRecords', {}, body, options);
+  }
+
+  /**
+   * Download export job file (Insights).
+   *
+   * `GET /insights/job/:jobId/exportfile`, permission `insights.graph.readwrite.all`.
+   */
+  downloadExportJobFile(request: DownloadExportJobFileRequest, options?: CallOptions): Promise<DownloadExportJobFileResponse> {
+    return this.invoke('downloadExportJobFile', request ?? {}, undefined, options);
   }
 
   /**
@@ -904,12 +3516,447 @@ export abstract class GeneratedOperations {
   }
 
   /**
+   * Export activities for a specific Google object (Insights).
+   *
+   * `GET /insights/google/activities/object/:id/export`, permission `insights.graph.readwrite.all`.
+   */
+  exportActivitiesForSpecificGoogleObject(request: ExportActivitiesForSpecificGoogleObjectRequest, options?: CallOptions): Promise<ExportActivitiesForSpecificGoogleObjectResponse> {
+    return this.invoke('exportActivitiesForSpecificGoogleObject', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Export activities for a specific object (Insights).
+   *
+   * `GET /insights/activities/object/:path/export`, permission `insights.graph.readwrite.all`.
+   */
+  exportActivitiesForSpecificObject(request: ExportActivitiesForSpecificObjectRequest, options?: CallOptions): Promise<ExportActivitiesForSpecificObjectResponse> {
+    return this.invoke('exportActivitiesForSpecificObject', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Export drive permissions (Insights).
+   *
+   * `GET /insights/google/drives/permission/export`, permission `insights.graph.readwrite.all`.
+   */
+  exportDrivePermissions(request?: ExportDrivePermissionsRequest, options?: CallOptions): Promise<ExportDrivePermissionsResponse> {
+    return this.invoke('exportDrivePermissions', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Export Google group access permissions (Insights).
+   *
+   * `GET /insights/google/groups/:groupId/access/export`, permission `insights.graph.readwrite.all`.
+   */
+  exportGoogleGroupAccessPermissions(request?: ExportGoogleGroupAccessPermissionsRequest, options?: CallOptions): Promise<ExportGoogleGroupAccessPermissionsResponse> {
+    return this.invoke('exportGoogleGroupAccessPermissions', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Export Google user activities (Insights).
+   *
+   * `GET /insights/google/users/:email/activities/export`, permission `insights.graph.readwrite.all`.
+   */
+  exportGoogleUserActivities(request: ExportGoogleUserActivitiesRequest, options?: CallOptions): Promise<ExportGoogleUserActivitiesResponse> {
+    return this.invoke('exportGoogleUserActivities', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Export Google user permissions (Insights).
+   *
+   * `GET /insights/google/users/:email/access/export`, permission `insights.graph.readwrite.all`.
+   */
+  exportGoogleUserPermissions(request: ExportGoogleUserPermissionsRequest, options?: CallOptions): Promise<ExportGoogleUserPermissionsResponse> {
+    return this.invoke('exportGoogleUserPermissions', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Export group access permissions (Insights).
+   *
+   * `GET /insights/groups/:groupId/access/export`, permission `insights.graph.readwrite.all`.
+   */
+  exportGroupAccessPermissions(request?: ExportGroupAccessPermissionsRequest, options?: CallOptions): Promise<ExportGroupAccessPermissionsResponse> {
+    return this.invoke('exportGroupAccessPermissions', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Export permission-related information for Google sharing links (Insights).
+   *
+   * `GET /insights/google/sharingLinks/export`, permission `insights.graph.readwrite.all`.
+   */
+  exportPermissionRelatedInformationForGoogleSharingLinks(request?: ExportPermissionRelatedInformationForGoogleSharingLinksRequest, options?: CallOptions): Promise<ExportPermissionRelatedInformationForGoogleSharingLinksResponse> {
+    return this.invoke('exportPermissionRelatedInformationForGoogleSharingLinks', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Export permission-related information for sharing links (Insights).
+   *
+   * `GET /insights/sharingLinks/export`, permission `insights.graph.readwrite.all`.
+   */
+  exportPermissionRelatedInformationForSharingLinks(request?: ExportPermissionRelatedInformationForSharingLinksRequest, options?: CallOptions): Promise<ExportPermissionRelatedInformationForSharingLinksResponse> {
+    return this.invoke('exportPermissionRelatedInformationForSharingLinks', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Export site permissions (Insights).
+   *
+   * `GET /insights/sites/permission/export`, permission `insights.graph.readwrite.all`.
+   */
+  exportSitePermissions(request?: ExportSitePermissionsRequest, options?: CallOptions): Promise<ExportSitePermissionsResponse> {
+    return this.invoke('exportSitePermissions', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Export user activities (Insights).
+   *
+   * `GET /insights/users/:email/activities/export`, permission `insights.graph.readwrite.all`.
+   */
+  exportUserActivities(request: ExportUserActivitiesRequest, options?: CallOptions): Promise<ExportUserActivitiesResponse> {
+    return this.invoke('exportUserActivities', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Export user permissions (Insights).
+   *
+   * `GET /insights/users/:email/access/export`, permission `insights.graph.readwrite.all`.
+   */
+  exportUserPermissions(request: ExportUserPermissionsRequest, options?: CallOptions): Promise<ExportUserPermissionsResponse> {
+    return this.invoke('exportUserPermissions', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve cloud flow activities (EnPower).
+   *
+   * `GET /smp/powerplatform/powerautomate/cloudflows/:flowId/activities`, permission `enpower.data.read.all`.
+   * Paged: `client.items('getCloudFlowActivities', …)` and `client.pages('getCloudFlowActivities', …)` follow every page.
+   */
+  getCloudFlowActivities(request: GetCloudFlowActivitiesRequest, options?: CallOptions): Promise<GetCloudFlowActivitiesResponse> {
+    return this.invoke('getCloudFlowActivities', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve cloud flow connection usage (EnPower).
+   *
+   * `GET /smp/powerplatform/connectionusage/cloudflows`, permission `enpower.data.read.all`.
+   * Paged: `client.items('getCloudFlowConnectionUsage', …)` and `client.pages('getCloudFlowConnectionUsage', …)` follow every page.
+   */
+  getCloudFlowConnectionUsage(request?: GetCloudFlowConnectionUsageRequest, options?: CallOptions): Promise<GetCloudFlowConnectionUsageResponse> {
+    return this.invoke('getCloudFlowConnectionUsage', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve cloud flow running history (EnPower).
+   *
+   * `GET /smp/powerplatform/powerautomate/cloudflows/:flowId/runs`, permission `enpower.data.read.all`.
+   * Paged: `client.items('getCloudFlowRuns', …)` and `client.pages('getCloudFlowRuns', …)` follow every page.
+   */
+  getCloudFlowRuns(request: GetCloudFlowRunsRequest, options?: CallOptions): Promise<GetCloudFlowRunsResponse> {
+    return this.invoke('getCloudFlowRuns', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve cloud flow details (EnPower).
+   *
+   * `GET /smp/powerplatform/powerautomate/cloudflows`, permission `enpower.data.read.all`.
+   * Paged: `client.items('getCloudFlows', …)` and `client.pages('getCloudFlows', …)` follow every page.
+   */
+  getCloudFlows(request?: GetCloudFlowsRequest, options?: CallOptions): Promise<GetCloudFlowsResponse> {
+    return this.invoke('getCloudFlows', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve import users status (AvePoint Confide).
+   *
+   * `GET /admin/shareSetting/import-users/:taskId`, permission `confide.graph.readwrite.all`.
+   */
+  getConfideImportUsersStatus(request: GetConfideImportUsersStatusRequest, options?: CallOptions): Promise<GetConfideImportUsersStatusResponse> {
+    return this.invoke('getConfideImportUsersStatus', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve update users status (AvePoint Confide).
+   *
+   * `GET /admin/shareSetting/update-users/:taskId`, permission `confide.graph.readwrite.all`.
+   */
+  getConfideUpdateUsersStatus(request: GetConfideUpdateUsersStatusRequest, options?: CallOptions): Promise<GetConfideUpdateUsersStatusResponse> {
+    return this.invoke('getConfideUpdateUsersStatus', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve Copilot Studio agent activities (EnPower).
+   *
+   * `GET /smp/powerplatform/bot/:botId/activities`, permission `enpower.data.read.all`.
+   * Paged: `client.items('getCopilotStudioAgentActivities', …)` and `client.pages('getCopilotStudioAgentActivities', …)` follow every page.
+   */
+  getCopilotStudioAgentActivities(request: GetCopilotStudioAgentActivitiesRequest, options?: CallOptions): Promise<GetCopilotStudioAgentActivitiesResponse> {
+    return this.invoke('getCopilotStudioAgentActivities', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve Copilot Studio agent details (EnPower).
+   *
+   * `GET /smp/powerplatform/bot`, permission `enpower.data.read.all`.
+   * Paged: `client.items('getCopilotStudioAgents', …)` and `client.pages('getCopilotStudioAgents', …)` follow every page.
+   */
+  getCopilotStudioAgents(request?: GetCopilotStudioAgentsRequest, options?: CallOptions): Promise<GetCopilotStudioAgentsResponse> {
+    return this.invoke('getCopilotStudioAgents', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve desktop flow running history (EnPower).
+   *
+   * `GET /smp/powerplatform/powerautomate/desktopflows/:flowId/runs`, permission `enpower.data.read.all`.
+   * Paged: `client.items('getDesktopFlowRuns', …)` and `client.pages('getDesktopFlowRuns', …)` follow every page.
+   */
+  getDesktopFlowRuns(request: GetDesktopFlowRunsRequest, options?: CallOptions): Promise<GetDesktopFlowRunsResponse> {
+    return this.invoke('getDesktopFlowRuns', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve desktop flow details (EnPower).
+   *
+   * `GET /smp/powerplatform/powerautomate/desktopflows`, permission `enpower.data.read.all`.
+   * Paged: `client.items('getDesktopFlows', …)` and `client.pages('getDesktopFlows', …)` follow every page.
+   */
+  getDesktopFlows(request?: GetDesktopFlowsRequest, options?: CallOptions): Promise<GetDesktopFlowsResponse> {
+    return this.invoke('getDesktopFlows', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve audit records (Document Management System Online).
+   *
+   * `GET /dmso/audits`, permission `dmso.graph.readwrite.all`.
+   * Paged: `client.items('getDmsoAuditRecords', …)` and `client.pages('getDmsoAuditRecords', …)` follow every page.
+   */
+  getDmsoAuditRecords(request?: GetDmsoAuditRecordsRequest, options?: CallOptions): Promise<GetDmsoAuditRecordsResponse> {
+    return this.invoke('getDmsoAuditRecords', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve end-of-life Groups (EnPower).
+   *
+   * `GET /smp/lifecycle/microsoft365/groups`, permission `enpower.data.read.all`.
+   * Paged: `client.items('getEndOfLifeGroups', …)` and `client.pages('getEndOfLifeGroups', …)` follow every page.
+   */
+  getEndOfLifeGroups(request?: GetEndOfLifeGroupsRequest, options?: CallOptions): Promise<GetEndOfLifeGroupsResponse> {
+    return this.invoke('getEndOfLifeGroups', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve end-of-life SharePoint Online sites (EnPower).
+   *
+   * `GET /smp/lifecycle/microsoft365/sites`, permission `enpower.data.read.all`.
+   * Paged: `client.items('getEndOfLifeSites', …)` and `client.pages('getEndOfLifeSites', …)` follow every page.
+   */
+  getEndOfLifeSites(request?: GetEndOfLifeSitesRequest, options?: CallOptions): Promise<GetEndOfLifeSitesResponse> {
+    return this.invoke('getEndOfLifeSites', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve end-of-life Teams (EnPower).
+   *
+   * `GET /smp/lifecycle/microsoft365/teams`, permission `enpower.data.read.all`.
+   * Paged: `client.items('getEndOfLifeTeams', …)` and `client.pages('getEndOfLifeTeams', …)` follow every page.
+   */
+  getEndOfLifeTeams(request?: GetEndOfLifeTeamsRequest, options?: CallOptions): Promise<GetEndOfLifeTeamsResponse> {
+    return this.invoke('getEndOfLifeTeams', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve end-of-life Groups connected to Viva Engage communities (EnPower).
+   *
+   * `GET /smp/lifecycle/microsoft365/viva-groups`, permission `enpower.data.read.all`.
+   * Paged: `client.items('getEndOfLifeVivaGroups', …)` and `client.pages('getEndOfLifeVivaGroups', …)` follow every page.
+   */
+  getEndOfLifeVivaGroups(request?: GetEndOfLifeVivaGroupsRequest, options?: CallOptions): Promise<GetEndOfLifeVivaGroupsResponse> {
+    return this.invoke('getEndOfLifeVivaGroups', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Get export job status (Insights).
+   *
+   * `GET /insights/job/:jobId/exportstatus`, permission `insights.graph.readwrite.all`.
+   */
+  getExportJobStatus(request: GetExportJobStatusRequest, options?: CallOptions): Promise<GetExportJobStatusResponse> {
+    return this.invoke('getExportJobStatus', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve Power App activities (EnPower).
+   *
+   * `GET /smp/powerplatform/powerapps/:appId/activities`, permission `enpower.data.read.all`.
+   * Paged: `client.items('getPowerAppActivities', …)` and `client.pages('getPowerAppActivities', …)` follow every page.
+   */
+  getPowerAppActivities(request: GetPowerAppActivitiesRequest, options?: CallOptions): Promise<GetPowerAppActivitiesResponse> {
+    return this.invoke('getPowerAppActivities', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve users who launched a Power App (EnPower).
+   *
+   * `GET /smp/powerplatform/powerapps/:appId/launched-users`, permission `enpower.data.read.all`.
+   * Paged: `client.items('getPowerAppLaunchedUsers', …)` and `client.pages('getPowerAppLaunchedUsers', …)` follow every page.
+   */
+  getPowerAppLaunchedUsers(request: GetPowerAppLaunchedUsersRequest, options?: CallOptions): Promise<GetPowerAppLaunchedUsersResponse> {
+    return this.invoke('getPowerAppLaunchedUsers', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve Power App launching history (EnPower).
+   *
+   * `GET /smp/powerplatform/powerapps/:appId/launches`, permission `enpower.data.read.all`.
+   * Paged: `client.items('getPowerAppLaunches', …)` and `client.pages('getPowerAppLaunches', …)` follow every page.
+   */
+  getPowerAppLaunches(request: GetPowerAppLaunchesRequest, options?: CallOptions): Promise<GetPowerAppLaunchesResponse> {
+    return this.invoke('getPowerAppLaunches', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve Power App details (EnPower).
+   *
+   * `GET /smp/powerplatform/powerapps`, permission `enpower.data.read.all`.
+   * Paged: `client.items('getPowerApps', …)` and `client.pages('getPowerApps', …)` follow every page.
+   */
+  getPowerApps(request?: GetPowerAppsRequest, options?: CallOptions): Promise<GetPowerAppsResponse> {
+    return this.invoke('getPowerApps', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve Power BI active users (EnPower).
+   *
+   * `GET /smp/powerplatform/powerbi/powerbiactiveusers`, permission `enpower.data.read.all`.
+   * Paged: `client.items('getPowerBiActiveUsers', …)` and `client.pages('getPowerBiActiveUsers', …)` follow every page.
+   */
+  getPowerBiActiveUsers(request?: GetPowerBiActiveUsersRequest, options?: CallOptions): Promise<GetPowerBiActiveUsersResponse> {
+    return this.invoke('getPowerBiActiveUsers', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve Power BI artifact details (EnPower).
+   *
+   * `GET /smp/powerplatform/powerbi/artifacts`, permission `enpower.data.read.all`.
+   * Paged: `client.items('getPowerBiArtifacts', …)` and `client.pages('getPowerBiArtifacts', …)` follow every page.
+   */
+  getPowerBiArtifacts(request?: GetPowerBiArtifactsRequest, options?: CallOptions): Promise<GetPowerBiArtifactsResponse> {
+    return this.invoke('getPowerBiArtifacts', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve data source counts by data source type (EnPower).
+   *
+   * `GET /smp/powerplatform/powerbi/datasourcecountbydatasourcetype`, permission `enpower.data.read.all`.
+   * Paged: `client.items('getPowerBiDataSourceCounts', …)` and `client.pages('getPowerBiDataSourceCounts', …)` follow every page.
+   */
+  getPowerBiDataSourceCounts(request?: GetPowerBiDataSourceCountsRequest, options?: CallOptions): Promise<GetPowerBiDataSourceCountsResponse> {
+    return this.invoke('getPowerBiDataSourceCounts', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve data source details (EnPower).
+   *
+   * `GET /smp/powerplatform/powerbi/datasourcedetails`, permission `enpower.data.read.all`.
+   * Paged: `client.items('getPowerBiDataSourceDetails', …)` and `client.pages('getPowerBiDataSourceDetails', …)` follow every page.
+   */
+  getPowerBiDataSourceDetails(request?: GetPowerBiDataSourceDetailsRequest, options?: CallOptions): Promise<GetPowerBiDataSourceDetailsResponse> {
+    return this.invoke('getPowerBiDataSourceDetails', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve semantic model counts by data source type (EnPower).
+   *
+   * `GET /smp/powerplatform/powerbi/semanticmodelcountbydatasourcetype`, permission `enpower.data.read.all`.
+   * Paged: `client.items('getPowerBiSemanticModelCounts', …)` and `client.pages('getPowerBiSemanticModelCounts', …)` follow every page.
+   */
+  getPowerBiSemanticModelCounts(request?: GetPowerBiSemanticModelCountsRequest, options?: CallOptions): Promise<GetPowerBiSemanticModelCountsResponse> {
+    return this.invoke('getPowerBiSemanticModelCounts', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve semantic model details (EnPower).
+   *
+   * `GET /smp/powerplatform/powerbi/semanticemodeldetails`, permission `enpower.data.read.all`.
+   * Paged: `client.items('getPowerBiSemanticModelDetails', …)` and `client.pages('getPowerBiSemanticModelDetails', …)` follow every page.
+   */
+  getPowerBiSemanticModelDetails(request?: GetPowerBiSemanticModelDetailsRequest, options?: CallOptions): Promise<GetPowerBiSemanticModelDetailsResponse> {
+    return this.invoke('getPowerBiSemanticModelDetails', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve Power BI workspace details (EnPower).
+   *
+   * `GET /smp/powerplatform/powerbi/workspaces`, permission `enpower.data.read.all`.
+   * Paged: `client.items('getPowerBiWorkspaces', …)` and `client.pages('getPowerBiWorkspaces', …)` follow every page.
+   */
+  getPowerBiWorkspaces(request?: GetPowerBiWorkspacesRequest, options?: CallOptions): Promise<GetPowerBiWorkspacesResponse> {
+    return this.invoke('getPowerBiWorkspaces', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve Power Pages site activities (EnPower).
+   *
+   * `GET /smp/powerplatform/powerpages/:powerPageId/activities`, permission `enpower.data.read.all`.
+   * Paged: `client.items('getPowerPagesSiteActivities', …)` and `client.pages('getPowerPagesSiteActivities', …)` follow every page.
+   */
+  getPowerPagesSiteActivities(request: GetPowerPagesSiteActivitiesRequest, options?: CallOptions): Promise<GetPowerPagesSiteActivitiesResponse> {
+    return this.invoke('getPowerPagesSiteActivities', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve Power Pages site details (EnPower).
+   *
+   * `GET /smp/powerplatform/powerpages`, permission `enpower.data.read.all`.
+   * Paged: `client.items('getPowerPagesSites', …)` and `client.pages('getPowerPagesSites', …)` follow every page.
+   */
+  getPowerPagesSites(request?: GetPowerPagesSitesRequest, options?: CallOptions): Promise<GetPowerPagesSitesResponse> {
+    return this.invoke('getPowerPagesSites', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve Power Platform connection details (EnPower).
+   *
+   * `GET /smp/powerplatform/connections`, permission `enpower.data.read.all`.
+   * Paged: `client.items('getPowerPlatformConnections', …)` and `client.pages('getPowerPlatformConnections', …)` follow every page.
+   */
+  getPowerPlatformConnections(request?: GetPowerPlatformConnectionsRequest, options?: CallOptions): Promise<GetPowerPlatformConnectionsResponse> {
+    return this.invoke('getPowerPlatformConnections', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve Power Platform environment details (EnPower).
+   *
+   * `GET /smp/powerplatform/environments`, permission `enpower.data.read.all`.
+   * Paged: `client.items('getPowerPlatformEnvironments', …)` and `client.pages('getPowerPlatformEnvironments', …)` follow every page.
+   */
+  getPowerPlatformEnvironments(request?: GetPowerPlatformEnvironmentsRequest, options?: CallOptions): Promise<GetPowerPlatformEnvironmentsResponse> {
+    return this.invoke('getPowerPlatformEnvironments', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve resource mailboxes (EnPower).
+   *
+   * `GET /smp/exchange/resourcemailboxes`, permission `enpower.data.read.all`.
+   * Paged: `client.items('getResourceMailboxes', …)` and `client.pages('getResourceMailboxes', …)` follow every page.
+   */
+  getResourceMailboxes(request?: GetResourceMailboxesRequest, options?: CallOptions): Promise<GetResourceMailboxesResponse> {
+    return this.invoke('getResourceMailboxes', request ?? {}, undefined, options);
+  }
+
+  /**
    * Get restore job status and progress (AvePoint Opus: restore archived data).
    *
    * `GET /api/restore/GetRestoreJobStatus`, permission `records.readwrite.all`.
    */
   getRestoreJobStatusAndProgress(request?: GetRestoreJobStatusAndProgressRequest, options?: CallOptions): Promise<GetRestoreJobStatusAndProgressResponse> {
     return this.invoke('getRestoreJobStatusAndProgress', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve user or shared mailboxes (EnPower).
+   *
+   * `GET /smp/exchange/mailboxes`, permission `enpower.data.read.all`.
+   * Paged: `client.items('getUserAndSharedMailboxes', …)` and `client.pages('getUserAndSharedMailboxes', …)` follow every page.
+   */
+  getUserAndSharedMailboxes(request?: GetUserAndSharedMailboxesRequest, options?: CallOptions): Promise<GetUserAndSharedMailboxesResponse> {
+    return this.invoke('getUserAndSharedMailboxes', request ?? {}, undefined, options);
   }
 
   /**
@@ -928,6 +3975,15 @@ export abstract class GeneratedOperations {
    */
   hasArchivedTeamGroupData(request?: HasArchivedTeamGroupDataRequest, options?: CallOptions): Promise<HasArchivedTeamGroupDataResponse> {
     return this.invoke('hasArchivedTeamGroupData', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Import Confide sharing users (AvePoint Confide).
+   *
+   * `POST /admin/shareSetting/import-users`, permission `confide.graph.readwrite.all`.
+   */
+  importConfideSharingUsers(body: ImportConfideSharingUsersBody, options?: CallOptions): Promise<ImportConfideSharingUsersResponse> {
+    return this.invoke('importConfideSharingUsers', {}, body, options);
   }
 
   /**
@@ -1008,6 +4064,16 @@ export abstract class GeneratedOperations {
   }
 
   /**
+   * Retrieve group summary (Insights).
+   *
+   * `GET /insights/groups/summary`, permission `insights.graph.readwrite.all`.
+   * Paged: `client.items('retrieveGroupSummary', …)` and `client.pages('retrieveGroupSummary', …)` follow every page.
+   */
+  retrieveGroupSummary(request: RetrieveGroupSummaryRequest, options?: CallOptions): Promise<RetrieveGroupSummaryResponse> {
+    return this.invoke('retrieveGroupSummary', request ?? {}, undefined, options);
+  }
+
+  /**
    * Retrieve job information (Cloud Backup for IaaS + PaaS).
    *
    * `GET /backup/vm/jobs`, permission `PlatformBackup.ReadWrite.All`.
@@ -1074,6 +4140,56 @@ export abstract class GeneratedOperations {
   }
 
   /**
+   * Retrieve sharing links summary (Insights).
+   *
+   * `POST /insights/sharingLinks/summary`, permission `insights.graph.readwrite.all`.
+   * Paged: `client.items('retrieveSharingLinksSummary', …)` and `client.pages('retrieveSharingLinksSummary', …)` follow every page.
+   */
+  retrieveSharingLinksSummary(body: RetrieveSharingLinksSummaryBody, options?: CallOptions): Promise<RetrieveSharingLinksSummaryResponse> {
+    return this.invoke('retrieveSharingLinksSummary', {}, body, options);
+  }
+
+  /**
+   * Retrieve site detail records (Insights).
+   *
+   * `POST /insights/sites/detailRecords`, permission `insights.graph.readwrite.all`.
+   * Paged: `client.items('retrieveSiteDetailRecords', …)` and `client.pages('retrieveSiteDetailRecords', …)` follow every page.
+   */
+  retrieveSiteDetailRecords(body: RetrieveSiteDetailRecordsBody, options?: CallOptions): Promise<RetrieveSiteDetailRecordsResponse> {
+    return this.invoke('retrieveSiteDetailRecords', {}, body, options);
+  }
+
+  /**
+   * Retrieve site ID (Insights).
+   *
+   * `GET /insights/sites/:siteUrl/siteId`, permission `insights.graph.readwrite.all`.
+   * Paged: `client.items('retrieveSiteId', …)` and `client.pages('retrieveSiteId', …)` follow every page.
+   */
+  retrieveSiteId(request: RetrieveSiteIdRequest, options?: CallOptions): Promise<RetrieveSiteIdResponse> {
+    return this.invoke('retrieveSiteId', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve site overview (Insights).
+   *
+   * `POST /insights/sites/overview`, permission `insights.graph.readwrite.all`.
+   * Paged: `client.items('retrieveSiteOverview', …)` and `client.pages('retrieveSiteOverview', …)` follow every page.
+   */
+  retrieveSiteOverview(body: RetrieveSiteOverviewBody, options?: CallOptions): Promise<RetrieveSiteOverviewResponse> {
+    return this.invoke('retrieveSiteOverview', {}, body, options);
+  }
+
+  /**
+   * Retrieve site permissions (Insights).
+   *
+   * `POST /insights/sites/permission`, permission `insights.graph.readwrite.all`.
+   * Paged: `client.items('retrieveSitePermissions', …)` and `client.pages('retrieveSitePermissions', …)` follow every page.
+   */
+  retrieveSitePermissions(body: RetrieveSitePermissionsBody, options?: CallOptions): Promise<RetrieveSitePermissionsResponse> {
+    return this.invoke('retrieveSitePermissions', {}, body, options);
+  }
+
+  /**
    * Retrieve subscription consumption (Cloud Backup for Microsoft 365).
    *
    * `GET /backup/m365/cloudbackuplicenseconsumption`, permission `microsoft365backup.subscriptionInfo.read.all`.
@@ -1089,6 +4205,26 @@ export abstract class GeneratedOperations {
    */
   retrieveUnusualActivities(request?: RetrieveUnusualActivitiesRequest, options?: CallOptions): Promise<RetrieveUnusualActivitiesResponse> {
     return this.invoke('retrieveUnusualActivities', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve user permissions (Insights).
+   *
+   * `POST /insights/users/access`, permission `insights.graph.readwrite.all`.
+   * Paged: `client.items('retrieveUserPermissions', …)` and `client.pages('retrieveUserPermissions', …)` follow every page.
+   */
+  retrieveUserPermissions(body: RetrieveUserPermissionsBody, options?: CallOptions): Promise<RetrieveUserPermissionsResponse> {
+    return this.invoke('retrieveUserPermissions', {}, body, options);
+  }
+
+  /**
+   * Retrieve user summary (Insights).
+   *
+   * `GET /insights/users/summary`, permission `insights.graph.readwrite.all`.
+   * Paged: `client.items('retrieveUserSummary', …)` and `client.pages('retrieveUserSummary', …)` follow every page.
+   */
+  retrieveUserSummary(request: RetrieveUserSummaryRequest, options?: CallOptions): Promise<RetrieveUserSummaryResponse> {
+    return this.invoke('retrieveUserSummary', request ?? {}, undefined, options);
   }
 
   /**
@@ -1116,5 +4252,14 @@ export abstract class GeneratedOperations {
    */
   submitRecords(body: SubmitRecordsBody, options?: CallOptions): Promise<SubmitRecordsResponse> {
     return this.invoke('submitRecords', {}, body, options);
+  }
+
+  /**
+   * Update Confide sharing users (AvePoint Confide).
+   *
+   * `POST /admin/shareSetting/update-users`, permission `confide.graph.readwrite.all`.
+   */
+  updateConfideSharingUsers(body: UpdateConfideSharingUsersBody, options?: CallOptions): Promise<UpdateConfideSharingUsersResponse> {
+    return this.invoke('updateConfideSharingUsers', {}, body, options);
   }
 }

@@ -2,7 +2,6 @@ import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { GlobalEndpoint } from '../../global/global-endpoint.js';
 import { IdentityService } from '../../identity/identity-service.js';
-import { MemoryReplayCache } from '../../identity/replay-cache.js';
 import { systemClock } from '../../platform/clock.js';
 import { PRODUCER_PERMISSION } from '../../platform/producer.js';
 import { declaredRoutes, type DeclaredRoute } from '../../platform/route-catalogue.js';
@@ -53,25 +52,20 @@ export async function buildParts(): Promise<Part[]> {
     endpointOf: () => undefined,
     rateLimit: { perMinute: 0 },
   });
-  const replayCache = new MemoryReplayCache(() => Date.now());
   const identity = await IdentityService.create({
     environment: findEnvironment('commercial')!,
     storage: { engine: 'sqlite', file: ':memory:' },
     logger: silent,
     clock: systemClock,
-    replayCache,
     adminKey: 'sdk-generator',
     audit: { deliver: nowhere },
-    tokenRateLimit: { perMinute: 0 },
+    tokenRateLimit: { perMinute: 0, token: { issuedPerClient: 0, failuresPerAddress: 0, failuresPerClientPerAddress: 0 } },
   });
   const global = await GlobalEndpoint.create({ logger: silent, issuer: () => 'https://identity.invalid', fetch: nowhere, regionUrl: () => undefined });
   return [
     await describe('identity', findEnvironment('commercial')!.identityUrl, identity.app, () => identity.close()),
     await describe('region', 'https://graph-{dataCenter}.avepointonlineservices.com', region.app, () => region.close()),
-    await describe('global', 'https://graph.avepointonlineservices.com', global.app, async () => {
-      await global.close();
-      await replayCache.close();
-    }),
+    await describe('global', 'https://graph.avepointonlineservices.com', global.app, () => global.close()),
   ];
 }
 

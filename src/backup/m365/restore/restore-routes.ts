@@ -17,6 +17,7 @@ import {
   type RestoreBodyInput,
 } from './restore-schemas.js';
 import type { RestoreStore } from './restore-store.js';
+import { enqueueRestoreJob } from './restore-job.js';
 
 export const RESTORE_PERMISSION = 'microsoft365backup.restore.readwrite.all';
 
@@ -65,6 +66,7 @@ export function registerRestoreRoutes(app: FastifyInstance, context: RegionConte
         context.clock.nowMs(),
         restoreDurationMs(total),
       );
+      await enqueueRestoreJob(context, tenantId, jobId);
       audited();
       return graphResult(request, context.clock, { jobId });
     },

@@ -39,7 +39,7 @@ export interface RestoreProgress {
 /**
  * Restores started through the API: created with their job in one transaction (so a restore
  * that was acknowledged exists, and one that was refused left nothing), then moved on by
- * the RestoreWorker, which may run on any node of the region.
+ * their kernel job (restore-job.ts), which may run on any node of the region.
  */
 export class RestoreStore {
   constructor(
@@ -84,6 +84,7 @@ export class RestoreStore {
           outcome: null,
           requested_by: restore.requestedBy,
           client_ip: restore.clientIp,
+          // Leases moved to the kernel's job runner (kernel_jobs); the columns stay for the migration history.
           lease_owner: null,
           lease_until: 0,
         })
@@ -110,37 +111,13 @@ export class RestoreStore {
     }
   }
 
-  /** Unfinished restores this node may work on: its own, or any whose lease has run out. */
-  async claimable(owner: string, wallMs: number, limit: number): Promise<RestoreRow[]> {
-    return this.db
-      .selectFrom('backup_restores')
-      .selectAll()
-      .where('finished_at', 'is', null)
-      .where((eb) => eb.or([eb('lease_owner', '=', owner), eb('lease_until', '<', wallMs)]))
-      .orderBy('seq')
-      .limit(limit)
-      .execute();
-  }
-
-  /** Takes or renews the lease; false when another node holds it. */
-  async lease(row: RestoreRow, owner: string, wallMs: number, leaseMs: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('backup_restores')
-      .set({ lease_owner: owner, lease_until: wallMs + leaseMs })
-      .where('seq', '=', row.seq)
-      .where('finished_at', 'is', null)
-      .where((eb) => eb.or([eb('lease_owner', '=', owner), eb('lease_until', '<', wallMs)]))
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
-  }
-
   async report(row: RestoreRow, progress: RestoreProgress, nowMs: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await this.jobs.upsertIn(trx, row.tenant_id, 'm365', [restoreJobFromRow(row, progress)], M365_RUNNING_STATES, nowMs);
       if (progress.finishMs === null) return;
       const finished = await trx
         .updateTable('backup_restores')
-        .set({ finished_at: progress.finishMs, outcome: progress.state === M365_JOB_STATES.Finished ? 'Finished' : 'Failed', lease_owner: null, lease_until: 0 })
+        .set({ finished_at: progress.finishMs, outcome: progress.state === M365_JOB_STATES.Finished ? 'Finished' : 'Failed' })
         .where('seq', '=', row.seq)
         .where('finished_at', 'is', null)
         .executeTakeFirst();
@@ -168,9 +145,9 @@ export class RestoreStore {
     });
   }
 
-  /** On a clean shutdown the leases go back at once, so another node (or the next start) resumes without waiting. */
-  async release(owner: string): Promise<void> {
-    await this.db.updateTable('backup_restores').set({ lease_owner: null, lease_until: 0 }).where('lease_owner', '=', owner).where('finished_at', 'is', null).execute();
+  /** Restores not yet finished: each should have its kernel job (see resumeRestoreJobs). */
+  async unfinished(limit: number): Promise<Array<Pick<RestoreRow, 'tenant_id' | 'job_id'>>> {
+    return this.db.selectFrom('backup_restores').select(['tenant_id', 'job_id']).where('finished_at', 'is', null).where('product', '=', 'm365').orderBy('seq').limit(limit).execute();
   }
 
   async find(tenantId: string, jobId: string): Promise<RestoreRow | undefined> {
