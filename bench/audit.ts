@@ -55,6 +55,7 @@ import {
   engineConfig,
   postgresPlan,
   postgresSchemaExists,
+  dropPostgresDataset,
   schemaPrefixOf,
   type BenchEngine,
 } from './lib.js';
@@ -86,9 +87,11 @@ function datasetKey(count: number, engine: BenchEngine): string {
     String(HISTORY_END_MS),
     String(HISTORY_DAYS),
   ].join('\n');
-  return `${benchmarkName(engine)}-v${DATASET_VERSION}-${createHash('sha256').update(source).digest('hex').slice(0, 10)}-n${count}`;
+  return `${datasetFamily(engine)}-v${DATASET_VERSION}-${createHash('sha256').update(source).digest('hex').slice(0, 10)}-n${count}`;
 }
 
+/** Dataset directories of one family share a prefix; the PostgreSQL family's must not start with the SQLite one's. */
+const datasetFamily = (engine: BenchEngine) => (engine === 'sqlite' ? 'audit' : 'pg-audit');
 const benchmarkName = (engine: BenchEngine) => (engine === 'sqlite' ? 'audit' : 'audit-pg');
 const ENGINE_NAME: Record<BenchEngine, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
 
@@ -339,7 +342,7 @@ async function ensureDataset(count: number, options: BenchOptions, engine: Bench
   // A PostgreSQL dataset is its schemas: when they are gone, the directory beside them is stale.
   const schemasGone = engine === 'postgres' && !(await postgresSchemaExists(`${schemaPrefix}_region_us`));
   const files = engine === 'sqlite' ? ['region-us.sqlite', 'identity-commercial.sqlite'] : [];
-  return reusableDataset<DatasetMeta>(options, { benchmark: benchmarkName(engine), key, count, files, rebuild: rebuild || schemasGone }, async (dir, writeMeta) => {
+  return reusableDataset<DatasetMeta>(options, { benchmark: datasetFamily(engine), key, count, files, removeStale: engine === 'postgres' ? dropPostgresDataset : undefined, rebuild: rebuild || schemasGone }, async (dir, writeMeta) => {
     if (engine === 'postgres') await dropSchemasWithPrefix(BENCH_POSTGRES_URL, schemaPrefix);
     // The tenant and its app go through the identity directory like any other; Meridian makes the schema.
     const bench = await startBenchMeridian({ dataDir: dir, regions: [BENCH_REGION], config: engineConfig(engine, schemaPrefix) });

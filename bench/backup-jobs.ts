@@ -54,6 +54,7 @@ import {
   engineConfig,
   postgresPlan,
   postgresSchemaExists,
+  dropPostgresDataset,
   schemaPrefixOf,
   type BenchEngine,
 } from './lib.js';
@@ -70,6 +71,8 @@ interface DatasetMeta extends DatasetMetaBase {
   schemaPrefix?: string;
 }
 
+/** Dataset directories of one family share a prefix; the PostgreSQL family's must not start with the SQLite one's. */
+const datasetFamily = (engine: BenchEngine) => (engine === 'sqlite' ? 'backup-jobs' : 'pg-backup-jobs');
 const benchmarkName = (engine: BenchEngine) => (engine === 'sqlite' ? 'backup-jobs' : 'backup-jobs-pg');
 const ENGINE_NAME: Record<BenchEngine, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
 
@@ -84,7 +87,7 @@ function datasetKey(count: number, engine: BenchEngine): string {
     readFileSync(join(REPO_ROOT, 'src', 'backup', 'm365', 'jobs', 'job-routes.ts'), 'utf8'),
     String(HISTORY_END_MS),
   ].join('\n');
-  return `${benchmarkName(engine)}-v${DATASET_VERSION}-${createHash('sha256').update(source).digest('hex').slice(0, 10)}-n${count}`;
+  return `${datasetFamily(engine)}-v${DATASET_VERSION}-${createHash('sha256').update(source).digest('hex').slice(0, 10)}-n${count}`;
 }
 
 export const benchBackupJobs = (options: BenchOptions = { quick: false, dataDir: join(import.meta.dirname, '.data'), log: console.log }): Promise<BenchResult[]> => runBackupJobs(options, 'sqlite');
@@ -277,7 +280,7 @@ async function ensureDataset(count: number, options: BenchOptions, engine: Bench
   // A PostgreSQL dataset is its schemas: when they are gone, the directory beside them is stale.
   const rebuild = engine === 'postgres' && !(await postgresSchemaExists(`${schemaPrefix}_region_us`));
   const files = engine === 'sqlite' ? ['region-us.sqlite'] : [];
-  return reusableDataset<DatasetMeta>(options, { benchmark: benchmarkName(engine), key, count, files, rebuild, how: 'through BackupJobStore.upsert' }, async (dir) => {
+  return reusableDataset<DatasetMeta>(options, { benchmark: datasetFamily(engine), key, count, files, removeStale: engine === 'postgres' ? dropPostgresDataset : undefined, rebuild, how: 'through BackupJobStore.upsert' }, async (dir) => {
     const started = performance.now();
     if (engine === 'postgres') await dropSchemasWithPrefix(BENCH_POSTGRES_URL, schemaPrefix);
     const bench = await startBenchMeridian({ dataDir: dir, regions: [BENCH_REGION], config: engineConfig(engine, schemaPrefix) });

@@ -23,6 +23,7 @@ import { Meridian } from '../src/runtime/meridian.js';
 import { ensureLocalTls } from '../src/platform/tls/local-ca.js';
 import { SQLITE_CACHE_KIB } from '../src/storage/database.js';
 import { findDataCenter } from '../src/topology/data-centers.js';
+import { dropSchemasWithPrefix } from '../src/cluster/cluster.js';
 
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(BENCH_DIR, '..');
@@ -532,6 +533,12 @@ export async function createPostgresReadRoute(
   };
 }
 
+/** A stale PostgreSQL dataset is its directory and its schemas: both go. */
+export async function dropPostgresDataset(dir: string): Promise<void> {
+  const meta = readJson<{ schemaPrefix?: string }>(join(dir, 'dataset.json'));
+  if (meta?.schemaPrefix) await dropSchemasWithPrefix(BENCH_POSTGRES_URL, meta.schemaPrefix);
+}
+
 /** EXPLAIN of a statement on PostgreSQL, one line, for the notes. */
 export async function postgresPlan(schema: string, text: string, values: unknown[]): Promise<string> {
   const client = new pg.Client({ connectionString: BENCH_POSTGRES_URL, options: `-c search_path=${schema}` });
@@ -811,7 +818,7 @@ export const countLabel = (count: number) => (count >= 1_000_000 ? `${count / 1_
  */
 export async function reusableDataset<M extends DatasetMetaBase>(
   options: BenchOptions,
-  spec: { benchmark: string; key: string; count: number; files: string[]; rebuild?: boolean; how?: string },
+  spec: { benchmark: string; key: string; count: number; files: string[]; rebuild?: boolean; how?: string; removeStale?: ((dir: string) => Promise<void>) | undefined },
   build: (dir: string, writeMeta: (meta: M) => void) => Promise<Omit<M, 'complete' | 'buildSeconds' | 'builtAt'>>,
 ): Promise<BenchDataset<M>> {
   const { log } = options;
@@ -827,6 +834,7 @@ export async function reusableDataset<M extends DatasetMetaBase>(
     for (const entry of readdirSync(options.dataDir)) {
       if (entry !== spec.key && entry.startsWith(`${spec.benchmark}-`) && entry.endsWith(`-n${spec.count}`)) {
         log(`${spec.benchmark}: removing stale dataset bench/.data/${entry}`);
+        await spec.removeStale?.(join(options.dataDir, entry));
         rmSync(join(options.dataDir, entry), { recursive: true, force: true });
       }
     }

@@ -29,6 +29,7 @@ const BENCHMARKS: Entry[] = [
   { name: 'backup-jobs-pg', file: 'backup-jobs.ts', exportName: 'benchBackupJobsPostgres' },
   { name: 'opus', file: 'opus.ts', exportName: 'benchOpus' },
   { name: 'enpower', file: 'enpower.ts', exportName: 'benchEnPower' },
+  { name: 'elements', file: 'elements.ts', exportName: 'benchElements' },
   { name: 'soak', file: 'soak.ts', exportName: 'benchSoak' },
   { name: 'cluster', file: 'cluster.ts', exportName: 'benchCluster' },
 ];

@@ -8,6 +8,7 @@ import { startCommand } from './start.js';
 import { registerTokenCommands } from './token.js';
 import { seedProgress } from './progress.js';
 import { registerOpusCommands } from './opus.js';
+import { customerScopeOption, registerCustomerGroupCommands, seedPartnerCommand, setCustomerScope } from './elements.js';
 import { registerClusterCommand } from './cluster.js';
 
 /** Every `npx meridian` command. Built by a function so tests can walk the commands without running one. */
@@ -68,8 +69,9 @@ export function buildProgram(): Command {
     .requiredOption('--permission <permission>', 'a permission to grant (repeatable)', collect)
     .addOption(new Option('--secret-years <years>', 'create a client secret effective 1, 2 or 3 years').argParser((v) => Number(v)))
     .option('--certificate <file>', 'a certificate file (.cer DER or PEM) to upload')
+    .addOption(new Option('--customer-scope <scope>', 'Elements customer scope: all | customers:ID[,ID…] | groups:NAME[,NAME…]').default('all').argParser(customerScopeOption))
     .option('--json', 'print JSON')
-    .action(async (options: { tenant: string; name: string; permission: string[]; secretYears?: number; certificate?: string; json?: boolean }) => {
+    .action(async (options: { tenant: string; name: string; permission: string[]; secretYears?: number; certificate?: string; customerScope: string; json?: boolean }) => {
       const client = new AdminClient();
       const { base, tenant: found } = await client.identityOfTenant(options.tenant);
       const certificate = options.certificate ? readFileSync(options.certificate) : undefined;
@@ -81,6 +83,7 @@ export function buildProgram(): Command {
       };
       if (options.secretYears === undefined && !certificate) throw new CliError('Give the app a credential: --secret-years 1|2|3 and/or --certificate FILE.');
       const { body: created } = await client.call<{ clientId: string; clientSecret?: string; app: unknown }>(base, 'POST', `/tenants/${encodeURIComponent(found.id)}/apps`, body);
+      if (options.customerScope !== 'all') await setCustomerScope(client, base, created.clientId, options.customerScope);
       output(options.json, created, () =>
         [`Client id:     ${created.clientId}`, ...(created.clientSecret ? [`Client secret: ${created.clientSecret}  (shown once; store it now)`] : [])].join('\n'),
       );
@@ -212,8 +215,12 @@ export function buildProgram(): Command {
 
   const seedCommand = program
     .command('seed')
-    .description('Create a simulated history for a tenant through the producer API of its region (a progress bar on a terminal)')
-    .requiredOption('--tenant <tenant>', 'tenant id or name');
+    .description('Create a simulated history for a tenant (or an Elements partner\'s customers) through the producer API of its region (a progress bar on a terminal)')
+    .option('--tenant <tenant>', 'tenant id or name (required unless --partner)')
+    .option('--partner <tenant>', 'an Elements partner (tenant id or name): onboard simulated customers instead')
+    .addOption(new Option('--customers <n>', 'with --partner: customers to onboard').default(6).argParser((v) => positive('--customers', v)))
+    .option('--data-centers <codes>', 'with --partner: data centers to spread them over, e.g. us,we,gcp-us,gcp-jp')
+    .addOption(new Option('--detailed-customers <n>', 'with --partner: how many of them get tenants, services, scan profiles and jobs (default all)').argParser((v) => positive('--detailed-customers', v)));
   // Each module declares the sizes its part of the simulator takes.
   for (const option of PRODUCT_MODULES.flatMap((module) => module.seedOptions ?? [])) {
     seedCommand.addOption(new Option(`--${option.flag} <n>`, option.description).argParser((v) => positive(`--${option.flag}`, v)));
@@ -222,7 +229,14 @@ export function buildProgram(): Command {
     .addOption(new Option('--days <d>', 'spread over the last D days').default(7).argParser((v) => positive('--days', v)))
     .option('--seed <text>', 'seed of the deterministic simulator', 'meridian')
     .option('--json', 'print JSON')
-    .action(async (options: { tenant: string; days: number; seed: string; json?: boolean } & Record<string, unknown>) => {
+    .action(async (options: { tenant?: string; partner?: string; customers: number; dataCenters?: string; detailedCustomers?: number; days: number; seed: string; json?: boolean } & Record<string, unknown>) => {
+      if (options.partner) {
+        const started = Date.now();
+        const report = await seedPartnerCommand({ ...options, partner: options.partner });
+        output(options.json, { partner: options.partner, ...report, seconds: (Date.now() - started) / 1000 }, () => `Seeded partner ${options.partner}: ${Object.entries(report).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+        return;
+      }
+      if (!options.tenant) throw new CliError('Name the tenant to seed: --tenant <tenant> (or --partner <tenant> for Elements customers).');
       const client = new AdminClient();
       const { base, tenant: found } = await client.identityOfTenant(options.tenant);
       const regionUrl = client.endpoints.regions[found.homeRegion];
@@ -260,6 +274,7 @@ export function buildProgram(): Command {
   }
 
   registerOpusCommands(program);
+  registerCustomerGroupCommands(program);
   registerClusterCommand(program);
   registerTokenCommands(program);
   return program;

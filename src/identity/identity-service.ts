@@ -26,6 +26,7 @@ import { registerServiceTokenRoute, ServiceCredentials } from './service-credent
 import type { RegionCall } from './admin/tenant-data-routes.js';
 import { registerConsole } from './console/console-routes.js';
 import { ApiError } from '../platform/errors.js';
+import { CustomerScopes } from './partners/customer-scope.js';
 
 const OAUTH_CODES = new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope']);
 
@@ -67,6 +68,7 @@ export class IdentityService extends HostedService {
   readonly issuer: AccessTokenIssuer;
   readonly outbox: OutboxDispatcher;
   readonly serviceCredentials: ServiceCredentials;
+  readonly customerScopes: CustomerScopes;
 
   private constructor(
     readonly options: IdentityServiceOptions,
@@ -78,7 +80,8 @@ export class IdentityService extends HostedService {
     const { clock } = options;
     this.keys = new SigningKeys(database.db, clock, options.signingKeys);
     this.serviceCredentials = new ServiceCredentials(database.db, clock, options.environment.id);
-    this.issuer = new AccessTokenIssuer(this.keys, clock, () => this.url);
+    this.customerScopes = new CustomerScopes(database.db as never, clock);
+    this.issuer = new AccessTokenIssuer(this.keys, clock, () => this.url, async (clientId, tenantId) => ({ customer_scope: await this.customerScopes.claimFor(clientId, tenantId) }));
     this.outbox = new OutboxDispatcher(database.db as never, IDENTITY_AUDIT_OUTBOX, options.audit.deliver, clock, options.logger);
     this.directory = new Directory(database.db, clock, options.environment.id, () => this.outbox.kick());
   }
@@ -121,7 +124,7 @@ export class IdentityService extends HostedService {
     await registerTokenEndpoint(app, authenticator, service.issuer, new TokenThrottle(options.tokenRateLimit.token, counter));
     registerDiscovery(app, service.keys, () => service.url);
     registerServiceTokenRoute(app, { credentials: service.serviceCredentials, directory: service.directory, issuer: service.issuer });
-    await registerAdminRoutes(app, { directory: service.directory, keys: service.keys, issuer: service.issuer, adminKey: options.adminKey, serviceCredentials: service.serviceCredentials, environment: options.environment.id, regionCall: service.regionCall() });
+    await registerAdminRoutes(app, { directory: service.directory, keys: service.keys, issuer: service.issuer, adminKey: options.adminKey, serviceCredentials: service.serviceCredentials, environment: options.environment.id, regionCall: service.regionCall(), customerScopes: service.customerScopes });
     await registerConsole(app);
     return service;
   }

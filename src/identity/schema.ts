@@ -1,6 +1,7 @@
 import type { Generated } from 'kysely';
 import type { ModuleMigrations } from '../storage/migrations.js';
 import { createOutboxIndex, createOutboxTable, type OutboxTable } from '../platform/outbox.js';
+import { customerScopeMigration } from './partners/customer-scope.js';
 
 /** The identity store: one per cloud environment. Times are epoch milliseconds. */
 export interface IdentityTables {
@@ -137,5 +138,6 @@ export const identityMigrations: ModuleMigrations = {
         await db.schema.alterTable('identity_signing_keys').addColumn('activates_at', 'bigint').execute();
       },
     }),
+    '004_customer_scope': customerScopeMigration,
   },
 };

@@ -1,6 +1,8 @@
 import { DOCUMENTED_PERMISSION_NAMES } from '../identity/permissions.js';
 import { PRODUCER_PERMISSION } from '../platform/producer.js';
 import { httpProducerClient, seedTenant } from '../simulator/seed.js';
+import { seedPartner } from '../elements/simulator.js';
+import { findDataCenter } from '../topology/data-centers.js';
 import type { Meridian } from './meridian.js';
 
 export const DEMO_TENANT_NAME = 'meridian-demo';
@@ -12,6 +14,8 @@ export const DEMO_TENANT_REGION = 'us';
  * IaaS + PaaS jobs of 2024-08..11, unusual activities of 2024), each given a few days of the
  * same simulated history. Sizes are small: the point is that a sample finds data.
  */
+/** The modules whose samples the windows serve (test/demo/doc-request-samples.test.ts walks them). */
+const DOC_SAMPLE_MODULES = ['aos', 'backup', 'opus'];
 const DOC_SAMPLE_WINDOWS: Array<{ end: string; days: number; counts: Record<string, number> }> = [
   { end: '2024-10-14T17:00:00Z', days: 5, counts: { auditEvents: 600, scanJobDays: 0, opusRecords: 0 } },
   { end: '2024-10-27T00:00:00Z', days: 3, counts: { auditEvents: 0, scanJobDays: 0, opusRecords: 0 } },
@@ -28,6 +32,10 @@ export interface DemoTenant {
   created: boolean;
   seeded?: Record<string, number>;
 }
+
+/** Where the demo partner's customers live: Azure and GCP data centers (those this process hosts). */
+export const DEMO_CUSTOMER_DATA_CENTERS = ['us', 'we', 'gcp-us', 'gcp-jp', 'de', 'gcp-we'];
+export const DEMO_CUSTOMER_GROUP = 'gold';
 
 /**
  * The first start's demo: a tenant homed in `us` with an app holding every documented
@@ -51,8 +59,33 @@ export async function ensureDemoTenant(meridian: Meridian): Promise<DemoTenant |
   const seeded = await seedTenant(producer, { tenantId: tenant.id, tenantName: tenant.name, days: 30, endMs: meridian.clock.nowMs(), counts: {}, demo: true, seed: 'demo' });
   // The docs' request samples ask for their own dates (2024-2025): the demo has a history there too.
   for (const window of DOC_SAMPLE_WINDOWS) {
-    const more = await seedTenant(producer, { tenantId: tenant.id, tenantName: tenant.name, days: window.days, endMs: Date.parse(window.end), counts: window.counts, demo: true, seed: `demo-${window.end.slice(0, 10)}` });
+    const more = await seedTenant(producer, { tenantId: tenant.id, tenantName: tenant.name, days: window.days, endMs: Date.parse(window.end), counts: window.counts, demo: true, seed: `demo-${window.end.slice(0, 10)}` }, DOC_SAMPLE_MODULES);
     for (const [kind, count] of Object.entries(more)) seeded[kind] = (seeded[kind] ?? 0) + count;
   }
-  return { tenantId: tenant.id, tenantName: tenant.name, clientId: app.clientId, ...(clientSecret ? { clientSecret } : {}), created: true, seeded };
+  const partner = await seedDemoPartner(meridian, tenant.id, tenant.name);
+  return { tenantId: tenant.id, tenantName: tenant.name, clientId: app.clientId, ...(clientSecret ? { clientSecret } : {}), created: true, seeded: { ...seeded, ...partner } };
+}
+
+/**
+ * The demo tenant is also an Elements partner: six customers over Azure and GCP data
+ * centers (the second without tenants), and the customer group `gold` of the customers
+ * tagged so. Made through the producer path like the rest of the demo.
+ */
+async function seedDemoPartner(meridian: Meridian, partnerId: string, partnerName: string): Promise<Record<string, number>> {
+  const identity = meridian.identities.get('commercial')!;
+  if (!meridian.global) return {};
+  const dataCenters = DEMO_CUSTOMER_DATA_CENTERS.filter((code) => meridian.regions.has(code) && findDataCenter(code)?.environment === 'commercial');
+  if (dataCenters.length === 0) return {};
+  const producerToken = async (tenantId: string, region: string) =>
+    (await identity.issuer.issue({ clientId: 'meridian-simulator', appName: 'Meridian simulator', tenantId, tenantRegion: region, scopes: [PRODUCER_PERMISSION] }, 600)).access_token;
+  const { customers, report } = await seedPartner(
+    {
+      global: httpProducerClient(meridian.fetch, meridian.global.url, () => producerToken(partnerId, DEMO_TENANT_REGION)),
+      customer: (customerId, dataCenter) => httpProducerClient(meridian.fetch, meridian.regions.get(dataCenter)!.url, () => producerToken(customerId, dataCenter)),
+    },
+    { partnerName, customers: 6, dataCenters: dataCenters.slice(0, 4), days: 14, endMs: meridian.clock.nowMs(), seed: 'demo' },
+  );
+  const group = await identity.customerScopes.createGroup(partnerId, DEMO_CUSTOMER_GROUP);
+  await identity.customerScopes.addMembers(partnerId, group.name, customers.filter((_, index) => index % 3 === 0).map((customer) => customer.id));
+  return { elementsCustomers: report.customers ?? 0, elementsCustomerGroups: 1 };
 }

@@ -22,6 +22,8 @@ import { checkConfig } from './config-checks.js';
 
 /** Bound on any one Redis command when Redis is cut off. */
 export const REDIS_COMMAND_TIMEOUT_MS = 2000;
+import { ServiceTokenCache, type ServiceTokenRequest } from './service-tokens.js';
+import type { IdentityLink } from '../elements/partner/identity-link.js';
 
 export interface Endpoints {
   /** This node's own listeners by part (identity-commercial, region-us, global). */
@@ -48,6 +50,7 @@ export class Meridian {
   private readonly gaugeReleases: Array<() => void> = [];
   /** Each listener's own address on this node (its public URL may be a load balancer's). */
   readonly nodeUrls: Record<string, string> = {};
+  private readonly serviceTokens = new ServiceTokenCache((request) => this.mintServiceToken(request));
 
   private constructor(
     readonly config: MeridianConfig,
@@ -164,6 +167,11 @@ export class Meridian {
         issuer: () => this.identityUrl('commercial'),
         fetch: this.fetch,
         regionUrl: (code) => this.regionUrl(code),
+        caPem: this.caPem,
+        storage: this.storageFor('global_elements'),
+        clock: this.clock,
+        serviceToken: (request) => this.serviceTokens.token(request),
+        identity: this.identityLink(),
       });
       registerOperationsRoutes(this.global.app, { service: 'global', checks: [] });
       this.global.setPublicUrl(await this.listen('global', this.global.app, portFor(config, { global: true }), config.globalUrl));
@@ -242,6 +250,52 @@ export class Meridian {
     if (this.producerTokens.size > 10_000) this.producerTokens.clear();
     this.producerTokens.set(tenantId, { token: issued.access_token, until: Date.now() + Math.max(0, issued.expires_in - 120) * 1000 });
     return issued.access_token;
+  }
+
+  /**
+   * A service token for the global endpoint's calls into a data center: minted here when
+   * this process hosts the data center's identity, else asked of that identity's admin API.
+   */
+  private async mintServiceToken(request: ServiceTokenRequest): Promise<{ access_token: string; expires_in: number }> {
+    const environment = findDataCenter(request.region)?.environment ?? 'commercial';
+    const identity = this.identities.get(environment);
+    if (identity) return identity.issuer.issue({ clientId: 'meridian-elements', appName: 'Meridian Elements', tenantId: request.tenantId, tenantRegion: request.region, scopes: request.scopes }, 600);
+    return this.adminCall<{ access_token: string; expires_in: number }>(environment, 'POST', '/admin/service-tokens', request);
+  }
+
+  /** Customers are tenants of their data center's environment, created through identity's admin API. */
+  private identityLink(): IdentityLink {
+    return {
+      createTenant: async (name, dataCenter) => {
+        const environment = findDataCenter(dataCenter)!.environment;
+        const response = await this.adminRequest(environment, 'POST', '/admin/tenants', { name, region: dataCenter });
+        if (response.status === 409) return 'exists';
+        if (!response.ok) throw new Error(`Identity refused tenant ${name}: HTTP ${response.status} ${await response.text()}`);
+        return { id: ((await response.json()) as { id: string }).id };
+      },
+      tenantName: async (id) => {
+        const response = await this.adminRequest('commercial', 'GET', `/admin/tenants/${encodeURIComponent(id)}`);
+        if (!response.ok) {
+          await response.body?.cancel();
+          return undefined;
+        }
+        return ((await response.json()) as { name: string }).name;
+      },
+    };
+  }
+
+  private adminRequest(environment: EnvironmentId, method: string, path: string, body?: unknown): Promise<Response> {
+    return this.fetch(`${this.identityUrl(environment)}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.config.adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+
+  private async adminCall<T>(environment: EnvironmentId, method: string, path: string, body?: unknown): Promise<T> {
+    const response = await this.adminRequest(environment, method, path, body);
+    if (!response.ok) throw new Error(`Identity of ${environment} refused ${method} ${path}: HTTP ${response.status}`);
+    return (await response.json()) as T;
   }
 
   /** Audit events go to the tenant's home region through its producer API, like any product's. */

@@ -6,6 +6,7 @@ import { dmsoModule } from '../dmso/index.js';
 import { opusModule } from '../opus/index.js';
 import { insightsModule } from '../insights/index.js';
 import { enPowerModule } from '../enpower/index.js';
+import { elementsModule } from '../elements/index.js';
 
 /** The product modules every region serves. A new module is one line here. */
 export const PRODUCT_MODULES: readonly ProductModule[] = [
@@ -16,4 +17,5 @@ export const PRODUCT_MODULES: readonly ProductModule[] = [
   dmsoModule,
   insightsModule,
   enPowerModule,
+  elementsModule,
 ];

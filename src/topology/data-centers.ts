@@ -68,6 +68,9 @@ export const DATA_CENTERS: readonly DataCenter[] = [
   gcp('us', 'East US (Moncks Corner): us-east1'),
   gcp('we', 'West Europe (Eemshaven, Netherlands): europe-west4'),
   gcp('kr', 'South Korea (Seoul): asia-northeast3'),
+  // Appended, not inserted: listener ports are derived from this list's order.
+  azure('za', 'South Africa North (Johannesburg)'),
+  azure('qa', 'Qatar Central (Doha)'),
 ];
 
 /** The Elements partner API's single documented endpoint. */

@@ -39,7 +39,7 @@ describe.runIf(postgresAvailable)('a node that loses PostgreSQL or Redis', () =>
     certificate = await makeClientCertificate();
     certApp = await harness.tenantWithApp(['audit.read.all']);
     await harness.meridian.identities.get('commercial')!.directory.addCertificate(certApp.clientId, certificate.certPem, { name: 'test' });
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await postgres?.forward();
     await harness?.close();

@@ -10,6 +10,8 @@ import { PRODUCER_PERMISSION } from '../../platform/producer.js';
 import type { ServiceCredentials } from '../service-credentials.js';
 import type { EnvironmentId } from '../../topology/data-centers.js';
 import { registerTenantDataRoutes, type RegionCall } from './tenant-data-routes.js';
+import type { CustomerScopes } from '../partners/customer-scope.js';
+import { registerCustomerScopeRoutes } from '../partners/customer-scope-routes.js';
 
 /** Meridian's own admin envelope, shaped like Microsoft Graph's error object. */
 export const adminErrorEnvelope: ErrorEnvelope = (error, request) => ({
@@ -58,6 +60,7 @@ export interface AdminRoutesOptions {
   environment: EnvironmentId;
   /** Reads the tenant's region (audit records, Opus settings); absent where no region is reachable. */
   regionCall?: RegionCall | undefined;
+  customerScopes: CustomerScopes;
 }
 
 /**
@@ -84,6 +87,7 @@ export async function registerAdminRoutes(app: FastifyInstance, options: AdminRo
       const { directory } = options;
       const actor = (request: FastifyRequest): Actor => ({ name: 'meridian-admin', clientIP: request.ip });
       const tags = ['admin'];
+      registerCustomerScopeRoutes(admin, directory, options.customerScopes, options.issuer);
 
       admin.post(
         '/tenants',

@@ -12,6 +12,8 @@ export interface AccessTokenClaims {
   tenantId: string;
   tenantRegion: string;
   scopes: string[];
+  /** A registered app's token (from the token endpoint): carries its registration's claims. */
+  registered?: boolean;
 }
 
 export interface IssuedToken {
@@ -22,18 +24,24 @@ export interface IssuedToken {
   scope: string;
 }
 
+/** Claims an app's registration adds to its tokens (the Elements customer scope). */
+export type RegistrationClaims = (clientId: string, tenantId: string) => Promise<Record<string, unknown>>;
+
 export class AccessTokenIssuer {
   constructor(
     private readonly keys: SigningKeys,
     private readonly clock: Clock,
     private readonly issuer: () => string,
+    private readonly registrationClaims: RegistrationClaims = async () => ({}),
   ) {}
 
   async issue(claims: AccessTokenClaims, lifetimeSeconds = ACCESS_TOKEN_LIFETIME_SECONDS): Promise<IssuedToken> {
     const key = await this.keys.activeKey();
     const now = Math.floor(this.clock.nowMs() / 1000);
     const scope = claims.scopes.join(' ');
+    const extra = claims.registered ? await this.registrationClaims(claims.clientId, claims.tenantId) : {};
     const accessToken = await new SignJWT({
+      ...extra,
       client_id: claims.clientId,
       app_displayname: claims.appName,
       tid: claims.tenantId,

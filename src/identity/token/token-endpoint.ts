@@ -93,6 +93,7 @@ export async function registerTokenEndpoint(app: FastifyInstance, authenticator:
         tenantId: client.tenant.id,
         tenantRegion: client.tenant.home_region,
         scopes,
+        registered: true,
       });
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
       return token;

@@ -61,7 +61,17 @@ export async function buildParts(): Promise<Part[]> {
     audit: { deliver: nowhere },
     tokenRateLimit: { perMinute: 0, token: { issuedPerClient: 0, failuresPerAddress: 0, failuresPerClientPerAddress: 0 } },
   });
-  const global = await GlobalEndpoint.create({ logger: silent, issuer: () => 'https://identity.invalid', fetch: nowhere, regionUrl: () => undefined });
+  const global = await GlobalEndpoint.create({
+    logger: silent,
+    issuer: () => 'https://identity.invalid',
+    fetch: nowhere,
+    caPem: null,
+    regionUrl: () => undefined,
+    storage: { engine: 'sqlite', file: ':memory:' },
+    clock: systemClock,
+    serviceToken: nowhere,
+    identity: { createTenant: nowhere, tenantName: nowhere },
+  });
   return [
     await describe('identity', findEnvironment('commercial')!.identityUrl, identity.app, () => identity.close()),
     await describe('region', 'https://graph-{dataCenter}.avepointonlineservices.com', region.app, () => region.close()),

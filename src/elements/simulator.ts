@@ -1,0 +1,220 @@
+import type { ProducerClient } from '../platform/product-module.js';
+import { SeededRandom } from '../platform/random.js';
+import { buildWorld, worldId } from '../simulator/world.js';
+import { POOL_RESOURCES } from './catalogue.js';
+import type { ProtectedUserRecord, ProtectionRecord, ScanProfileRecord, SubscriptionRecord, TenantRecord } from './region/records.js';
+import { productRow } from './services/service-routes.js';
+
+const DAY_MS = 86_400_000;
+const iso = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+
+/** How the simulator reaches the producer routes: the partner's at the global endpoint, each customer's in its data center. */
+export interface PartnerSeedClients {
+  global: ProducerClient;
+  customer(customerId: string, dataCenter: string): ProducerClient;
+}
+
+export interface PartnerSeedRequest {
+  partnerName: string;
+  customers: number;
+  /** Data centers the customers are spread over, round robin. */
+  dataCenters: string[];
+  days: number;
+  endMs: number;
+  seed: string;
+  /** Customers (the first ones) that also get tenants, subscriptions, scan profiles, protection and jobs. Default: all. */
+  detailedCustomers?: number;
+  /** Users of each simulated Microsoft 365 tenant (default 25). */
+  usersPerTenant?: number;
+}
+
+export interface SeededCustomer {
+  id: string;
+  dataCenter: string;
+  organization: string;
+  /** Its Microsoft 365 tenants (none for the customer the demo keeps without any). */
+  tenantIds: string[];
+  scanProfileIds: string[];
+}
+
+const ORGANIZATIONS = ['Contoso', 'Fabrikam', 'Northwind Traders', 'Adventure Works', 'Tailspin Toys', 'Wide World Importers', 'Litware', 'Proseware', 'Woodgrove Bank', 'Alpine Ski House', 'Coho Winery', 'Margie\'s Travel'];
+const COUNTRIES = ['US', 'GB', 'DE', 'JP', 'AU', 'NL', 'SG', 'CA', 'FR', 'KR'];
+const MODULES = [
+  { serviceType: 0, name: 'Exchange Online' },
+  { serviceType: 1, name: 'SharePoint Online' },
+  { serviceType: 2, name: 'OneDrive' },
+  { serviceType: 3, name: 'Microsoft 365 Group' },
+  { serviceType: 6, name: 'Teams' },
+];
+
+const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '');
+
+/**
+ * A partner's customers through the producer path, as Elements and the products would
+ * report them: the customers onboarded at the global endpoint, then, in each customer's
+ * data center, its tenants, subscriptions, scan profiles (with a daily report), protected
+ * users and protection per module, and the backup and scan jobs of the customer's own
+ * regional APIs (`/producer/backup/m365/jobs`, `/producer/aos/scan-jobs`). The second
+ * customer has no tenants (a customer still to be configured).
+ */
+export async function seedPartner(clients: PartnerSeedClients, request: PartnerSeedRequest): Promise<{ customers: SeededCustomer[]; report: Record<string, number> }> {
+  const random = new SeededRandom(`${request.seed}:${request.partnerName}`);
+  const report: Record<string, number> = { customers: 0, tenants: 0, subscriptions: 0, scanProfiles: 0, protectedUsers: 0, backupJobs: 0, scanJobs: 0 };
+  await clients.global.post('/producer/elements/seat-pools', {
+    value: POOL_RESOURCES.map((resource) => ({ resource, subscriptionSourceType: 1, totalSeats: 100_000, premiumLimit: 1000, expirationDate: new Date(request.endMs + 365 * DAY_MS).toISOString() })),
+  });
+  const plans = Array.from({ length: request.customers }, (_, i) => {
+    const base = ORGANIZATIONS[i % ORGANIZATIONS.length]!;
+    const organization = i < ORGANIZATIONS.length ? base : `${base} ${Math.floor(i / ORGANIZATIONS.length) + 1}`;
+    return {
+      firstName: random.pick(['Alex', 'Maria', 'Chen', 'Fatima', 'John', 'Aiko']),
+      lastName: random.pick(['Smith', 'Garcia', 'Wang', 'Khan', 'Tanaka']),
+      organizationName: organization,
+      registrationAccount: `admin@${slug(organization)}.${slug(request.partnerName)}.example.com`,
+      countryCode: COUNTRIES[i % COUNTRIES.length]!,
+      dataCenter: request.dataCenters[i % request.dataCenters.length]!,
+      tags: i % 3 === 0 ? ['gold'] : ['standard'],
+      managementMode: i === 1 ? 2 : i % 4 === 3 ? 0 : 1,
+    };
+  });
+  const customers: SeededCustomer[] = [];
+  for (let i = 0; i < plans.length; i += 100) {
+    const batch = plans.slice(i, i + 100);
+    const answer = (await clients.global.post('/producer/elements/customers', { value: batch })) as { value: Array<{ id: string; status: number }> };
+    answer.value.forEach((result, index) => {
+      if (result.id) customers.push({ id: result.id, dataCenter: batch[index]!.dataCenter, organization: batch[index]!.organizationName, tenantIds: [], scanProfileIds: [] });
+    });
+  }
+  report.customers = customers.length;
+  const detailed = Math.min(customers.length, request.detailedCustomers ?? customers.length);
+  for (let i = 0; i < detailed; i++) {
+    if (i === 1) continue; // the customer without tenants
+    await seedCustomer(clients.global, clients.customer(customers[i]!.id, customers[i]!.dataCenter), customers[i]!, request, random, report);
+  }
+  return { customers, report };
+}
+
+async function seedCustomer(partner: ProducerClient, producer: ProducerClient, customer: SeededCustomer, request: PartnerSeedRequest, random: SeededRandom, report: Record<string, number>): Promise<void> {
+  const tenantId = worldId(customer.id, 'm365-tenant', 0);
+  const world = buildWorld({ tenantId, tenantName: customer.organization, seed: request.seed, users: request.usersPerTenant ?? 25, endMs: request.endMs });
+  const members = world.users.filter((user) => user.userType === 'Member');
+  const tenant: TenantRecord = {
+    id: tenantId,
+    name: `${customer.organization} Tenant`,
+    type: 0,
+    domain: world.domain.replace(/\.onmicrosoft\.com$/, ''),
+    aadEnvironment: 0,
+    platformEnvironmentType: 1,
+    availableUserSeat: members.length + 10,
+    assignedUserSeat: members.length,
+    consentedApps: random.chance(0.5) ? ['PartnerWorkspaceOnboarding'] : [],
+  };
+  await partner.post(`/producer/elements/customers/${customer.id}/tenants`, { value: [tenant] });
+  customer.tenantIds.push(tenantId);
+  report.tenants! += 1;
+
+  const subscriptions: SubscriptionRecord[] = [
+    { product: 2048, userSeats: members.length, row: productRow({ product: 2048, licenseType: 1, avepointStorageType: 0, retentionYear: 1, licenseItems: [{ resource: 'Office365Backup', subscriptionSourceType: 1, userSeat: members.length, paymentType: 0, packageType: 0, expireTime: iso(request.endMs + 365 * DAY_MS) }] }, undefined) },
+  ];
+  if (random.chance(0.5)) subscriptions.push({ product: 42, userSeats: 10, row: productRow({ product: 42, licenseType: 1, licenseItems: [{ resource: 'PartnerWorkspaceOnboarding', subscriptionSourceType: 1, userSeat: 10, paymentType: 0, expireTime: iso(request.endMs + 180 * DAY_MS) }] }, undefined) });
+  await producer.post('/producer/elements/subscriptions', { value: subscriptions });
+  report.subscriptions! += subscriptions.length;
+
+  const profileId = worldId(customer.id, 'scan-profile', 0);
+  const createdMs = request.endMs - (request.days + 30) * DAY_MS;
+  const sites = world.sites.filter((site) => site.kind !== 'OneDrive');
+  const profile: ScanProfileRecord = {
+    profileId,
+    profileName: 'Default Microsoft 365 Scan Profile',
+    description: 'This is a partner-configured scan profile.',
+    tenantId,
+    tenantDomain: tenant.domain!,
+    scanMode: 0,
+    createdTime: iso(createdMs),
+    modifiedTime: iso(createdMs + DAY_MS),
+    impersonationAccount: members[0]?.userPrincipalName ?? null,
+    scanInplaceArchivedMailboxes: false,
+    isIgnoreLockedSiteEnabled: false,
+    enableDailyScan: '01:30',
+    isSendOutOfPolicyNotification: false,
+    containers: [
+      { containersName: 'Default_ProjectOnline_Sites_Group', objectType: 6 },
+      { containersName: 'Default OneDrive for Business Group', objectType: 2 },
+      { containersName: 'Default_ SharePoint Sites_ Group', objectType: 0 },
+      { containersName: 'Default_ Mailbox_ Group', objectType: 1 },
+      { containersName: 'Default_ User_ Group', objectType: 10 },
+      { containersName: 'Default Office 365 Group Group', objectType: 5 },
+    ],
+    dailyReport: {
+      lastUpdateTime: iso(request.endMs - 22 * 3600 * 1000),
+      lastScanStatus: 2,
+      newRegisteredContent: sites.slice(0, random.int(0, 3)).map((site) => site.url),
+      removedFromMicrosoft365OrOutOfPolicyObjects: sites.slice(3, 3 + random.int(0, 1)).map((site) => site.url),
+      movedToAnotherContainerObjects: [],
+    },
+  };
+  await producer.post('/producer/elements/scan-profiles', { value: [profile] });
+  customer.scanProfileIds.push(profileId);
+  report.scanProfiles! += 1;
+
+  const users: ProtectedUserRecord[] = members.map((user) => ({
+    tenantId,
+    id: user.id,
+    email: user.mail,
+    displayName: user.displayName,
+    moduleStatus: [
+      { module: 0, isProtected: user.accountEnabled },
+      { module: 2, isProtected: user.accountEnabled && random.chance(0.8) },
+    ],
+  }));
+  for (let i = 0; i < users.length; i += 1000) await producer.post('/producer/elements/protected-users', { value: users.slice(i, i + 1000) });
+  report.protectedUsers! += users.length;
+
+  const counts: Record<string, number> = {
+    'Exchange Online': world.mailboxes.length,
+    'SharePoint Online': sites.length,
+    OneDrive: world.sites.length - sites.length,
+    'Microsoft 365 Group': world.groups.filter((group) => group.kind === 'Microsoft 365').length,
+    Teams: world.teams.length,
+  };
+  const protection: ProtectionRecord[] = MODULES.map(({ name }) => ({
+    serviceModule: name,
+    totalScannedObjects: counts[name]!,
+    totalProtectedObjects: Math.max(0, counts[name]! - random.int(0, 1)),
+    dataSizeStoredInAvePoint: `${random.int(1, 400)} GB`,
+    dataSizeStoredInBYOS: 'N/A',
+  }));
+  await producer.post('/producer/elements/protection', { value: protection });
+
+  // The jobs the customer's own regional APIs list; the status summary is derived from the same jobs.
+  const jobs = [];
+  const latestFailed = new Set<number>();
+  for (let day = request.days - 1; day >= 0; day--) {
+    for (const module of MODULES) {
+      const startMs = request.endMs - (day + 1) * DAY_MS + module.serviceType * 600_000;
+      const failed = random.chance(0.08);
+      if (day === 0 && failed) latestFailed.add(module.serviceType);
+      const total = random.int(20, 2000);
+      const failedCount = failed ? random.int(1, 20) : 0;
+      jobs.push({
+        id: `FB${customer.id.slice(0, 8)}${module.serviceType}${String(day).padStart(4, '0')}`,
+        jobType: 1,
+        serviceType: module.serviceType,
+        state: failed ? 'Failed' : 'Finished',
+        startTime: iso(startMs),
+        finishTime: iso(startMs + random.int(60, 3600) * 1000),
+        backupDetails: { totalCount: total, failedCount, successfulCount: total - failedCount, skippedCount: 0 },
+      });
+    }
+  }
+  for (let i = 0; i < jobs.length; i += 1000) await producer.post('/producer/backup/m365/jobs', { value: jobs.slice(i, i + 1000) });
+  report.backupJobs! += jobs.length;
+  const scanJobs = Array.from({ length: request.days }, (_, day) => {
+    const startMs = request.endMs - (day + 1) * DAY_MS + 90 * 60_000;
+    return { id: `SC${customer.id.slice(0, 8)}${String(day).padStart(4, '0')}`, type: 0, state: random.chance(0.05) ? 3 : 2, startTime: iso(startMs), finishTime: iso(startMs + random.int(300, 3000) * 1000), scanProfileName: profile.profileName, category: 0 };
+  });
+  if (scanJobs.length) await producer.post('/producer/aos/scan-jobs', { value: scanJobs });
+  report.scanJobs! += scanJobs.length;
+  const jobStatus = jobs.length === 0 ? 3 : latestFailed.size > 1 ? 4 : latestFailed.size === 1 ? 2 : 1;
+  await partner.post(`/producer/elements/customers/${customer.id}/job-status`, { jobStatus });
+}
