@@ -8,7 +8,8 @@ export interface OperationDescriptor {
   /** Fastify's form: `/backup/m365/cloudbackupjobs/:jobId`. */
   path: string;
   pathParams: readonly string[];
-  permission: string;
+  /** The permission it asks for, or the permissions any one of which will do. */
+  permission: string | readonly string[];
   tags: readonly string[];
   hasBody: boolean;
   paging?: PagingSpec;

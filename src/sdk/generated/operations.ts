@@ -2,6 +2,45 @@
 // change the route's schema and run `npm run sdk` again; test/sdk/generated.test.ts fails while this file is stale.
 import type { CallOptions, OperationDescriptor } from '../operation-types.js';
 
+/** Add a service: the path and query parameters of POST /partner/external/v3/general/customers/:customerId/services. */
+export type AddServiceRequest = {
+  customerId: string;
+};
+
+/** The body of POST /partner/external/v3/general/customers/:customerId/services. */
+export type AddServiceBody = {
+  /** 2048 CB M365, 274 CB Express, 40 Baseline, 42 Workspace, 49 User and device, 65 WM storage optimization */
+  product: 40 | 42 | 49 | 65 | 274 | 2048;
+  /** 0 Trial, 1 Enterprise (pooled) */
+  licenseType: 0 | 1;
+  avepointStorageType?: (0 | 1) | null;
+  retentionYear?: number | null;
+  byos?: boolean | null;
+  storageProfileId?: string | null;
+  licenseItems?: Array<{
+    resource: "Office365Backup" | "Office365PPBackup" | "Office365EXODBackup" | "PartnerTenantSettingManagement" | "PartnerWorkspaceOnboarding" | "PartnerUserManagement" | "PartnerStorageOptimization";
+    /** 1 AvePoint pool, 2 Marketplace pool, 6 LARS AvePoint pool */
+    subscriptionSourceType: 1 | 2 | 6;
+    isSameAsPool?: boolean | null;
+    expireTime?: string | null;
+    saleType?: 0 | 1 | 2;
+    packageType?: 0 | 1 | 2;
+    customerSize?: number;
+    userSeat: number;
+    contractEndDate?: string | null;
+    /** 0 Prepaid, 1 Pay as you go */
+    paymentType: 0 | 1;
+  }> | null;
+};
+
+/** The documented response of POST /partner/external/v3/general/customers/:customerId/services. */
+export type AddServiceResponse = {
+  customerId: string;
+  product: number;
+  /** 1 Successful, 3 Partner has no subscription, 4 User seat insufficient, 7 Subscription already exists, 11 Expiration time earlier than current time, 17 Premium service reached limit, 18 Expiration time less than one month (the other documented codes are not produced) */
+  status: number;
+};
+
 /** Add tag to specific object: the path and query parameters of PATCH /insights/sites/:siteId/:objectUrl/settag. */
 export type AddTagToSpecificObjectRequest = {
   siteId: string;
@@ -15,6 +54,53 @@ export type AddTagToSpecificObjectRequest = {
 export type AddTagToSpecificObjectResponse = {
   status: number;
   message: string;
+};
+
+/** Generate authorization link to add Microsoft 365 tenant: the path and query parameters of POST /partner/external/v3/general/customers/:customerId/tenants/:tenantId/auth-link. */
+export type CreateAuthLinkToAddTenantRequest = {
+  customerId: string;
+  tenantId: string;
+};
+
+/** The body of POST /partner/external/v3/general/customers/:customerId/tenants/:tenantId/auth-link. */
+export type CreateAuthLinkToAddTenantBody = {
+  /** aad-environment-types.md: 0 AzureCloud, 2 USGovernment, 4 USGovernment_DoD, 5 AzureCloud_GCC */
+  aadEnvironment: 0 | 2 | 4 | 5;
+  tenantFriendlyName: string;
+  tenantDescription?: string | null;
+  tenantSharePointAdminUrl?: string | null;
+  customRecipientEmails?: Array<string> | null;
+};
+
+/** The documented response of POST /partner/external/v3/general/customers/:customerId/tenants/:tenantId/auth-link. */
+export type CreateAuthLinkToAddTenantResponse = {
+  id: string;
+  url: string;
+};
+
+/** Generate authorization link to authorize service apps: the path and query parameters of POST /partner/external/v3/general/customers/:customerId/tenants/:tenantId/apps/auth-link. */
+export type CreateAuthLinkToConsentAppsRequest = {
+  customerId: string;
+  tenantId: string;
+};
+
+/** The body of POST /partner/external/v3/general/customers/:customerId/tenants/:tenantId/apps/auth-link. */
+export type CreateAuthLinkToConsentAppsBody = {
+  /** 0 Administrator consent, 1 User consent */
+  consentMethod: 0 | 1;
+  isReAuth: boolean;
+  /** aad-environment-types.md: 0 AzureCloud, 2 USGovernment, 4 USGovernment_DoD, 5 AzureCloud_GCC */
+  aadEnvironment: 0 | 2 | 4 | 5;
+  /** platform-environment-types.md */
+  platformEnvironmentType: number;
+  productNames: Array<"PartnerTenantSettingManagement" | "PartnerWorkspaceOnboarding">;
+  customRecipientEmails?: Array<string> | null;
+};
+
+/** The documented response of POST /partner/external/v3/general/customers/:customerId/tenants/:tenantId/apps/auth-link. */
+export type CreateAuthLinkToConsentAppsResponse = {
+  id: string;
+  url: string;
 };
 
 /** Destroy records: the path and query parameters of DELETE /records/connector/records. */
@@ -334,6 +420,175 @@ export type ExportUserPermissionsResponse = {
   status: number;
   message: string;
 };
+
+/** Retrieve all customers managed by current partner: the path and query parameters of POST /partner/external/v3/general/customers/batch. */
+export type GetAllCustomersRequest = {
+  /** The page to retrieve, from 1 (default 1; 0 is read as 1). */
+  pageIndex?: number;
+  /** Objects per page (default 50, at most 100). */
+  pageSize?: number;
+};
+
+/** The body of POST /partner/external/v3/general/customers/batch. */
+export type GetAllCustomersBody = {
+  customerIds?: Array<string> | null;
+} | null;
+
+/** The documented response of POST /partner/external/v3/general/customers/batch. */
+export type GetAllCustomersResponse = {
+  data: Array<{
+    id: string;
+    organization: string;
+    ownerEmail: string;
+    /** 0 N/A, 1 Working, 2 Failed, 3 Waiting for configuration, 4 Multiple issues found, 5 Finished with exception, 6 No backup updates */
+    jobStatus: 0 | 1 | 2 | 3 | 4 | 5 | 6;
+    countryOrRegion: string;
+    /** 0 Customer management, 1 Partner management, 2 To be configured */
+    managementMode: 0 | 1 | 2;
+    tenants: Array<{
+      id: string;
+      name: string;
+    }>;
+  }>;
+  metadata: {
+    pageIndex: number;
+    pageSize: number;
+    totalCount: number;
+  };
+};
+
+/** One item of a page of getAllCustomers. */
+export type GetAllCustomersItem = NonNullable<GetAllCustomersResponse["data"]>[number];
+
+/** Retrieve all services of customers: the path and query parameters of POST /partner/external/v3/general/customers/services/batch. */
+export type GetAllServicesRequest = {
+  /** The page to retrieve, from 1 (default 1; 0 is read as 1). */
+  pageIndex?: number;
+  /** Objects per page (default 50, at most 100). */
+  pageSize?: number;
+};
+
+/** The body of POST /partner/external/v3/general/customers/services/batch. */
+export type GetAllServicesBody = {
+  customerIds?: Array<string> | null;
+} | null;
+
+/** The documented response of POST /partner/external/v3/general/customers/services/batch. */
+export type GetAllServicesResponse = {
+  data: Array<{
+    customerId: string;
+    organization: string;
+    customer: string;
+    products: Array<{
+      service: string;
+      subscriptionModel: string;
+      purchasedUserSeats: string;
+      purchasedUnits: string;
+      microsoftLicenseAssigned: string;
+      microsoftLicenseAvailable: string;
+      purchasedCapacity: string;
+      protectedCapacity: string;
+      storage: string;
+      retention: string;
+      consumedStorage: string;
+      expirationDate: string;
+      change: string;
+      source: string;
+      paymentType: string;
+      subscriptionName: string;
+      package: string;
+      contractEndDate: string;
+    }>;
+  }>;
+  metadata: {
+    pageIndex: number;
+    pageSize: number;
+    totalCount: number;
+  };
+};
+
+/** One item of a page of getAllServices. */
+export type GetAllServicesItem = NonNullable<GetAllServicesResponse["data"]>[number];
+
+/** Retrieve AvePoint product overview: the path and query parameters of GET /partner/external/v3/general/customers/:customerId/avpt-products/type/:productType/overview. */
+export type GetAvePointProductOverviewRequest = {
+  customerId: string;
+  productType: 1 | 4 | 32 | 40 | 41 | 42 | 49 | 60 | 65 | 257 | 2048 | 4096 | 8192 | 65536 | 131072 | 4194304 | 8388608 | 16777216 | 33554432 | 67108864 | 134217728 | 1073741824;
+};
+
+/** The documented response of GET /partner/external/v3/general/customers/:customerId/avpt-products/type/:productType/overview. */
+export type GetAvePointProductOverviewResponse = {
+  productType: number;
+  purchasedUserSeat: number;
+};
+
+/** Retrieve Cloud Backup for Microsoft 365 overview: the path and query parameters of GET /partner/external/v3/general/customers/:customerId/cloud-backup-m365/overview. */
+export type GetCloudBackupM365OverviewRequest = {
+  customerId: string;
+  /** The page to retrieve, from 1 (default 1; 0 is read as 1). */
+  pageIndex?: number;
+  /** Objects per page (default 50, at most 100). */
+  pageSize?: number;
+};
+
+/** The documented response of GET /partner/external/v3/general/customers/:customerId/cloud-backup-m365/overview. */
+export type GetCloudBackupM365OverviewResponse = {
+  data: Array<{
+    customerId: string;
+    customer: string;
+    serviceType: string;
+    serviceModule: string;
+    totalScannedObjects: number;
+    totalProtectedObjects: number;
+    dataSizeStoredInAvePoint: string;
+    dataSizeStoredInBYOS: string;
+  }>;
+  metadata: {
+    pageIndex: number;
+    pageSize: number;
+    totalCount: number;
+  };
+};
+
+/** One item of a page of getCloudBackupM365Overview. */
+export type GetCloudBackupM365OverviewItem = NonNullable<GetCloudBackupM365OverviewResponse["data"]>[number];
+
+/** Retrieve user protected status for customer: the path and query parameters of POST /partner/external/v3/general/customers/:customerId/tenants/:tenantId/cloud-backup-m365/users/batch. */
+export type GetCloudBackupM365UsersRequest = {
+  customerId: string;
+  tenantId: string;
+  /** The page to retrieve, from 1 (default 1; 0 is read as 1). */
+  pageIndex?: number;
+  /** Objects per page (default 50, at most 100). */
+  pageSize?: number;
+};
+
+/** The body of POST /partner/external/v3/general/customers/:customerId/tenants/:tenantId/cloud-backup-m365/users/batch. */
+export type GetCloudBackupM365UsersBody = {
+  userEmails?: Array<string> | null;
+} | null;
+
+/** The documented response of POST /partner/external/v3/general/customers/:customerId/tenants/:tenantId/cloud-backup-m365/users/batch. */
+export type GetCloudBackupM365UsersResponse = {
+  data: Array<{
+    id: string;
+    email: string;
+    displayName: string;
+    moduleStatus: Array<{
+      /** 0 Mailbox, 2 OneDrive */
+      module: 0 | 2;
+      isProtected: boolean;
+    }>;
+  }>;
+  metadata: {
+    pageIndex: number;
+    pageSize: number;
+    totalCount: number;
+  };
+};
+
+/** One item of a page of getCloudBackupM365Users. */
+export type GetCloudBackupM365UsersItem = NonNullable<GetCloudBackupM365UsersResponse["data"]>[number];
 
 /** Retrieve cloud flow activities: the path and query parameters of GET /smp/powerplatform/powerautomate/cloudflows/:flowId/activities. */
 export type GetCloudFlowActivitiesRequest = {
@@ -749,6 +1004,134 @@ export type GetCopilotStudioAgentsResponse = {
 /** One item of a page of getCopilotStudioAgents. */
 export type GetCopilotStudioAgentsItem = NonNullable<GetCopilotStudioAgentsResponse["bots"]>[number];
 
+/** Retrieve job details of backup services for a customer: the path and query parameters of POST /partner/external/v3/general/customers/:customerId/avpt-products/jobs/batch. */
+export type GetCustomerJobsRequest = {
+  customerId: string;
+  /** The page to retrieve, from 1 (default 1; 0 is read as 1). */
+  pageIndex?: number;
+  /** Objects per page (default 50, at most 100). */
+  pageSize?: number;
+};
+
+/** The body of POST /partner/external/v3/general/customers/:customerId/avpt-products/jobs/batch. */
+export type GetCustomerJobsBody = {
+  jobType?: (0 | 7 | 10 | 11 | 12 | 15 | 16) | null;
+  jobModule?: (0 | 8 | 10 | 302 | 303 | 304 | 305 | 306 | 307 | 308 | 309 | 310 | 311 | 312 | 355 | 356 | 357 | 358 | 359 | 360 | 361 | 362 | 363 | 364 | 365 | 366 | 367 | 368 | 369 | 370 | 371 | 401 | 402 | 501 | 502 | 503 | 504 | 505 | 506 | 507 | 508 | 550 | 551) | null;
+} | null;
+
+/** The documented response of POST /partner/external/v3/general/customers/:customerId/avpt-products/jobs/batch. */
+export type GetCustomerJobsResponse = {
+  data: Array<{
+    jobType: number;
+    jobModule: number;
+    status: number;
+    jobId: string;
+    name: string;
+    totalCount: string;
+    failedCount: string;
+    successfulCount: string;
+    skippedCount: string;
+    warningCount: string;
+    backupSize: string;
+    startTime: string;
+    endTime: string;
+    jobDuration: string;
+    lastModifyTime: string;
+  }>;
+  metadata: {
+    pageIndex: number;
+    pageSize: number;
+    totalCount: number;
+  };
+};
+
+/** One item of a page of getCustomerJobs. */
+export type GetCustomerJobsItem = NonNullable<GetCustomerJobsResponse["data"]>[number];
+
+/** Retrieve daily scan profile changes for a customer: the path and query parameters of GET /partner/external/v3/general/customers/:customerId/scan-profiles/:scanProfileId/changes. */
+export type GetCustomerScanProfileChangesRequest = {
+  customerId: string;
+  scanProfileId: string;
+};
+
+/** The documented response of GET /partner/external/v3/general/customers/:customerId/scan-profiles/:scanProfileId/changes. */
+export type GetCustomerScanProfileChangesResponse = {
+  profileId: string;
+  profileName: string;
+  description: string;
+  tenantId: string;
+  tenantDomain: string;
+  scanMode: number;
+  modifiedTime: string;
+  lastUpdateTime: string;
+  lastScanStatus: number;
+  newRegisteredContentCount: number;
+  movedToAnotherContainer: number;
+  removedFromMicrosoft365OrOutofPolicy: number;
+  newRegisteredContent: Array<string>;
+  removedFromMicrosoft365OrOutOfPolicyObjects: Array<string>;
+  movedToAnotherContainerObjects: Array<string>;
+};
+
+/** Retrieve customer scan profile details: the path and query parameters of GET /partner/external/v3/general/customers/:customerId/scan-profiles/:scanProfileId. */
+export type GetCustomerScanProfileDetailRequest = {
+  customerId: string;
+  scanProfileId: string;
+};
+
+/** The documented response of GET /partner/external/v3/general/customers/:customerId/scan-profiles/:scanProfileId. */
+export type GetCustomerScanProfileDetailResponse = {
+  profileId: string;
+  profileName: string;
+  description: string;
+  tenantId: string;
+  tenantDomain: string;
+  scanMode: number;
+  modifiedTime: string;
+  createdTime: string;
+  impersonationAccount: string | null;
+  scanInplaceArchivedMailboxes: boolean;
+  isIgnoreLockedSiteEnabled: boolean;
+  enableDailyScan: string;
+  isSendOutOfPolicyNotification: boolean;
+  containers: Array<{
+    containersName: string;
+    objectType: number;
+  }>;
+};
+
+/** Retrieve all scan profiles for a customer: the path and query parameters of POST /partner/external/v3/general/customers/:customerId/scan-profiles/batch. */
+export type GetCustomerScanProfilesRequest = {
+  customerId: string;
+  /** The page to retrieve, from 1 (default 1; 0 is read as 1). */
+  pageIndex?: number;
+  /** Objects per page (default 50, at most 100). */
+  pageSize?: number;
+};
+
+/** The body of POST /partner/external/v3/general/customers/:customerId/scan-profiles/batch. */
+export type GetCustomerScanProfilesBody = {
+  scanProfileIds?: Array<string> | null;
+} | null;
+
+/** The documented response of POST /partner/external/v3/general/customers/:customerId/scan-profiles/batch. */
+export type GetCustomerScanProfilesResponse = {
+  data: Array<{
+    profileName: string;
+    profileId: string;
+    scanMode: 0 | 1;
+    modifiedTime: string;
+  }>;
+  metadata: {
+    pageIndex: number;
+    pageSize: number;
+    totalCount: number;
+  };
+};
+
+/** One item of a page of getCustomerScanProfiles. */
+export type GetCustomerScanProfilesItem = NonNullable<GetCustomerScanProfilesResponse["data"]>[number];
+
 /** Retrieve desktop flow running history: the path and query parameters of GET /smp/powerplatform/powerautomate/desktopflows/:flowId/runs. */
 export type GetDesktopFlowRunsRequest = {
   /** The flow whose records are retrieved. */
@@ -1076,6 +1459,32 @@ export type GetExportJobStatusResponse = {
   status: number;
   message: string;
 };
+
+/** Retrieve Microsoft 365 tenant information: the path and query parameters of GET /partner/external/v3/general/customers/:customerId/tenants/:tenantId. */
+export type GetM365TenantInfoRequest = {
+  customerId: string;
+  tenantId: string;
+};
+
+/** The documented response of GET /partner/external/v3/general/customers/:customerId/tenants/:tenantId. */
+export type GetM365TenantInfoResponse = {
+  id: string;
+  name: string;
+  aadEnvironment: number;
+  platformEnvironmentType: number;
+};
+
+/** Retrieve service app status: the path and query parameters of GET /partner/external/v3/general/customers/:customerId/tenants/:tenantId/product/:productName/apps. */
+export type GetM365TenantProductAppsRequest = {
+  customerId: string;
+  tenantId: string;
+  productName: "PartnerTenantSettingManagement" | "PartnerWorkspaceOnboarding";
+};
+
+/** The documented response of GET /partner/external/v3/general/customers/:customerId/tenants/:tenantId/product/:productName/apps. */
+export type GetM365TenantProductAppsResponse = Array<{
+  isConsent: boolean;
+}>;
 
 /** Retrieve Power App activities: the path and query parameters of GET /smp/powerplatform/powerapps/:appId/activities. */
 export type GetPowerAppActivitiesRequest = {
@@ -2116,6 +2525,41 @@ export type GetRestoreJobStatusAndProgressResponse = {
   };
 };
 
+/** Retrieve customer tenant user seats: the path and query parameters of POST /partner/external/v3/general/customers/:customerId/3rd-party-products/type/:type/tenants/batch. */
+export type GetThirdPartyProductTenantsRequest = {
+  customerId: string;
+  /** 0 Microsoft 365, 1 Salesforce, 2 Google, 3 Dynamics 365 */
+  type: 0 | 1 | 2 | 3;
+  /** The page to retrieve, from 1 (default 1; 0 is read as 1). */
+  pageIndex?: number;
+  /** Objects per page (default 50, at most 100). */
+  pageSize?: number;
+};
+
+/** The body of POST /partner/external/v3/general/customers/:customerId/3rd-party-products/type/:type/tenants/batch. */
+export type GetThirdPartyProductTenantsBody = {
+  tenantIds?: Array<string> | null;
+} | null;
+
+/** The documented response of POST /partner/external/v3/general/customers/:customerId/3rd-party-products/type/:type/tenants/batch. */
+export type GetThirdPartyProductTenantsResponse = {
+  data: Array<{
+    type: number;
+    tenantId: string;
+    tenantName: string;
+    availableUserSeat: number;
+    assignedUserSeat: number;
+  }>;
+  metadata: {
+    pageIndex: number;
+    pageSize: number;
+    totalCount: number;
+  };
+};
+
+/** One item of a page of getThirdPartyProductTenants. */
+export type GetThirdPartyProductTenantsItem = NonNullable<GetThirdPartyProductTenantsResponse["data"]>[number];
+
 /** Retrieve user or shared mailboxes: the path and query parameters of GET /smp/exchange/mailboxes. */
 export type GetUserAndSharedMailboxesRequest = {
   /** Records per page, 1 to 1000 (default 100). */
@@ -2250,6 +2694,359 @@ export type GetUserAndSharedMailboxesResponse = {
 /** One item of a page of getUserAndSharedMailboxes. */
 export type GetUserAndSharedMailboxesItem = NonNullable<GetUserAndSharedMailboxesResponse["mailboxes"]>[number];
 
+/** Retrieve specific customers: the path and query parameters of GET /partner/customers/:id. */
+export type GetV2CustomerRequest = {
+  /** The tenant owner ID of the customer */
+  id: string;
+};
+
+/** The documented response of GET /partner/customers/:id. */
+export type GetV2CustomerResponse = {
+  /** OData context URL */
+  "@odata.context": string;
+  id: string;
+  organization: string;
+  ownerEmail: string;
+  jobStatus: string;
+  countryOrRegion: string;
+};
+
+/** Retrieve job details for backup services: the path and query parameters of GET /partner/customers/:id/jobs. */
+export type GetV2CustomerJobsRequest = {
+  /** The tenant owner ID of the customer */
+  id: string;
+};
+
+/** The documented response of GET /partner/customers/:id/jobs. */
+export type GetV2CustomerJobsResponse = {
+  /** OData context URL */
+  "@odata.context": string;
+  value: Array<{
+    jobType: string;
+    jobModule: string;
+    status: string;
+    jobId: string;
+    name: string;
+    totalCount: string;
+    failedCount: string;
+    successfulCount: string;
+    skippedCount: string;
+    warningCount: string;
+    backupSize: string;
+    startTime: string;
+    endTime: string;
+    jobDuration: string;
+    lastModifyTime: string;
+  }>;
+};
+
+/** Retrieve specific job type and module of backup services: the path and query parameters of GET /partner/customers/:id/jobs/jobType/:jobType/jobModule/:jobModule. */
+export type GetV2CustomerJobsOfTypeAndModuleRequest = {
+  id: string;
+  jobType: string;
+  jobModule: string;
+};
+
+/** The documented response of GET /partner/customers/:id/jobs/jobType/:jobType/jobModule/:jobModule. */
+export type GetV2CustomerJobsOfTypeAndModuleResponse = {
+  /** OData context URL */
+  "@odata.context": string;
+  value: Array<{
+    jobType: string;
+    jobModule: string;
+    status: string;
+    jobId: string;
+    name: string;
+    totalCount: string;
+    failedCount: string;
+    successfulCount: string;
+    skippedCount: string;
+    warningCount: string;
+    backupSize: string;
+    startTime: string;
+    endTime: string;
+    jobDuration: string;
+    lastModifyTime: string;
+  }>;
+};
+
+/** Retrieve protected data within Cloud Backup for Microsoft 365: the path and query parameters of GET /partner/customers/:id/protected. */
+export type GetV2CustomerProtectedDataRequest = {
+  /** The tenant owner ID of the customer */
+  id: string;
+};
+
+/** The documented response of GET /partner/customers/:id/protected. */
+export type GetV2CustomerProtectedDataResponse = {
+  /** OData context URL */
+  "@odata.context": string;
+  value: Array<{
+    customerId: string;
+    customer: string;
+    serviceType: string;
+    serviceModule: string;
+    totalScannedObjects: number;
+    totalProtectedObjects: number;
+    dataSizeStoredInAvePoint: string;
+    dataSizeStoredInBYOS: string;
+  }>;
+};
+
+/** Retrieve all customers: the path and query parameters of GET /partner/customers. */
+export type GetV2CustomersRequest = Record<string, never>;
+
+/** The documented response of GET /partner/customers. */
+export type GetV2CustomersResponse = {
+  /** OData context URL */
+  "@odata.context": string;
+  value: Array<{
+    id: string;
+    organization: string;
+    ownerEmail: string;
+    jobStatus: string;
+    countryOrRegion: string;
+  }>;
+};
+
+/** Retrieve service subscriptions: the path and query parameters of GET /partner/services/:id. */
+export type GetV2CustomerServiceSubscriptionsRequest = {
+  /** The tenant owner ID of the customer */
+  id: string;
+};
+
+/** The documented response of GET /partner/services/:id. */
+export type GetV2CustomerServiceSubscriptionsResponse = {
+  /** OData context URL */
+  "@odata.context": string;
+  customerId: string;
+  organization: string;
+  customer: string;
+  tenantId: string;
+  products: Array<{
+    service: string;
+    subscriptionModel: string;
+    purchasedUserSeats: string;
+    purchasedUnits: string;
+    microsoftLicenseAssigned: string;
+    microsoftLicenseAvailable: string;
+    purchasedCapacity: string;
+    protectedCapacity: string;
+    storage: string;
+    retention: string;
+    consumedStorage: string;
+    expirationDate: string;
+    change: string;
+    source: string;
+    paymentType: string;
+    subscriptionName: string;
+    package: string;
+    contractEndDate: string;
+  }>;
+};
+
+/** Retrieve service subscriptions: the path and query parameters of GET /partner/Services/:id. */
+export type GetV2CustomerServiceSubscriptionsSampleSpellingRequest = {
+  /** The tenant owner ID of the customer */
+  id: string;
+};
+
+/** The documented response of GET /partner/Services/:id. */
+export type GetV2CustomerServiceSubscriptionsSampleSpellingResponse = {
+  /** OData context URL */
+  "@odata.context": string;
+  customerId: string;
+  organization: string;
+  customer: string;
+  tenantId: string;
+  products: Array<{
+    service: string;
+    subscriptionModel: string;
+    purchasedUserSeats: string;
+    purchasedUnits: string;
+    microsoftLicenseAssigned: string;
+    microsoftLicenseAvailable: string;
+    purchasedCapacity: string;
+    protectedCapacity: string;
+    storage: string;
+    retention: string;
+    consumedStorage: string;
+    expirationDate: string;
+    change: string;
+    source: string;
+    paymentType: string;
+    subscriptionName: string;
+    package: string;
+    contractEndDate: string;
+  }>;
+};
+
+/** Retrieve specific scan profiles: the path and query parameters of GET /partner/customers/:id/scanProfiles/:profileId. */
+export type GetV2ScanProfileRequest = {
+  id: string;
+  profileId: string;
+};
+
+/** The documented response of GET /partner/customers/:id/scanProfiles/:profileId. */
+export type GetV2ScanProfileResponse = {
+  /** OData context URL */
+  "@odata.context": string;
+  profileId: string;
+  profileName: string;
+  description: string;
+  tenantId: string;
+  tenantDomain: string;
+  scanMode: number;
+  modifiedTime: string;
+  createdTime: string;
+  impersonationAccount: string | null;
+  scanInplaceArchivedMailboxes: boolean;
+  ignoreTheLockedObjectsWhenUpdatingTheJobStatus: boolean;
+  IsIgnoreLockedSiteEnabled: boolean;
+  enableDailyScan: string;
+  SendAnemailNotificationToTheFollowIngRecipientsWhenObjectsAreMovedTooTherContainerOrRemovedFromAnyContainers: boolean;
+  IsSendOutOfPolicyNotification: boolean;
+  containers: Array<{
+    ContainersName: string;
+    ObjectType: string;
+  }>;
+};
+
+/** Retrieve daily scan profiles change details: the path and query parameters of GET /partner/customers/:id/scanProfiles/:profileId/dailyNewDetails. */
+export type GetV2ScanProfileDailyDetailsRequest = {
+  id: string;
+  profileId: string;
+};
+
+/** The documented response of GET /partner/customers/:id/scanProfiles/:profileId/dailyNewDetails. */
+export type GetV2ScanProfileDailyDetailsResponse = {
+  /** OData context URL */
+  "@odata.context": string;
+  profileName: string;
+  profileID: string;
+  tenantDomain: string;
+  tenantID: string;
+  lastUpdateTime: string;
+  removedFromMicrosoft365OrOutOfPolicyObjects: Array<string>;
+  newRegistedContent: Array<string>;
+  newRegisteredContent: Array<string>;
+  movedToAnotherContainerObjects: Array<string>;
+};
+
+/** Retrieve daily scan profile changes: the path and query parameters of GET /partner/customers/:id/scanProfiles/:profileId/dailyNewSummary. */
+export type GetV2ScanProfileDailySummaryRequest = {
+  id: string;
+  profileId: string;
+};
+
+/** The documented response of GET /partner/customers/:id/scanProfiles/:profileId/dailyNewSummary. */
+export type GetV2ScanProfileDailySummaryResponse = {
+  /** OData context URL */
+  "@odata.context": string;
+  profileName: string;
+  profileID: string;
+  tenantDomain: string;
+  tenantID: string;
+  description: string;
+  scanMode: number;
+  modifiedTime: string;
+  lastUpdateTime: string;
+  lastScanStatus: number;
+  removedFromMicrosoft365OrOutofPolicyObjects: number;
+  newRegistedContent: number;
+  newRegisteredContentCount: number;
+  movedToAnotherContainerObjects: number;
+  movedToAnotherContainer: number;
+  removedFromMicrosoft365OrOutofPolicy: number;
+};
+
+/** Retrieve all scan profiles: the path and query parameters of GET /partner/customers/:id/scanProfiles. */
+export type GetV2ScanProfilesRequest = {
+  /** The tenant owner ID of the customer */
+  id: string;
+};
+
+/** The documented response of GET /partner/customers/:id/scanProfiles. */
+export type GetV2ScanProfilesResponse = {
+  /** OData context URL */
+  "@odata.context": string;
+  value: Array<{
+    profileName: string;
+    profileId: string;
+    scanMode: 0 | 1;
+    modifiedTime: string;
+  }>;
+};
+
+/** Retrieve service subscriptions for all your customers: the path and query parameters of GET /partner/services. */
+export type GetV2ServiceSubscriptionsRequest = Record<string, never>;
+
+/** The documented response of GET /partner/services. */
+export type GetV2ServiceSubscriptionsResponse = {
+  /** OData context URL */
+  "@odata.context": string;
+  value: Array<{
+    customerId: string;
+    organization: string;
+    customer: string;
+    tenantId: string;
+    products: Array<{
+      service: string;
+      subscriptionModel: string;
+      purchasedUserSeats: string;
+      purchasedUnits: string;
+      microsoftLicenseAssigned: string;
+      microsoftLicenseAvailable: string;
+      purchasedCapacity: string;
+      protectedCapacity: string;
+      storage: string;
+      retention: string;
+      consumedStorage: string;
+      expirationDate: string;
+      change: string;
+      source: string;
+      paymentType: string;
+      subscriptionName: string;
+      package: string;
+      contractEndDate: string;
+    }>;
+  }>;
+};
+
+/** Retrieve service subscriptions for all your customers: the path and query parameters of GET /partner/Services. */
+export type GetV2ServiceSubscriptionsSampleSpellingRequest = Record<string, never>;
+
+/** The documented response of GET /partner/Services. */
+export type GetV2ServiceSubscriptionsSampleSpellingResponse = {
+  /** OData context URL */
+  "@odata.context": string;
+  value: Array<{
+    customerId: string;
+    organization: string;
+    customer: string;
+    tenantId: string;
+    products: Array<{
+      service: string;
+      subscriptionModel: string;
+      purchasedUserSeats: string;
+      purchasedUnits: string;
+      microsoftLicenseAssigned: string;
+      microsoftLicenseAvailable: string;
+      purchasedCapacity: string;
+      protectedCapacity: string;
+      storage: string;
+      retention: string;
+      consumedStorage: string;
+      expirationDate: string;
+      change: string;
+      source: string;
+      paymentType: string;
+      subscriptionName: string;
+      package: string;
+      contractEndDate: string;
+    }>;
+  }>;
+};
+
 /** Has archived a site collection data: the path and query parameters of GET /api/restore/HasArchivedSiteCollectionData. */
 export type HasArchivedSiteCollectionDataRequest = {
   /** Required. */
@@ -2369,6 +3166,34 @@ export type ListJobsResponse = {
 
 /** One item of a page of listJobs. */
 export type ListJobsItem = NonNullable<ListJobsResponse["data"]>[number];
+
+/** Onboard a customer: the path and query parameters of POST /partner/external/v3/general/customers. */
+export type OnboardCustomerRequest = Record<string, never>;
+
+/** The body of POST /partner/external/v3/general/customers. */
+export type OnboardCustomerBody = {
+  firstName: string;
+  lastName: string;
+  organizationName: string;
+  /** The customer's sign-in email (a local account). */
+  registrationAccount: string;
+  /** ISO 3166-1 alpha-2 (countryorregion.md). */
+  countryCode: string;
+  telephoneNumber?: string | null;
+  /** Data center id (onboard-customer.md) */
+  dataCenter: "0b635b49-4c56-4e52-800a-1fa79b2d5b08" | "7b9835ec-7299-4177-85e3-ba5cb3b2e041" | "e44bb3ed-f1d8-4055-8c77-c8fd8cd63409" | "49681f94-26a7-4825-aca2-df2eca7c0f81" | "ab2faf29-9e66-45ce-bf37-32f8cf484fb2" | "7bd9748b-b52b-4e4d-9389-e70dccee3b2d" | "4f77581e-1a6f-47fd-9f68-9134a4f6989b" | "8998f218-708f-4084-8647-32ed67042487" | "e38cb1b7-efa9-490e-ab46-83b45a94d1da" | "3225f6f8-a98c-425e-8279-c6696d99659d" | "ca577c72-83bd-454c-af62-da3d0586691d" | "e4f66389-8219-4432-9af1-01a9fe62a640" | "f1cdd2b2-ac32-4509-8784-fb2b947ef519" | "0d4a9846-97ad-4c09-bb1c-8fbe93eaf3c6" | "f8ccd75d-d979-417c-96ee-ae256a3af091" | "d95b9c82-a426-400f-8256-70646fdd1b4f" | "4f93bdff-9b11-47b9-aa68-a86bfa09f61c" | "d9210f50-bdb1-4f8f-a2bb-99694d11f2da" | "6d657269-6469-616e-0000-000000000001" | "6d657269-6469-616e-0000-000000000002" | "6d657269-6469-616e-0000-000000000003" | "6d657269-6469-616e-0000-000000000004" | "6d657269-6469-616e-0000-000000000005";
+  password: string;
+  tags?: Array<string> | null;
+  /** true: the partner manages the tenant (1); false: the customer does (0). */
+  managementMode?: boolean | null;
+};
+
+/** The documented response of POST /partner/external/v3/general/customers. */
+export type OnboardCustomerResponse = {
+  /** 1 Successful, 2 Failed, 3 Customer does not exist, 4 Failed to register customer, 5 Customer is managed by current partner, 6 Customer is the same as current partner, 7 Customer already exists */
+  status: 1 | 2 | 3 | 4 | 5 | 6 | 7;
+  id: string;
+};
 
 /** Restore a site collection: the path and query parameters of POST /api/restore/RestoreSiteCollection. */
 export type RestoreSiteCollectionRequest = Record<string, never>;
@@ -3301,7 +4126,10 @@ export type UpdateConfideSharingUsersResponse = {
 
 /** Every documented operation: where it is, what it needs and how it pages. */
 export const OPERATIONS = {
+  addService: { host: "global", method: "POST", path: "/partner/external/v3/general/customers/:customerId/services", pathParams: ["customerId"], permission: "elements.license.readwrite.all", tags: ["Elements"], hasBody: true },
   addTagToSpecificObject: { host: "region", method: "PATCH", path: "/insights/sites/:siteId/:objectUrl/settag", pathParams: ["siteId","objectUrl"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  createAuthLinkToAddTenant: { host: "global", method: "POST", path: "/partner/external/v3/general/customers/:customerId/tenants/:tenantId/auth-link", pathParams: ["customerId","tenantId"], permission: "elements.customers.readwrite.all", tags: ["Elements"], hasBody: true },
+  createAuthLinkToConsentApps: { host: "global", method: "POST", path: "/partner/external/v3/general/customers/:customerId/tenants/:tenantId/apps/auth-link", pathParams: ["customerId","tenantId"], permission: "elements.customers.readwrite.all", tags: ["Elements"], hasBody: true },
   destroyRecords: { host: "region", method: "DELETE", path: "/records/connector/records", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus"], hasBody: true },
   downloadExportJobFile: { host: "region", method: "GET", path: "/insights/job/:jobId/exportfile", pathParams: ["jobId"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
   executeRestoreJob: { host: "region", method: "POST", path: "/backup/m365/restore/jobs", pathParams: [], permission: "microsoft365backup.restore.readwrite.all", tags: ["Cloud Backup for Microsoft 365"], hasBody: true },
@@ -3317,6 +4145,11 @@ export const OPERATIONS = {
   exportSitePermissions: { host: "region", method: "GET", path: "/insights/sites/permission/export", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
   exportUserActivities: { host: "region", method: "GET", path: "/insights/users/:email/activities/export", pathParams: ["email"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
   exportUserPermissions: { host: "region", method: "GET", path: "/insights/users/:email/access/export", pathParams: ["email"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  getAllCustomers: { host: "global", method: "POST", path: "/partner/external/v3/general/customers/batch", pathParams: [], permission: ["elements.customers.read.all","elements.customers.readwrite.all"], tags: ["Elements"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
+  getAllServices: { host: "global", method: "POST", path: "/partner/external/v3/general/customers/services/batch", pathParams: [], permission: ["elements.license.read.all","elements.license.readwrite.all"], tags: ["Elements"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
+  getAvePointProductOverview: { host: "global", method: "GET", path: "/partner/external/v3/general/customers/:customerId/avpt-products/type/:productType/overview", pathParams: ["customerId","productType"], permission: ["elements.license.read.all","elements.license.readwrite.all"], tags: ["Elements"], hasBody: false },
+  getCloudBackupM365Overview: { host: "global", method: "GET", path: "/partner/external/v3/general/customers/:customerId/cloud-backup-m365/overview", pathParams: ["customerId"], permission: "elements.cbprotected.read.all", tags: ["Elements"], hasBody: false, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
+  getCloudBackupM365Users: { host: "global", method: "POST", path: "/partner/external/v3/general/customers/:customerId/tenants/:tenantId/cloud-backup-m365/users/batch", pathParams: ["customerId","tenantId"], permission: "elements.cbprotected.read.all", tags: ["Elements"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
   getCloudFlowActivities: { host: "region", method: "GET", path: "/smp/powerplatform/powerautomate/cloudflows/:flowId/activities", pathParams: ["flowId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["activities"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
   getCloudFlowConnectionUsage: { host: "region", method: "GET", path: "/smp/powerplatform/connectionusage/cloudflows", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["connectionUsageCloudFlows"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
   getCloudFlowRuns: { host: "region", method: "GET", path: "/smp/powerplatform/powerautomate/cloudflows/:flowId/runs", pathParams: ["flowId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["runs"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
@@ -3325,6 +4158,10 @@ export const OPERATIONS = {
   getConfideUpdateUsersStatus: { host: "region", method: "GET", path: "/admin/shareSetting/update-users/:taskId", pathParams: ["taskId"], permission: "confide.graph.readwrite.all", tags: ["AvePoint Confide"], hasBody: false },
   getCopilotStudioAgentActivities: { host: "region", method: "GET", path: "/smp/powerplatform/bot/:botId/activities", pathParams: ["botId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["activities"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
   getCopilotStudioAgents: { host: "region", method: "GET", path: "/smp/powerplatform/bot", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["bots"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getCustomerJobs: { host: "global", method: "POST", path: "/partner/external/v3/general/customers/:customerId/avpt-products/jobs/batch", pathParams: ["customerId"], permission: "elements.jobs.read.all", tags: ["Elements"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
+  getCustomerScanProfileChanges: { host: "global", method: "GET", path: "/partner/external/v3/general/customers/:customerId/scan-profiles/:scanProfileId/changes", pathParams: ["customerId","scanProfileId"], permission: "elements.scanprofiles.read.all", tags: ["Elements"], hasBody: false },
+  getCustomerScanProfileDetail: { host: "global", method: "GET", path: "/partner/external/v3/general/customers/:customerId/scan-profiles/:scanProfileId", pathParams: ["customerId","scanProfileId"], permission: "elements.scanprofiles.read.all", tags: ["Elements"], hasBody: false },
+  getCustomerScanProfiles: { host: "global", method: "POST", path: "/partner/external/v3/general/customers/:customerId/scan-profiles/batch", pathParams: ["customerId"], permission: "elements.scanprofiles.read.all", tags: ["Elements"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
   getDesktopFlowRuns: { host: "region", method: "GET", path: "/smp/powerplatform/powerautomate/desktopflows/:flowId/runs", pathParams: ["flowId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["runs"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
   getDesktopFlows: { host: "region", method: "GET", path: "/smp/powerplatform/powerautomate/desktopflows", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["desktopFlows"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
   getDmsoAuditRecords: { host: "region", method: "GET", path: "/dmso/audits", pathParams: [], permission: "dmso.graph.readwrite.all", tags: ["Document Management System Online"], hasBody: false, paging: {"items":["data"],"nextLink":["nextLink"],"skipToken":"skipToken","pageIndex":"pageIndex","pageSize":"pageSize"} },
@@ -3333,6 +4170,8 @@ export const OPERATIONS = {
   getEndOfLifeTeams: { host: "region", method: "GET", path: "/smp/lifecycle/microsoft365/teams", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["eolReportTeams"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
   getEndOfLifeVivaGroups: { host: "region", method: "GET", path: "/smp/lifecycle/microsoft365/viva-groups", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["eolReportGroups"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
   getExportJobStatus: { host: "region", method: "GET", path: "/insights/job/:jobId/exportstatus", pathParams: ["jobId"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  getM365TenantInfo: { host: "global", method: "GET", path: "/partner/external/v3/general/customers/:customerId/tenants/:tenantId", pathParams: ["customerId","tenantId"], permission: ["elements.customers.read.all","elements.customers.readwrite.all"], tags: ["Elements"], hasBody: false },
+  getM365TenantProductApps: { host: "global", method: "GET", path: "/partner/external/v3/general/customers/:customerId/tenants/:tenantId/product/:productName/apps", pathParams: ["customerId","tenantId","productName"], permission: ["elements.customers.read.all","elements.customers.readwrite.all"], tags: ["Elements"], hasBody: false },
   getPowerAppActivities: { host: "region", method: "GET", path: "/smp/powerplatform/powerapps/:appId/activities", pathParams: ["appId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["activities"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
   getPowerAppLaunchedUsers: { host: "region", method: "GET", path: "/smp/powerplatform/powerapps/:appId/launched-users", pathParams: ["appId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["launchedUsers"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
   getPowerAppLaunches: { host: "region", method: "GET", path: "/smp/powerplatform/powerapps/:appId/launches", pathParams: ["appId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["launches"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
@@ -3350,11 +4189,26 @@ export const OPERATIONS = {
   getPowerPlatformEnvironments: { host: "region", method: "GET", path: "/smp/powerplatform/environments", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["environments"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
   getResourceMailboxes: { host: "region", method: "GET", path: "/smp/exchange/resourcemailboxes", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["resourceMailboxes"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
   getRestoreJobStatusAndProgress: { host: "region", method: "GET", path: "/api/restore/GetRestoreJobStatus", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: false },
+  getThirdPartyProductTenants: { host: "global", method: "POST", path: "/partner/external/v3/general/customers/:customerId/3rd-party-products/type/:type/tenants/batch", pathParams: ["customerId","type"], permission: ["elements.license.read.all","elements.license.readwrite.all"], tags: ["Elements"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
   getUserAndSharedMailboxes: { host: "region", method: "GET", path: "/smp/exchange/mailboxes", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["mailboxes"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getV2Customer: { host: "global", method: "GET", path: "/partner/customers/:id", pathParams: ["id"], permission: "partner.customers.read.all", tags: ["Elements (v2)"], hasBody: false },
+  getV2CustomerJobs: { host: "global", method: "GET", path: "/partner/customers/:id/jobs", pathParams: ["id"], permission: "partner.jobs.read.all", tags: ["Elements (v2)"], hasBody: false },
+  getV2CustomerJobsOfTypeAndModule: { host: "global", method: "GET", path: "/partner/customers/:id/jobs/jobType/:jobType/jobModule/:jobModule", pathParams: ["id","jobType","jobModule"], permission: "partner.jobs.read.all", tags: ["Elements (v2)"], hasBody: false },
+  getV2CustomerProtectedData: { host: "global", method: "GET", path: "/partner/customers/:id/protected", pathParams: ["id"], permission: "partner.cbprotected.read.all", tags: ["Elements (v2)"], hasBody: false },
+  getV2Customers: { host: "global", method: "GET", path: "/partner/customers", pathParams: [], permission: "partner.customers.read.all", tags: ["Elements (v2)"], hasBody: false },
+  getV2CustomerServiceSubscriptions: { host: "global", method: "GET", path: "/partner/services/:id", pathParams: ["id"], permission: "partner.license.read.all", tags: ["Elements (v2)"], hasBody: false },
+  getV2CustomerServiceSubscriptionsSampleSpelling: { host: "global", method: "GET", path: "/partner/Services/:id", pathParams: ["id"], permission: "partner.license.read.all", tags: ["Elements (v2)"], hasBody: false },
+  getV2ScanProfile: { host: "global", method: "GET", path: "/partner/customers/:id/scanProfiles/:profileId", pathParams: ["id","profileId"], permission: "partner.scanprofiles.read.all", tags: ["Elements (v2)"], hasBody: false },
+  getV2ScanProfileDailyDetails: { host: "global", method: "GET", path: "/partner/customers/:id/scanProfiles/:profileId/dailyNewDetails", pathParams: ["id","profileId"], permission: "partner.scanprofiles.read.all", tags: ["Elements (v2)"], hasBody: false },
+  getV2ScanProfileDailySummary: { host: "global", method: "GET", path: "/partner/customers/:id/scanProfiles/:profileId/dailyNewSummary", pathParams: ["id","profileId"], permission: "partner.scanprofiles.read.all", tags: ["Elements (v2)"], hasBody: false },
+  getV2ScanProfiles: { host: "global", method: "GET", path: "/partner/customers/:id/scanProfiles", pathParams: ["id"], permission: "partner.scanprofiles.read.all", tags: ["Elements (v2)"], hasBody: false },
+  getV2ServiceSubscriptions: { host: "global", method: "GET", path: "/partner/services", pathParams: [], permission: "partner.license.read.all", tags: ["Elements (v2)"], hasBody: false },
+  getV2ServiceSubscriptionsSampleSpelling: { host: "global", method: "GET", path: "/partner/Services", pathParams: [], permission: "partner.license.read.all", tags: ["Elements (v2)"], hasBody: false },
   hasArchivedSiteCollectionData: { host: "region", method: "GET", path: "/api/restore/HasArchivedSiteCollectionData", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: false },
   hasArchivedTeamGroupData: { host: "region", method: "GET", path: "/api/restore/HasArchivedTeamsGroupData", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: false },
   importConfideSharingUsers: { host: "region", method: "POST", path: "/admin/shareSetting/import-users", pathParams: [], permission: "confide.graph.readwrite.all", tags: ["AvePoint Confide"], hasBody: true },
   listJobs: { host: "region", method: "GET", path: "/backup/m365/cloudbackupjobs", pathParams: [], permission: "microsoft365backup.jobInfo.read.all", tags: ["Cloud Backup for Microsoft 365"], hasBody: false, paging: {"items":["data"],"nextLink":["metadata","nextLink"],"skipToken":"skipToken","pageIndex":"pageIndex","pageSize":"pageSize"} },
+  onboardCustomer: { host: "global", method: "POST", path: "/partner/external/v3/general/customers", pathParams: [], permission: "elements.customers.readwrite.all", tags: ["Elements"], hasBody: true },
   restoreSiteCollection: { host: "region", method: "POST", path: "/api/restore/RestoreSiteCollection", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: true },
   restoreTeamGroup: { host: "region", method: "POST", path: "/api/restore/RestoreTeamsGroup", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: true },
   retrieveAuditRecords: { host: "region", method: "GET", path: "/aos/audit", pathParams: [], permission: "audit.read.all", tags: ["AvePoint Online Services"], hasBody: false, paging: {"items":["data"],"nextLink":["nextLink"],"skipToken":"skipToken"} },
@@ -3389,7 +4243,10 @@ export type OperationId = keyof typeof OPERATIONS;
 
 /** The request, body, response and (paged operations) item type of every operation. */
 export interface Operations {
+  addService: { request: AddServiceRequest; body: AddServiceBody; response: AddServiceResponse; item: never };
   addTagToSpecificObject: { request: AddTagToSpecificObjectRequest; body: undefined; response: AddTagToSpecificObjectResponse; item: never };
+  createAuthLinkToAddTenant: { request: CreateAuthLinkToAddTenantRequest; body: CreateAuthLinkToAddTenantBody; response: CreateAuthLinkToAddTenantResponse; item: never };
+  createAuthLinkToConsentApps: { request: CreateAuthLinkToConsentAppsRequest; body: CreateAuthLinkToConsentAppsBody; response: CreateAuthLinkToConsentAppsResponse; item: never };
   destroyRecords: { request: DestroyRecordsRequest; body: DestroyRecordsBody; response: DestroyRecordsResponse; item: never };
   downloadExportJobFile: { request: DownloadExportJobFileRequest; body: undefined; response: DownloadExportJobFileResponse; item: never };
   executeRestoreJob: { request: ExecuteRestoreJobRequest; body: ExecuteRestoreJobBody; response: ExecuteRestoreJobResponse; item: never };
@@ -3405,6 +4262,11 @@ export interface Operations {
   exportSitePermissions: { request: ExportSitePermissionsRequest; body: undefined; response: ExportSitePermissionsResponse; item: never };
   exportUserActivities: { request: ExportUserActivitiesRequest; body: undefined; response: ExportUserActivitiesResponse; item: never };
   exportUserPermissions: { request: ExportUserPermissionsRequest; body: undefined; response: ExportUserPermissionsResponse; item: never };
+  getAllCustomers: { request: GetAllCustomersRequest; body: GetAllCustomersBody; response: GetAllCustomersResponse; item: GetAllCustomersItem };
+  getAllServices: { request: GetAllServicesRequest; body: GetAllServicesBody; response: GetAllServicesResponse; item: GetAllServicesItem };
+  getAvePointProductOverview: { request: GetAvePointProductOverviewRequest; body: undefined; response: GetAvePointProductOverviewResponse; item: never };
+  getCloudBackupM365Overview: { request: GetCloudBackupM365OverviewRequest; body: undefined; response: GetCloudBackupM365OverviewResponse; item: GetCloudBackupM365OverviewItem };
+  getCloudBackupM365Users: { request: GetCloudBackupM365UsersRequest; body: GetCloudBackupM365UsersBody; response: GetCloudBackupM365UsersResponse; item: GetCloudBackupM365UsersItem };
   getCloudFlowActivities: { request: GetCloudFlowActivitiesRequest; body: undefined; response: GetCloudFlowActivitiesResponse; item: GetCloudFlowActivitiesItem };
   getCloudFlowConnectionUsage: { request: GetCloudFlowConnectionUsageRequest; body: undefined; response: GetCloudFlowConnectionUsageResponse; item: GetCloudFlowConnectionUsageItem };
   getCloudFlowRuns: { request: GetCloudFlowRunsRequest; body: undefined; response: GetCloudFlowRunsResponse; item: GetCloudFlowRunsItem };
@@ -3413,6 +4275,10 @@ export interface Operations {
   getConfideUpdateUsersStatus: { request: GetConfideUpdateUsersStatusRequest; body: undefined; response: GetConfideUpdateUsersStatusResponse; item: never };
   getCopilotStudioAgentActivities: { request: GetCopilotStudioAgentActivitiesRequest; body: undefined; response: GetCopilotStudioAgentActivitiesResponse; item: GetCopilotStudioAgentActivitiesItem };
   getCopilotStudioAgents: { request: GetCopilotStudioAgentsRequest; body: undefined; response: GetCopilotStudioAgentsResponse; item: GetCopilotStudioAgentsItem };
+  getCustomerJobs: { request: GetCustomerJobsRequest; body: GetCustomerJobsBody; response: GetCustomerJobsResponse; item: GetCustomerJobsItem };
+  getCustomerScanProfileChanges: { request: GetCustomerScanProfileChangesRequest; body: undefined; response: GetCustomerScanProfileChangesResponse; item: never };
+  getCustomerScanProfileDetail: { request: GetCustomerScanProfileDetailRequest; body: undefined; response: GetCustomerScanProfileDetailResponse; item: never };
+  getCustomerScanProfiles: { request: GetCustomerScanProfilesRequest; body: GetCustomerScanProfilesBody; response: GetCustomerScanProfilesResponse; item: GetCustomerScanProfilesItem };
   getDesktopFlowRuns: { request: GetDesktopFlowRunsRequest; body: undefined; response: GetDesktopFlowRunsResponse; item: GetDesktopFlowRunsItem };
   getDesktopFlows: { request: GetDesktopFlowsRequest; body: undefined; response: GetDesktopFlowsResponse; item: GetDesktopFlowsItem };
   getDmsoAuditRecords: { request: GetDmsoAuditRecordsRequest; body: undefined; response: GetDmsoAuditRecordsResponse; item: GetDmsoAuditRecordsItem };
@@ -3421,6 +4287,8 @@ export interface Operations {
   getEndOfLifeTeams: { request: GetEndOfLifeTeamsRequest; body: undefined; response: GetEndOfLifeTeamsResponse; item: GetEndOfLifeTeamsItem };
   getEndOfLifeVivaGroups: { request: GetEndOfLifeVivaGroupsRequest; body: undefined; response: GetEndOfLifeVivaGroupsResponse; item: GetEndOfLifeVivaGroupsItem };
   getExportJobStatus: { request: GetExportJobStatusRequest; body: undefined; response: GetExportJobStatusResponse; item: never };
+  getM365TenantInfo: { request: GetM365TenantInfoRequest; body: undefined; response: GetM365TenantInfoResponse; item: never };
+  getM365TenantProductApps: { request: GetM365TenantProductAppsRequest; body: undefined; response: GetM365TenantProductAppsResponse; item: never };
   getPowerAppActivities: { request: GetPowerAppActivitiesRequest; body: undefined; response: GetPowerAppActivitiesResponse; item: GetPowerAppActivitiesItem };
   getPowerAppLaunchedUsers: { request: GetPowerAppLaunchedUsersRequest; body: undefined; response: GetPowerAppLaunchedUsersResponse; item: GetPowerAppLaunchedUsersItem };
   getPowerAppLaunches: { request: GetPowerAppLaunchesRequest; body: undefined; response: GetPowerAppLaunchesResponse; item: GetPowerAppLaunchesItem };
@@ -3438,11 +4306,26 @@ export interface Operations {
   getPowerPlatformEnvironments: { request: GetPowerPlatformEnvironmentsRequest; body: undefined; response: GetPowerPlatformEnvironmentsResponse; item: GetPowerPlatformEnvironmentsItem };
   getResourceMailboxes: { request: GetResourceMailboxesRequest; body: undefined; response: GetResourceMailboxesResponse; item: GetResourceMailboxesItem };
   getRestoreJobStatusAndProgress: { request: GetRestoreJobStatusAndProgressRequest; body: undefined; response: GetRestoreJobStatusAndProgressResponse; item: never };
+  getThirdPartyProductTenants: { request: GetThirdPartyProductTenantsRequest; body: GetThirdPartyProductTenantsBody; response: GetThirdPartyProductTenantsResponse; item: GetThirdPartyProductTenantsItem };
   getUserAndSharedMailboxes: { request: GetUserAndSharedMailboxesRequest; body: undefined; response: GetUserAndSharedMailboxesResponse; item: GetUserAndSharedMailboxesItem };
+  getV2Customer: { request: GetV2CustomerRequest; body: undefined; response: GetV2CustomerResponse; item: never };
+  getV2CustomerJobs: { request: GetV2CustomerJobsRequest; body: undefined; response: GetV2CustomerJobsResponse; item: never };
+  getV2CustomerJobsOfTypeAndModule: { request: GetV2CustomerJobsOfTypeAndModuleRequest; body: undefined; response: GetV2CustomerJobsOfTypeAndModuleResponse; item: never };
+  getV2CustomerProtectedData: { request: GetV2CustomerProtectedDataRequest; body: undefined; response: GetV2CustomerProtectedDataResponse; item: never };
+  getV2Customers: { request: GetV2CustomersRequest; body: undefined; response: GetV2CustomersResponse; item: never };
+  getV2CustomerServiceSubscriptions: { request: GetV2CustomerServiceSubscriptionsRequest; body: undefined; response: GetV2CustomerServiceSubscriptionsResponse; item: never };
+  getV2CustomerServiceSubscriptionsSampleSpelling: { request: GetV2CustomerServiceSubscriptionsSampleSpellingRequest; body: undefined; response: GetV2CustomerServiceSubscriptionsSampleSpellingResponse; item: never };
+  getV2ScanProfile: { request: GetV2ScanProfileRequest; body: undefined; response: GetV2ScanProfileResponse; item: never };
+  getV2ScanProfileDailyDetails: { request: GetV2ScanProfileDailyDetailsRequest; body: undefined; response: GetV2ScanProfileDailyDetailsResponse; item: never };
+  getV2ScanProfileDailySummary: { request: GetV2ScanProfileDailySummaryRequest; body: undefined; response: GetV2ScanProfileDailySummaryResponse; item: never };
+  getV2ScanProfiles: { request: GetV2ScanProfilesRequest; body: undefined; response: GetV2ScanProfilesResponse; item: never };
+  getV2ServiceSubscriptions: { request: GetV2ServiceSubscriptionsRequest; body: undefined; response: GetV2ServiceSubscriptionsResponse; item: never };
+  getV2ServiceSubscriptionsSampleSpelling: { request: GetV2ServiceSubscriptionsSampleSpellingRequest; body: undefined; response: GetV2ServiceSubscriptionsSampleSpellingResponse; item: never };
   hasArchivedSiteCollectionData: { request: HasArchivedSiteCollectionDataRequest; body: undefined; response: HasArchivedSiteCollectionDataResponse; item: never };
   hasArchivedTeamGroupData: { request: HasArchivedTeamGroupDataRequest; body: undefined; response: HasArchivedTeamGroupDataResponse; item: never };
   importConfideSharingUsers: { request: ImportConfideSharingUsersRequest; body: ImportConfideSharingUsersBody; response: ImportConfideSharingUsersResponse; item: never };
   listJobs: { request: ListJobsRequest; body: undefined; response: ListJobsResponse; item: ListJobsItem };
+  onboardCustomer: { request: OnboardCustomerRequest; body: OnboardCustomerBody; response: OnboardCustomerResponse; item: never };
   restoreSiteCollection: { request: RestoreSiteCollectionRequest; body: RestoreSiteCollectionBody; response: RestoreSiteCollectionResponse; item: never };
   restoreTeamGroup: { request: RestoreTeamGroupRequest; body: RestoreTeamGroupBody; response: RestoreTeamGroupResponse; item: never };
   retrieveAuditRecords: { request: RetrieveAuditRecordsRequest; body: undefined; response: RetrieveAuditRecordsResponse; item: RetrieveAuditRecordsItem };
@@ -3480,12 +4363,39 @@ export abstract class GeneratedOperations {
   protected abstract invoke<K extends OperationId>(operationId: K, request: object, body: unknown, options: CallOptions | undefined): Promise<Operations[K]['response']>;
 
   /**
+   * Add a service (Elements).
+   *
+   * `POST /partner/external/v3/general/customers/:customerId/services` on the global endpoint, permission `elements.license.readwrite.all`.
+   */
+  addService(request: AddServiceRequest, body: AddServiceBody, options?: CallOptions): Promise<AddServiceResponse> {
+    return this.invoke('addService', request ?? {}, body, options);
+  }
+
+  /**
    * Add tag to specific object (Insights).
    *
    * `PATCH /insights/sites/:siteId/:objectUrl/settag`, permission `insights.graph.readwrite.all`.
    */
   addTagToSpecificObject(request: AddTagToSpecificObjectRequest, options?: CallOptions): Promise<AddTagToSpecificObjectResponse> {
     return this.invoke('addTagToSpecificObject', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Generate authorization link to add Microsoft 365 tenant (Elements).
+   *
+   * `POST /partner/external/v3/general/customers/:customerId/tenants/:tenantId/auth-link` on the global endpoint, permission `elements.customers.readwrite.all`.
+   */
+  createAuthLinkToAddTenant(request: CreateAuthLinkToAddTenantRequest, body: CreateAuthLinkToAddTenantBody, options?: CallOptions): Promise<CreateAuthLinkToAddTenantResponse> {
+    return this.invoke('createAuthLinkToAddTenant', request ?? {}, body, options);
+  }
+
+  /**
+   * Generate authorization link to authorize service apps (Elements).
+   *
+   * `POST /partner/external/v3/general/customers/:customerId/tenants/:tenantId/apps/auth-link` on the global endpoint, permission `elements.customers.readwrite.all`.
+   */
+  createAuthLinkToConsentApps(request: CreateAuthLinkToConsentAppsRequest, body: CreateAuthLinkToConsentAppsBody, options?: CallOptions): Promise<CreateAuthLinkToConsentAppsResponse> {
+    return this.invoke('createAuthLinkToConsentApps', request ?? {}, body, options);
   }
 
   /**
@@ -3624,6 +4534,55 @@ export abstract class GeneratedOperations {
   }
 
   /**
+   * Retrieve all customers managed by current partner (Elements).
+   *
+   * `POST /partner/external/v3/general/customers/batch` on the global endpoint, permission `elements.customers.read.all` or `elements.customers.readwrite.all`.
+   * Paged: `client.items('getAllCustomers', …)` and `client.pages('getAllCustomers', …)` follow every page.
+   */
+  getAllCustomers(request: GetAllCustomersRequest, body: GetAllCustomersBody, options?: CallOptions): Promise<GetAllCustomersResponse> {
+    return this.invoke('getAllCustomers', request ?? {}, body, options);
+  }
+
+  /**
+   * Retrieve all services of customers (Elements).
+   *
+   * `POST /partner/external/v3/general/customers/services/batch` on the global endpoint, permission `elements.license.read.all` or `elements.license.readwrite.all`.
+   * Paged: `client.items('getAllServices', …)` and `client.pages('getAllServices', …)` follow every page.
+   */
+  getAllServices(request: GetAllServicesRequest, body: GetAllServicesBody, options?: CallOptions): Promise<GetAllServicesResponse> {
+    return this.invoke('getAllServices', request ?? {}, body, options);
+  }
+
+  /**
+   * Retrieve AvePoint product overview (Elements).
+   *
+   * `GET /partner/external/v3/general/customers/:customerId/avpt-products/type/:productType/overview` on the global endpoint, permission `elements.license.read.all` or `elements.license.readwrite.all`.
+   */
+  getAvePointProductOverview(request: GetAvePointProductOverviewRequest, options?: CallOptions): Promise<GetAvePointProductOverviewResponse> {
+    return this.invoke('getAvePointProductOverview', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve Cloud Backup for Microsoft 365 overview (Elements).
+   *
+   * `GET /partner/external/v3/general/customers/:customerId/cloud-backup-m365/overview` on the global endpoint, permission `elements.cbprotected.read.all`.
+   * Paged: `client.items('getCloudBackupM365Overview', …)` and `client.pages('getCloudBackupM365Overview', …)` follow every page.
+   */
+  getCloudBackupM365Overview(request: GetCloudBackupM365OverviewRequest, options?: CallOptions): Promise<GetCloudBackupM365OverviewResponse> {
+    return this.invoke('getCloudBackupM365Overview', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve user protected status for customer (Elements).
+   *
+   * `POST /partner/external/v3/general/customers/:customerId/tenants/:tenantId/cloud-backup-m365/users/batch` on the global endpoint, permission `elements.cbprotected.read.all`.
+   * Paged: `client.items('getCloudBackupM365Users', …)` and `client.pages('getCloudBackupM365Users', …)` follow every page.
+   */
+  getCloudBackupM365Users(request: GetCloudBackupM365UsersRequest, body: GetCloudBackupM365UsersBody, options?: CallOptions): Promise<GetCloudBackupM365UsersResponse> {
+    return this.invoke('getCloudBackupM365Users', request ?? {}, body, options);
+  }
+
+  /**
    * Retrieve cloud flow activities (EnPower).
    *
    * `GET /smp/powerplatform/powerautomate/cloudflows/:flowId/activities`, permission `enpower.data.read.all`.
@@ -3699,6 +4658,44 @@ export abstract class GeneratedOperations {
    */
   getCopilotStudioAgents(request?: GetCopilotStudioAgentsRequest, options?: CallOptions): Promise<GetCopilotStudioAgentsResponse> {
     return this.invoke('getCopilotStudioAgents', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve job details of backup services for a customer (Elements).
+   *
+   * `POST /partner/external/v3/general/customers/:customerId/avpt-products/jobs/batch` on the global endpoint, permission `elements.jobs.read.all`.
+   * Paged: `client.items('getCustomerJobs', …)` and `client.pages('getCustomerJobs', …)` follow every page.
+   */
+  getCustomerJobs(request: GetCustomerJobsRequest, body: GetCustomerJobsBody, options?: CallOptions): Promise<GetCustomerJobsResponse> {
+    return this.invoke('getCustomerJobs', request ?? {}, body, options);
+  }
+
+  /**
+   * Retrieve daily scan profile changes for a customer (Elements).
+   *
+   * `GET /partner/external/v3/general/customers/:customerId/scan-profiles/:scanProfileId/changes` on the global endpoint, permission `elements.scanprofiles.read.all`.
+   */
+  getCustomerScanProfileChanges(request: GetCustomerScanProfileChangesRequest, options?: CallOptions): Promise<GetCustomerScanProfileChangesResponse> {
+    return this.invoke('getCustomerScanProfileChanges', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve customer scan profile details (Elements).
+   *
+   * `GET /partner/external/v3/general/customers/:customerId/scan-profiles/:scanProfileId` on the global endpoint, permission `elements.scanprofiles.read.all`.
+   */
+  getCustomerScanProfileDetail(request: GetCustomerScanProfileDetailRequest, options?: CallOptions): Promise<GetCustomerScanProfileDetailResponse> {
+    return this.invoke('getCustomerScanProfileDetail', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve all scan profiles for a customer (Elements).
+   *
+   * `POST /partner/external/v3/general/customers/:customerId/scan-profiles/batch` on the global endpoint, permission `elements.scanprofiles.read.all`.
+   * Paged: `client.items('getCustomerScanProfiles', …)` and `client.pages('getCustomerScanProfiles', …)` follow every page.
+   */
+  getCustomerScanProfiles(request: GetCustomerScanProfilesRequest, body: GetCustomerScanProfilesBody, options?: CallOptions): Promise<GetCustomerScanProfilesResponse> {
+    return this.invoke('getCustomerScanProfiles', request ?? {}, body, options);
   }
 
   /**
@@ -3778,6 +4775,24 @@ export abstract class GeneratedOperations {
    */
   getExportJobStatus(request: GetExportJobStatusRequest, options?: CallOptions): Promise<GetExportJobStatusResponse> {
     return this.invoke('getExportJobStatus', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve Microsoft 365 tenant information (Elements).
+   *
+   * `GET /partner/external/v3/general/customers/:customerId/tenants/:tenantId` on the global endpoint, permission `elements.customers.read.all` or `elements.customers.readwrite.all`.
+   */
+  getM365TenantInfo(request: GetM365TenantInfoRequest, options?: CallOptions): Promise<GetM365TenantInfoResponse> {
+    return this.invoke('getM365TenantInfo', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve service app status (Elements).
+   *
+   * `GET /partner/external/v3/general/customers/:customerId/tenants/:tenantId/product/:productName/apps` on the global endpoint, permission `elements.customers.read.all` or `elements.customers.readwrite.all`.
+   */
+  getM365TenantProductApps(request: GetM365TenantProductAppsRequest, options?: CallOptions): Promise<GetM365TenantProductAppsResponse> {
+    return this.invoke('getM365TenantProductApps', request ?? {}, undefined, options);
   }
 
   /**
@@ -3950,6 +4965,16 @@ export abstract class GeneratedOperations {
   }
 
   /**
+   * Retrieve customer tenant user seats (Elements).
+   *
+   * `POST /partner/external/v3/general/customers/:customerId/3rd-party-products/type/:type/tenants/batch` on the global endpoint, permission `elements.license.read.all` or `elements.license.readwrite.all`.
+   * Paged: `client.items('getThirdPartyProductTenants', …)` and `client.pages('getThirdPartyProductTenants', …)` follow every page.
+   */
+  getThirdPartyProductTenants(request: GetThirdPartyProductTenantsRequest, body: GetThirdPartyProductTenantsBody, options?: CallOptions): Promise<GetThirdPartyProductTenantsResponse> {
+    return this.invoke('getThirdPartyProductTenants', request ?? {}, body, options);
+  }
+
+  /**
    * Retrieve user or shared mailboxes (EnPower).
    *
    * `GET /smp/exchange/mailboxes`, permission `enpower.data.read.all`.
@@ -3957,6 +4982,123 @@ export abstract class GeneratedOperations {
    */
   getUserAndSharedMailboxes(request?: GetUserAndSharedMailboxesRequest, options?: CallOptions): Promise<GetUserAndSharedMailboxesResponse> {
     return this.invoke('getUserAndSharedMailboxes', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve specific customers (Elements (v2)).
+   *
+   * `GET /partner/customers/:id` on the global endpoint, permission `partner.customers.read.all`.
+   */
+  getV2Customer(request: GetV2CustomerRequest, options?: CallOptions): Promise<GetV2CustomerResponse> {
+    return this.invoke('getV2Customer', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve job details for backup services (Elements (v2)).
+   *
+   * `GET /partner/customers/:id/jobs` on the global endpoint, permission `partner.jobs.read.all`.
+   */
+  getV2CustomerJobs(request: GetV2CustomerJobsRequest, options?: CallOptions): Promise<GetV2CustomerJobsResponse> {
+    return this.invoke('getV2CustomerJobs', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve specific job type and module of backup services (Elements (v2)).
+   *
+   * `GET /partner/customers/:id/jobs/jobType/:jobType/jobModule/:jobModule` on the global endpoint, permission `partner.jobs.read.all`.
+   */
+  getV2CustomerJobsOfTypeAndModule(request: GetV2CustomerJobsOfTypeAndModuleRequest, options?: CallOptions): Promise<GetV2CustomerJobsOfTypeAndModuleResponse> {
+    return this.invoke('getV2CustomerJobsOfTypeAndModule', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve protected data within Cloud Backup for Microsoft 365 (Elements (v2)).
+   *
+   * `GET /partner/customers/:id/protected` on the global endpoint, permission `partner.cbprotected.read.all`.
+   */
+  getV2CustomerProtectedData(request: GetV2CustomerProtectedDataRequest, options?: CallOptions): Promise<GetV2CustomerProtectedDataResponse> {
+    return this.invoke('getV2CustomerProtectedData', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve all customers (Elements (v2)).
+   *
+   * `GET /partner/customers` on the global endpoint, permission `partner.customers.read.all`.
+   */
+  getV2Customers(options?: CallOptions): Promise<GetV2CustomersResponse> {
+    return this.invoke('getV2Customers', {}, undefined, options);
+  }
+
+  /**
+   * Retrieve service subscriptions (Elements (v2)).
+   *
+   * `GET /partner/services/:id` on the global endpoint, permission `partner.license.read.all`.
+   */
+  getV2CustomerServiceSubscriptions(request: GetV2CustomerServiceSubscriptionsRequest, options?: CallOptions): Promise<GetV2CustomerServiceSubscriptionsResponse> {
+    return this.invoke('getV2CustomerServiceSubscriptions', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve service subscriptions (Elements (v2)).
+   *
+   * `GET /partner/Services/:id` on the global endpoint, permission `partner.license.read.all`.
+   */
+  getV2CustomerServiceSubscriptionsSampleSpelling(request: GetV2CustomerServiceSubscriptionsSampleSpellingRequest, options?: CallOptions): Promise<GetV2CustomerServiceSubscriptionsSampleSpellingResponse> {
+    return this.invoke('getV2CustomerServiceSubscriptionsSampleSpelling', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve specific scan profiles (Elements (v2)).
+   *
+   * `GET /partner/customers/:id/scanProfiles/:profileId` on the global endpoint, permission `partner.scanprofiles.read.all`.
+   */
+  getV2ScanProfile(request: GetV2ScanProfileRequest, options?: CallOptions): Promise<GetV2ScanProfileResponse> {
+    return this.invoke('getV2ScanProfile', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve daily scan profiles change details (Elements (v2)).
+   *
+   * `GET /partner/customers/:id/scanProfiles/:profileId/dailyNewDetails` on the global endpoint, permission `partner.scanprofiles.read.all`.
+   */
+  getV2ScanProfileDailyDetails(request: GetV2ScanProfileDailyDetailsRequest, options?: CallOptions): Promise<GetV2ScanProfileDailyDetailsResponse> {
+    return this.invoke('getV2ScanProfileDailyDetails', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve daily scan profile changes (Elements (v2)).
+   *
+   * `GET /partner/customers/:id/scanProfiles/:profileId/dailyNewSummary` on the global endpoint, permission `partner.scanprofiles.read.all`.
+   */
+  getV2ScanProfileDailySummary(request: GetV2ScanProfileDailySummaryRequest, options?: CallOptions): Promise<GetV2ScanProfileDailySummaryResponse> {
+    return this.invoke('getV2ScanProfileDailySummary', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve all scan profiles (Elements (v2)).
+   *
+   * `GET /partner/customers/:id/scanProfiles` on the global endpoint, permission `partner.scanprofiles.read.all`.
+   */
+  getV2ScanProfiles(request: GetV2ScanProfilesRequest, options?: CallOptions): Promise<GetV2ScanProfilesResponse> {
+    return this.invoke('getV2ScanProfiles', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Retrieve service subscriptions for all your customers (Elements (v2)).
+   *
+   * `GET /partner/services` on the global endpoint, permission `partner.license.read.all`.
+   */
+  getV2ServiceSubscriptions(options?: CallOptions): Promise<GetV2ServiceSubscriptionsResponse> {
+    return this.invoke('getV2ServiceSubscriptions', {}, undefined, options);
+  }
+
+  /**
+   * Retrieve service subscriptions for all your customers (Elements (v2)).
+   *
+   * `GET /partner/Services` on the global endpoint, permission `partner.license.read.all`.
+   */
+  getV2ServiceSubscriptionsSampleSpelling(options?: CallOptions): Promise<GetV2ServiceSubscriptionsSampleSpellingResponse> {
+    return this.invoke('getV2ServiceSubscriptionsSampleSpelling', {}, undefined, options);
   }
 
   /**
@@ -3994,6 +5136,15 @@ export abstract class GeneratedOperations {
    */
   listJobs(request?: ListJobsRequest, options?: CallOptions): Promise<ListJobsResponse> {
     return this.invoke('listJobs', request ?? {}, undefined, options);
+  }
+
+  /**
+   * Onboard a customer (Elements).
+   *
+   * `POST /partner/external/v3/general/customers` on the global endpoint, permission `elements.customers.readwrite.all`.
+   */
+  onboardCustomer(body: OnboardCustomerBody, options?: CallOptions): Promise<OnboardCustomerResponse> {
+    return this.invoke('onboardCustomer', {}, body, options);
   }
 
   /**

@@ -13,7 +13,8 @@ import { findDataCenter, findEnvironment } from '../../topology/data-centers.js'
 export interface DocumentedRoute extends DeclaredRoute {
   /** A regional route, or one the global endpoint serves itself (Elements' partner API). */
   host: 'region' | 'global';
-  permission: string;
+  /** The permission it asks for, or the permissions any one of which will do. */
+  permission: string | readonly string[];
   operationId: string | undefined;
 }
 
@@ -87,9 +88,10 @@ export function documentedRoutesOf(parts: readonly Part[]): DocumentedRoute[] {
   return parts
     .flatMap((part) => (part.name === 'identity' ? [] : part.routes.map((route) => ({ route, host: part.name as 'region' | 'global' }))))
     .flatMap(({ route, host }) => {
-      const permission = route.config?.permission;
-      if (typeof permission !== 'string' || permission === PRODUCER_PERMISSION || route.schema?.hide) return [];
-      return [{ ...route, host, permission, operationId: route.schema?.operationId as string | undefined }];
+      const permission = route.config?.permission as string | string[] | undefined;
+      const granted = [permission ?? []].flat();
+      if (granted.length === 0 || granted.includes(PRODUCER_PERMISSION) || route.schema?.hide) return [];
+      return [{ ...route, host, permission: granted.length === 1 ? granted[0]! : granted, operationId: route.schema?.operationId as string | undefined }];
     });
 }
 

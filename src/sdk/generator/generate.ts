@@ -122,7 +122,7 @@ export function generateSdkSource(routes: readonly DocumentedRoute[]): string {
     const requestParam = hasRequest ? `request${requestRequired || body ? '' : '?'}: ${name}Request` : '';
     const bodyParam = body ? `body: ${name}Body` : '';
     const args = [requestParam, bodyParam, 'options?: CallOptions'].filter(Boolean).join(', ');
-    const doc = [`${summary} (${tags.join(', ') || 'untagged'}).`, '', `\`${route.method} ${route.url}\`, permission \`${route.permission}\`.`];
+    const doc = [`${summary} (${tags.join(', ') || 'untagged'}).`, '', `\`${route.method} ${route.url}\`${route.host === 'global' ? ' on the global endpoint' : ''}, permission ${[route.permission].flat().map((p) => `\`${p}\``).join(' or ')}.`];
     if (paging) doc.push(`Paged: \`client.items('${id}', …)\` and \`client.pages('${id}', …)\` follow every page.`);
     methods.push(
       `  /**\n${doc.map((line) => `   *${line ? ` ${line}` : ''}`).join('\n')}\n   */\n  ${id}(${args}): Promise<${name}Response> {\n    return this.invoke('${id}', ${hasRequest ? 'request ?? {}' : '{}'}, ${body ? 'body' : 'undefined'}, options);\n  }`,

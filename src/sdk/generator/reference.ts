@@ -63,7 +63,8 @@ export function referenceMarkdown(parts: readonly Part[]): string {
         const operation = item[method] as Operation | undefined;
         if (!operation) continue;
         const route = part.routes.find((r) => r.method === method.toUpperCase() && r.url.replace(/:(\w+)/g, '{$1}') === path);
-        const permission = typeof route?.config?.permission === 'string' ? `\`${route.config.permission}\`` : path.startsWith('/admin/') ? 'admin key' : 'none';
+        const granted = [(route?.config?.permission as string | string[] | undefined) ?? []].flat();
+        const permission = granted.length > 0 ? granted.map((p) => `\`${p}\``).join(' or ') : path.startsWith('/admin/') ? 'admin key' : 'none';
         rows.push(`| ${method.toUpperCase()} | \`${path}\` | ${operation.operationId ? `\`${operation.operationId}\`` : ''} | ${(operation.tags ?? []).join(', ')} | ${permission} | ${(operation.summary ?? '').replace(/\|/g, '\\|')} |`);
       }
     }
