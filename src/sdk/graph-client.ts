@@ -92,9 +92,11 @@ export class GraphClient extends GeneratedOperations {
   private async send(method: string, url: URL, body: unknown, options: CallOptions | undefined): Promise<unknown> {
     const maxRetries = this.options.maxRetries ?? 3;
     let refreshed = false;
+    let forceRefresh = false;
     for (let attempt = 0; ; attempt++) {
       const clientRequestId = options?.headers?.['client-request-id'] ?? randomUUID();
-      const token = await this.options.credential.getToken(this.scope, { forceRefresh: refreshed && attempt > 0 });
+      const token = await this.options.credential.getToken(this.scope, { forceRefresh });
+      forceRefresh = false;
       const response = await this.http(url, {
         method,
         headers: {
@@ -117,7 +119,7 @@ export class GraphClient extends GeneratedOperations {
       if (response.ok) return parsed;
       // An expired or revoked token: one fresh token, then the error stands.
       if (response.status === 401 && !refreshed) {
-        refreshed = true;
+        refreshed = forceRefresh = true;
         continue;
       }
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
