@@ -3,8 +3,8 @@
  * (`MERIDIAN_DOCS_DIR`, default shared/reference/graph-api-docs beside the checkout or its parent).
  *
  * A fixture keeps, for one page, what the contract tests read from it: the page's title, every
- * heading line and every fenced code block in page order (the request and response samples),
- * and nothing else. `test/support/doc-samples.ts` serves its API from these files, so a clean
+ * heading line and every fenced code block in page order (the request and response samples, as
+ * data), and the page's text (for the tests that read its tables). `test/support/doc-samples.ts` serves its API from these files, so a clean
  * clone runs the contract tests without the docs beside it. Running this again when the docs
  * change shows the change as a diff of the fixtures.
  */

@@ -7,7 +7,7 @@ export const seedAos: ModuleSeeder = async (producer, request) => {
   const auditEvents = request.counts.auditEvents ?? (request.demo ? DEMO_AUDIT_EVENTS : 0);
   const domain = `${request.tenantName.toLowerCase().replace(/[^a-z0-9]+/g, '')}.onmicrosoft.com`;
   let audit = 0;
-  for (const batch of simulateAuditRecords({ tenantId: request.tenantId, tenantDomain: domain, count: auditEvents, days: request.days, endMs: request.endMs, seed: request.seed })) {
+  for (const batch of simulateAuditRecords({ tenantId: request.tenantId, tenantDomain: domain, count: auditEvents, days: request.days, endMs: request.endMs, seed: request.seed, multiGeo: request.demo })) {
     await producer.post('/producer/aos/audit-records', { value: batch });
     audit += batch.length;
   }

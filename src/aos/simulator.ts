@@ -65,7 +65,8 @@ export function* simulateAuditRecords(options: AuditHistoryOptions, batchSize = 
     const object = activity.objectType ? random.pick(OBJECTS) : null;
     const failed = random.chance(0.03);
     batch.push({
-      id: `sim-${options.tenantId.slice(0, 8)}-${i}`,
+      // The seed is part of the id: histories of two seeds (e.g. the demo's sample windows) add up.
+      id: `sim-${options.tenantId.slice(0, 8)}-${options.seed && options.seed !== 'meridian' ? `${options.seed}-` : ''}${i}`,
       actionTime: new Date(at).toISOString(),
       productType: activity.productType,
       geoLocation: options.multiGeo ? random.pick(GEOS) : null,

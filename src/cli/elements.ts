@@ -35,6 +35,7 @@ export function registerCustomerGroupCommands(program: Command): void {
   const members = (verb: 'add' | 'remove') =>
     group
       .command(verb)
+      .description(verb === 'add' ? 'Add customers to a group' : 'Remove customers from a group')
       .requiredOption('--tenant <tenant>', 'the partner: tenant id or name')
       .requiredOption('--name <name>', 'group name')
       .requiredOption('--customer <id>', 'a customer id (repeatable, or comma-separated)', collect)
@@ -47,6 +48,7 @@ export function registerCustomerGroupCommands(program: Command): void {
       });
   group
     .command('create')
+    .description('Create a customer group, optionally with its first customers')
     .requiredOption('--tenant <tenant>', 'the partner: tenant id or name')
     .requiredOption('--name <name>', 'group name, unique in the tenant')
     .option('--customer <id>', 'a customer id to add (repeatable, or comma-separated)', collect)
@@ -60,6 +62,7 @@ export function registerCustomerGroupCommands(program: Command): void {
   members('remove');
   group
     .command('list')
+    .description("List the partner's customer groups and their customers")
     .requiredOption('--tenant <tenant>', 'the partner: tenant id or name')
     .option('--json', 'print JSON')
     .action(async (options: { tenant: string; json?: boolean }) => {

@@ -150,7 +150,9 @@ export class IdentityService extends HostedService {
       const issued = await this.issuer.issue({ clientId: 'meridian-admin', appName: 'Meridian admin', tenantId: tenant.id, tenantRegion: tenant.homeRegion, scopes: request.scopes }, 120);
       const url = new URL(request.path, base);
       for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
-      const response = await http(url, { headers: { authorization: `Bearer ${issued.access_token}` } });
+      const response = await http(url, { headers: { authorization: `Bearer ${issued.access_token}` } }).catch((error: unknown) => {
+        throw new ApiError(502, 'region_unreachable', `Region ${tenant.homeRegion} did not answer: ${(error as Error).message}`);
+      });
       const text = await response.text();
       let body: unknown = text;
       try {

@@ -15,6 +15,15 @@ interface DecisionOutcome {
  * a taxonomy with rules, records over nine years (some due), holds, reviews, some records
  * already destroyed, and an archive with restores in every state. Re-running it changes nothing.
  */
+/** has-archived-*.md and get-restore-job-status-and-progress.md, as their request samples write them. */
+const DOC_SAMPLE_ARCHIVE = {
+  scopes: [
+    { scopeType: 'SiteCollection' as const, scope: 'https://contoso.sharepoint.com/sites/Finance', hasArchivedData: true },
+    { scopeType: 'TeamsGroup' as const, scope: 'finance-team@contoso.com', hasArchivedData: true },
+  ],
+  jobs: [{ scopeType: 'SiteCollection' as const, scope: 'https://contoso.sharepoint.com/sites/Finance', status: 2, progress: 100, daysAgo: 3, hours: 2, id: '8f1678a9-****-****-****-745212ef3c2a' }],
+};
+
 export const seedOpus: ModuleSeeder = async (producer, request) => {
   const count = request.counts.opusRecords ?? (request.demo ? DEMO_RECORDS : 0);
   if (count === 0) return {} as Record<string, number>;
@@ -78,6 +87,9 @@ export const seedOpus: ModuleSeeder = async (producer, request) => {
   }
 
   const archive = simulateArchive({ tenantId: request.tenantId, domain, seed: request.seed });
+  // The demo also holds the archive the docs' request samples name (contoso Finance, its team, a restore job).
+  if (request.demo) archive.scopes.push(...DOC_SAMPLE_ARCHIVE.scopes);
+  if (request.demo) archive.jobs.push(...DOC_SAMPLE_ARCHIVE.jobs);
   await producer.post('/producer/opus/archived-data', { value: archive.scopes });
   for (const job of archive.jobs) {
     const start = request.endMs - job.daysAgo * DAY_MS - (job.hours + 1) * 60 * 60 * 1000;

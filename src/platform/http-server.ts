@@ -28,6 +28,19 @@ export interface ApiServerOptions {
 }
 
 /**
+ * Several request samples of the docs start their query with `&` instead of `?`
+ * (`/backup/m365/settings/retention-policy&Location=NAM`). A URL with no `?` whose path holds
+ * a `&` is read as if that first `&` were the `?`: no documented path contains `&`, and
+ * clients copy the samples as they are.
+ */
+export function queryAfterAmpersand(request: { url?: string }): string {
+  const url = request.url ?? '/';
+  if (url.includes('?')) return url;
+  const at = url.indexOf('&');
+  return at < 0 ? url : `${url.slice(0, at)}?${url.slice(at + 1)}`;
+}
+
+/**
  * Every listener of Meridian is built here so they share the conventions: the TLS policy
  * (tls/tls-policy.ts), origin-form request targets only, security headers, request ids and
  * trace context, case-insensitive query names, one error envelope per module, and an OpenAPI
@@ -46,6 +59,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2048 },
     return503OnClosing: true,
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
+    rewriteUrl: queryAfterAmpersand,
   };
   const https = options.tls ? { key: options.tls.key, cert: options.tls.cert, ...TLS_SERVER_POLICY } : undefined;
   const app = Fastify({ ...base, ...(https ? { https } : {}) } as FastifyServerOptions) as unknown as FastifyInstance;

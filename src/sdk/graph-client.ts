@@ -10,6 +10,8 @@ import { itemsOf, nextPage, type PageRequest } from './paging.js';
 export interface GraphClientOptions {
   /** A region (e.g. https://graph-us.avepointonlineservices.com) or the global endpoint. */
   baseUrl: string;
+  /** The global endpoint, for the operations only it serves (default: baseUrl). */
+  globalUrl?: string;
   credential: TokenCredential;
   /** The permissions to ask for, e.g. 'audit.read.all' (several: space separated or an array). */
   scope: string | string[];
@@ -80,7 +82,7 @@ export class GraphClient extends GeneratedOperations {
       if (value === undefined || value === null || value === '') throw new TypeError(`${operationId} needs ${name}`);
       return encodeURIComponent(String(value));
     });
-    const url = new URL(path, this.options.baseUrl);
+    const url = new URL(path, descriptor.host === 'global' ? (this.options.globalUrl ?? this.options.baseUrl) : this.options.baseUrl);
     for (const [name, value] of Object.entries(values)) {
       if (descriptor.pathParams.includes(name) || value === undefined || value === null) continue;
       url.searchParams.set(name, Array.isArray(value) ? value.join(',') : value instanceof Date ? value.toISOString() : String(value));
@@ -98,10 +100,12 @@ export class GraphClient extends GeneratedOperations {
   private async send(method: string, url: URL, body: unknown, options: CallOptions | undefined): Promise<unknown> {
     const maxRetries = this.options.maxRetries ?? 3;
     let refreshed = false;
+    let forceRefresh = false;
     // One id for the call and all its retries: a service can tell a retry from a new request (Confide tasks do).
     const clientRequestId = options?.headers?.['client-request-id'] ?? randomUUID();
     for (let attempt = 0; ; attempt++) {
-      const token = await this.options.credential.getToken(this.scope, { forceRefresh: refreshed && attempt > 0 });
+      const token = await this.options.credential.getToken(this.scope, { forceRefresh });
+      forceRefresh = false;
       const response = await this.http(url, {
         method,
         headers: {
@@ -124,7 +128,7 @@ export class GraphClient extends GeneratedOperations {
       if (response.ok) return parsed;
       // An expired or revoked token: one fresh token, then the error stands.
       if (response.status === 401 && !refreshed) {
-        refreshed = true;
+        refreshed = forceRefresh = true;
         continue;
       }
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));

@@ -27,10 +27,11 @@ export function httpProducerClient(fetchImpl: typeof fetch, regionUrl: string, t
   };
 }
 
-export async function seedTenant(producer: ProducerClient, request: SeedRequest): Promise<Record<string, number>> {
+/** Runs every module's seeder (or only the modules named in `only`) for one tenant. */
+export async function seedTenant(producer: ProducerClient, request: SeedRequest, only?: readonly string[]): Promise<Record<string, number>> {
   const report: Record<string, number> = {};
   for (const module of PRODUCT_MODULES) {
-    if (!module.seed) continue;
+    if (!module.seed || (only && !only.includes(module.name))) continue;
     Object.assign(report, await module.seed(producer, request));
   }
   return report;

@@ -107,7 +107,8 @@ describe('backup contract', () => {
 
   it('GET /backup/m365/cloudbackuplicenseconsumption matches m365/subscription.md', async () => {
     const sample = responseSample(`${DOCS}/m365/subscription.md`);
-    const result = await b.get('/backup/m365/cloudbackuplicenseconsumption?Location=NAM', t.token);
+    // The simulated tenant is Multi-Geo in NAM, EUR and APC: JPN has no subscription.
+    const result = await b.get('/backup/m365/cloudbackuplicenseconsumption?Location=JPN', t.token);
     expect(result.status).toBe(404);
     const all = await b.get('/backup/m365/cloudbackuplicenseconsumption', t.token);
     holds(all.body, sample);

@@ -77,6 +77,7 @@ describe('web console (/console) in headless Chromium', () => {
     await page.getByRole('link', { name: 'Go to the app registration' }).click();
     await expect.poll(heading).toBe('Reporting');
     expect(await page.content()).not.toContain(secret);
+    expect(await page.locator('main').textContent()).not.toMatch(/\bnull\b|undefined/);
 
     const refused = await makeClientCertificate({ keyUsage: 'keyEncipherment-only', keyType: 'EC' });
     writeFileSync(join(files, 'no-signature.cer'), refused.certDer);
@@ -111,9 +112,15 @@ describe('web console (/console) in headless Chromium', () => {
     await expect.poll(() => page.getByRole('cell', { name: 'active', exact: true }).count()).toBe(1);
     await shot('signing-keys');
 
+    // An Elements partner's customer groups show on its tenant page.
+    const identity = harness.meridian.identities.get('commercial')!;
+    const tenant = (await identity.directory.findTenant('Contoso Console'))!;
+    await identity.customerScopes.createGroup(tenant.id, 'gold');
     await page.getByRole('link', { name: 'Tenants' }).click();
     await page.getByRole('link', { name: 'Contoso Console' }).click();
     await expect.poll(heading).toBe('Contoso Console');
+    await expect.poll(() => page.getByRole('cell', { name: 'gold', exact: true }).count()).toBe(1);
+    await shot('tenant');
     await page.getByRole('link', { name: 'Audit records' }).click();
     await expect.poll(heading).toBe('Audit records of Contoso Console');
     // The console's own actions are audited in the tenant's region (delivered through its outbox).
@@ -123,6 +130,7 @@ describe('web console (/console) in headless Chromium', () => {
         return page.getByRole('cell', { name: /secret/i }).count();
       }, { timeout: 20_000 })
       .toBeGreaterThan(0);
+    expect(await page.locator('main').textContent()).not.toMatch(/\bnull\b|undefined/);
     await shot('audit-records');
 
     await page.goBack();

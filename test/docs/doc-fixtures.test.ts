@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pageFixture } from '../support/doc-fixture-format.js';
+import { pageFixture, samplesText } from '../support/doc-fixture-format.js';
 import { DOCS_ROOT, FIXTURES_ROOT, docFixture, docPage, requestSamples, responseSample, responseSamples, samplesOfText } from '../support/doc-samples.js';
 
 const filesUnder = (root: string, suffix: string): string[] =>
@@ -40,9 +40,10 @@ describe('docs fixtures (test/fixtures/graph-api-docs)', () => {
     for (const page of pages) {
       const text = readFileSync(join(DOCS_ROOT, page), 'utf8');
       expect(docFixture(page), `${page}: run npm run fixtures`).toEqual(pageFixture(page, text));
-      // Reading the kept text gives what reading the page gives, under any heading.
+      expect(docPage(page)).toBe(text);
+      // The samples as data hold every sample of the page, under any heading.
       for (const heading of [/response sample/i, /request sample/i, /sample/i, /./]) {
-        expect(samplesOfText(docPage(page), heading), page).toEqual(samplesOfText(text, heading));
+        expect(samplesOfText(samplesText(docFixture(page)), heading), page).toEqual(samplesOfText(text, heading));
       }
     }
   });

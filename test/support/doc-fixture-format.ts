@@ -20,7 +20,10 @@ export interface PageSection {
 export interface PageFixture {
   page: string;
   title: string | null;
+  /** The samples: every heading and the code blocks under it, in page order. */
   sections: PageSection[];
+  /** The whole page as written: tests that read its tables (code lists, parameters) read this. */
+  text: string;
 }
 
 const isFence = (line: string) => /^\s*```/.test(line);
@@ -28,9 +31,9 @@ const isFence = (line: string) => /^\s*```/.test(line);
 const isHeading = (line: string) => /^#{1,6}\s/.test(line) || /^\*\*.*\*\*\s*$/.test(line.trim());
 
 /**
- * A page reduced to its headings and code blocks. Lines inside a block are kept verbatim,
- * heading-looking ones included, so reading the rebuilt text gives exactly what reading the
- * page gave.
+ * A page's samples as data: its headings and code blocks (lines inside a block verbatim,
+ * heading-looking ones included, so reading them gives exactly what reading the page gives),
+ * beside the page's text.
  */
 export function pageFixture(page: string, text: string): PageFixture {
   const sections: PageSection[] = [{ heading: null, blocks: [] }];
@@ -54,11 +57,16 @@ export function pageFixture(page: string, text: string): PageFixture {
     }
   }
   if (block) sections[sections.length - 1]!.blocks.push({ fence: block.fence, code: block.lines.join('\n'), closed: false });
-  return { page, title, sections: sections.filter((section, index) => index > 0 || section.blocks.length > 0) };
+  return { page, title, sections: sections.filter((section, index) => index > 0 || section.blocks.length > 0), text };
 }
 
-/** The page text the fixture stands for: its headings and code blocks, in page order. */
+/** The page's text, as written. */
 export function fixtureText(fixture: PageFixture): string {
+  return fixture.text;
+}
+
+/** The page rebuilt from its samples alone (headings and code blocks): reading it gives what reading the page gives. */
+export function samplesText(fixture: PageFixture): string {
   const lines: string[] = [];
   for (const section of fixture.sections) {
     if (section.heading !== null) lines.push(section.heading);

@@ -7,8 +7,9 @@ export { FIXTURES_ROOT } from './doc-fixture-format.js';
 
 /**
  * The docs' samples are the contract. They are kept in the project as fixtures
- * (test/fixtures/graph-api-docs/<page>.json: each page's headings and code blocks, made by
- * `npm run fixtures` from the docs), so the contract tests need nothing beside the checkout.
+ * (test/fixtures/graph-api-docs/<page>.json: each page's samples as data — headings and code
+ * blocks — and its text, made by `npm run fixtures` from the docs), so the contract tests need
+ * nothing beside the checkout.
  * The samples are JSON with `//` comments and trailing commas; `responseSamples` reads the JSON
  * code blocks under a heading that names the response sample.
  */
@@ -35,7 +36,7 @@ export function docFixture(relativePath: string): PageFixture {
   return fixture;
 }
 
-/** The page's headings and code blocks (its samples) as Markdown, in page order. */
+/** The page's Markdown, as the docs write it (kept in its fixture). */
 export function docPage(relativePath: string): string {
   return fixtureText(docFixture(relativePath));
 }

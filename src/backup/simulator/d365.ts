@@ -17,6 +17,9 @@ interface Organization {
   name: string;
 }
 
+/** The organizationId of d365.md's request sample. */
+export const DOC_SAMPLE_ORGANIZATION_ID = '69cb1ecc-f8e8-439b-8077-a4b7fd45e87f';
+
 export function organizationsOf(random: SeededRandom, tenantName: string): Organization[] {
   const guid = () => `${random.hex(8)}-${random.hex(4)}-4${random.hex(3)}-${(8 + random.int(0, 3)).toString(16)}${random.hex(3)}-${random.hex(12)}`;
   const slug = tenantName.toLowerCase().replace(/[^a-z0-9]+/g, '').slice(0, 12) || 'org';
@@ -51,6 +54,8 @@ const PREFIX: Record<number, string> = { 1: 'DCIB', 2: 'DCRS', 4: 'DCDR', 8: 'DC
 export function* simulateD365Jobs(options: ProductSimulationOptions): Generator<Array<Record<string, unknown>>> {
   const random = new SeededRandom(`${options.seed}:backup:d365:${options.tenantId}`);
   const organizations = organizationsOf(random, options.tenantName);
+  // The demo's production organization is the one the docs' request sample names.
+  if (options.seed.startsWith('demo')) organizations[0] = { ...organizations[0]!, id: DOC_SAMPLE_ORGANIZATION_ID };
   const jobs = function* (): Generator<SimulatedJob<Record<string, unknown>>> {
     for (const slot of slots(SCHEDULES, options, random, options.jobs)) {
       const spec = slot.spec;

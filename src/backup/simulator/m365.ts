@@ -6,7 +6,8 @@ import { counts, iso, outcome, pad, reports, slots, stamp, type Schedule, type S
 /**
  * Cloud Backup for Microsoft 365 as a tenant sees it: every service backed up on its
  * schedule (Exchange hourly, SharePoint and OneDrive several times a day, the rest daily) in
- * the central location and, for a Multi-Geo tenant, in EUR; daily retention, occasional
+ * the central location and the Multi-Geo satellites NAM, EUR and APC (the docs' samples ask
+ * for Location=NAM); daily retention, occasional
  * deletion, restore and export jobs; failures with job errors, exceptions, skipped objects.
  */
 export interface M365SimulationOptions {
@@ -50,6 +51,11 @@ export const M365_SCHEDULES: Schedule<JobSpec>[] = [
   backup(0, 6, 90, 20, 'EUR'),
   backup(1, 2, 35, 25, 'EUR'),
   backup(2, 2, 60, 25, 'EUR'),
+  backup(0, 6, 110, 20, 'NAM'),
+  backup(1, 2, 45, 25, 'NAM'),
+  backup(2, 2, 70, 25, 'NAM'),
+  backup(0, 3, 40, 20, 'APC'),
+  backup(1, 1, 20, 25, 'APC'),
   { perDay: 1, spec: { jobType: M365_JOB_TYPES.Retention, serviceType: 1, location: 'PrimaryGeoLocation', objects: 200, minutes: 30 } },
   { perDay: 0.15, spec: { jobType: M365_JOB_TYPES.Deletion, serviceType: 2, location: 'PrimaryGeoLocation', objects: 3, minutes: 10 } },
   { perDay: 0.3, spec: { jobType: M365_JOB_TYPES.Restore, serviceType: 1, location: 'PrimaryGeoLocation', objects: 40, minutes: 12 } },
@@ -102,6 +108,11 @@ export function* m365Jobs(options: M365SimulationOptions): Generator<SimulatedJo
 }
 
 const SITES = ['Finance', 'HR', 'Marketing', 'Engineering', 'Legal', 'ProjectPhoenix', 'Sales'];
+const CENTRAL: M365Location = 'PrimaryGeoLocation';
+/** The Multi-Geo satellites of the simulated tenant, as the simulated world has them. */
+const SATELLITES: M365Location[] = ['NAM', 'EUR', 'APC'];
+const SATELLITE_OF_SITE: Partial<Record<number, M365Location>> = { 1: 'NAM', 3: 'APC', 4: 'EUR' };
+const SATELLITE_OF_USER: Partial<Record<number, M365Location>> = { 2: 'NAM', 5: 'APC', 7: 'EUR' };
 const USERS = ['alexw', 'meganb', 'lidiah', 'pradeepg', 'johannal', 'nestorw', 'diegos', 'adelev'];
 const LIBRARIES = ['Documents', 'Shared Documents', 'Site Assets', 'Contracts'];
 
@@ -114,7 +125,7 @@ export function m365ProtectedObjects(options: M365SimulationOptions) {
       serviceType: i === 5 ? 6 : i === 6 ? 3 : 1,
       siteUrl: `${host}/sites/${site}`,
       displayName: site,
-      location: (i === 4 ? 'EUR' : 'PrimaryGeoLocation') as M365Location,
+      location: SATELLITE_OF_SITE[i] ?? CENTRAL,
       libraries: LIBRARIES.slice(0, 2 + (i % 3)),
       firstBackupTime,
     })),
@@ -122,7 +133,7 @@ export function m365ProtectedObjects(options: M365SimulationOptions) {
       serviceType: 2,
       oneDriveUpn: `${user}@${options.domain}`,
       displayName: `${user}@${options.domain}`,
-      location: (i === 7 ? 'EUR' : 'PrimaryGeoLocation') as M365Location,
+      location: SATELLITE_OF_USER[i] ?? CENTRAL,
       libraries: ['Documents'],
       firstBackupTime,
     })),
@@ -139,13 +150,13 @@ export function m365UnusualActivities(options: M365SimulationOptions) {
     const service = random.pick([1, 2, 0, 6]);
     const objectId = service === 2 ? `${random.pick(USERS)}@${options.domain}` : service === 0 ? `${random.pick(USERS)}@${options.domain} (mailbox)` : `${host}/sites/${random.pick(SITES)}`;
     return {
-      id: `ua-${options.tenantId.slice(0, 8)}-${i}`,
+      id: `ua-${options.tenantId.slice(0, 8)}-${options.seed && options.seed !== 'meridian' ? `${options.seed}-` : ''}${i}`,
       detectedTime: iso(options.startMs + Math.floor(random.next() * (options.endMs - options.startMs))),
       serviceType: service,
       objectId,
       kind: random.chance(0.35) ? 'PotentialRansomwareAttack' : 'UnusualActivity',
       tenantOwner: owner,
-      location: (random.chance(0.2) ? 'EUR' : 'PrimaryGeoLocation') as M365Location,
+      location: random.chance(0.45) ? random.pick(SATELLITES) : CENTRAL,
     };
   });
 }
@@ -192,12 +203,14 @@ export function m365RetentionPolicies() {
       { serviceType: 11, containerPolicies: [], retentionPeriod: '6 months', unassignedObjectRetentionPeriod: '6 months' },
     ],
   });
-  return [policy('PrimaryGeoLocation', true), policy('EUR', false)];
+  return [policy(CENTRAL, true), ...SATELLITES.map((location) => policy(location, location === 'NAM'))];
 }
 
 export function m365LicenseConsumption() {
   return [
     { location: 'PrimaryGeoLocation', outOfPolicyTime: null, purchasedUserSeats: 100, assignedUserSeats: 47, purchasedStorageSize: 2048, protectedSize: 812 },
     { location: 'EUR', outOfPolicyTime: null, purchasedUserSeats: 25, assignedUserSeats: 11, purchasedStorageSize: 512, protectedSize: 133 },
+    { location: 'NAM', outOfPolicyTime: null, purchasedUserSeats: 40, assignedUserSeats: 29, purchasedStorageSize: 1024, protectedSize: 402 },
+    { location: 'APC', outOfPolicyTime: null, purchasedUserSeats: 15, assignedUserSeats: 6, purchasedStorageSize: 256, protectedSize: 58 },
   ];
 }

@@ -92,7 +92,7 @@ export function salesforceMonitorAlerts(options: ProductSimulationOptions) {
       for (let n = random.int(0, 2); n > 0; n--) {
         const metadata = random.chance(0.25);
         alerts.push({
-          id: `sf-alert-${options.tenantId.slice(0, 8)}-${alerts.length}`,
+          id: `sf-alert-${options.tenantId.slice(0, 8)}-${options.seed && options.seed !== 'meridian' ? `${options.seed}-` : ''}${alerts.length}`,
           organizationId: org.id,
           alertType: metadata ? 'Metadata' : 'Data',
           objectType: metadata ? random.pick(['classes', 'triggers', 'layouts', 'flows']) : random.pick(OBJECT_TYPES),
@@ -115,7 +115,7 @@ export function salesforceUnusualActivities(options: ProductSimulationOptions) {
     for (const org of organizations) {
       if (!random.chance(0.3)) continue;
       findings.push({
-        id: `sf-ua-${options.tenantId.slice(0, 8)}-${findings.length}`,
+        id: `sf-ua-${options.tenantId.slice(0, 8)}-${options.seed && options.seed !== 'meridian' ? `${options.seed}-` : ''}${findings.length}`,
         organizationId: org.id,
         organizationName: org.name,
         detectedTime: iso(day),

@@ -3,6 +3,7 @@ import { simulateD365Jobs } from './d365.js';
 import { simulateGoogleJobs } from './google.js';
 import { simulateIaasJobs } from './iaas-paas.js';
 import { M365_SCHEDULES, m365BackupFrequency, m365LicenseConsumption, m365ProtectedObjects, m365RetentionPolicies, m365UnusualActivities, simulateM365Jobs } from './m365.js';
+import { DOC_SAMPLE_M365_JOB } from './doc-samples.js';
 import { salesforceMonitorAlerts, salesforceUnusualActivities, simulateSalesforceJobs } from './salesforce.js';
 
 const DAY_MS = 86_400_000;
@@ -23,6 +24,7 @@ export const seedBackup: ModuleSeeder = async (producer, request) => {
   const report: Record<string, number> = {};
 
   report.m365BackupJobs = await sendJobs(producer, '/producer/backup/m365/jobs', simulateM365Jobs({ ...common, domain }), (job) => job.id);
+  if (request.demo) report.m365BackupJobs += await sendJobs(producer, '/producer/backup/m365/jobs', [[DOC_SAMPLE_M365_JOB]], (job) => job.id);
   const m365 = { ...common, domain };
   const objects = m365ProtectedObjects(m365);
   await producer.post('/producer/backup/m365/protected-objects', { value: objects });

@@ -5037,154 +5037,154 @@ export type UpdateSponsorOfUserResponse = null;
 
 /** Every documented operation: where it is, what it needs and how it pages. */
 export const OPERATIONS = {
-  addService: { method: "POST", path: "/partner/external/v3/general/customers/:customerId/services", pathParams: ["customerId"], permission: "elements.license.readwrite.all", tags: ["Elements"], hasBody: true },
-  addTagToSpecificObject: { method: "PATCH", path: "/insights/sites/:siteId/:objectUrl/settag", pathParams: ["siteId","objectUrl"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
-  createAuthLinkToAddTenant: { method: "POST", path: "/partner/external/v3/general/customers/:customerId/tenants/:tenantId/auth-link", pathParams: ["customerId","tenantId"], permission: "elements.customers.readwrite.all", tags: ["Elements"], hasBody: true },
-  createAuthLinkToConsentApps: { method: "POST", path: "/partner/external/v3/general/customers/:customerId/tenants/:tenantId/apps/auth-link", pathParams: ["customerId","tenantId"], permission: "elements.customers.readwrite.all", tags: ["Elements"], hasBody: true },
-  createBaseline: { method: "POST", path: "/partner/external/v3/bm/baselines", pathParams: [], permission: "elements.bm.baseline.readwrite.all", tags: ["Elements baseline management"], hasBody: true },
-  destroyRecords: { method: "DELETE", path: "/records/connector/records", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus"], hasBody: true },
-  downloadExportJobFile: { method: "GET", path: "/insights/job/:jobId/exportfile", pathParams: ["jobId"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
-  executeRestoreJob: { method: "POST", path: "/backup/m365/restore/jobs", pathParams: [], permission: "microsoft365backup.restore.readwrite.all", tags: ["Cloud Backup for Microsoft 365"], hasBody: true },
-  exportActivitiesForSpecificGoogleObject: { method: "GET", path: "/insights/google/activities/object/:id/export", pathParams: ["id"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
-  exportActivitiesForSpecificObject: { method: "GET", path: "/insights/activities/object/:path/export", pathParams: ["path"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
-  exportDrivePermissions: { method: "GET", path: "/insights/google/drives/permission/export", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
-  exportGoogleGroupAccessPermissions: { method: "GET", path: "/insights/google/groups/:groupId/access/export", pathParams: ["groupId"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
-  exportGoogleUserActivities: { method: "GET", path: "/insights/google/users/:email/activities/export", pathParams: ["email"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
-  exportGoogleUserPermissions: { method: "GET", path: "/insights/google/users/:email/access/export", pathParams: ["email"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
-  exportGroupAccessPermissions: { method: "GET", path: "/insights/groups/:groupId/access/export", pathParams: ["groupId"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
-  exportPermissionRelatedInformationForGoogleSharingLinks: { method: "GET", path: "/insights/google/sharingLinks/export", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
-  exportPermissionRelatedInformationForSharingLinks: { method: "GET", path: "/insights/sharingLinks/export", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
-  exportSitePermissions: { method: "GET", path: "/insights/sites/permission/export", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
-  exportUserActivities: { method: "GET", path: "/insights/users/:email/activities/export", pathParams: ["email"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
-  exportUserPermissions: { method: "GET", path: "/insights/users/:email/access/export", pathParams: ["email"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
-  getAllCustomers: { method: "POST", path: "/partner/external/v3/general/customers/batch", pathParams: [], permission: "elements.customers.read.all or elements.customers.readwrite.all", tags: ["Elements"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
-  getAllServices: { method: "POST", path: "/partner/external/v3/general/customers/services/batch", pathParams: [], permission: "elements.license.read.all or elements.license.readwrite.all", tags: ["Elements"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
-  getAvePointProductOverview: { method: "GET", path: "/partner/external/v3/general/customers/:customerId/avpt-products/type/:productType/overview", pathParams: ["customerId","productType"], permission: "elements.license.read.all or elements.license.readwrite.all", tags: ["Elements"], hasBody: false },
-  getCloudBackupM365Overview: { method: "GET", path: "/partner/external/v3/general/customers/:customerId/cloud-backup-m365/overview", pathParams: ["customerId"], permission: "elements.cbprotected.read.all", tags: ["Elements"], hasBody: false, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
-  getCloudBackupM365Users: { method: "POST", path: "/partner/external/v3/general/customers/:customerId/tenants/:tenantId/cloud-backup-m365/users/batch", pathParams: ["customerId","tenantId"], permission: "elements.cbprotected.read.all", tags: ["Elements"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
-  getCloudFlowActivities: { method: "GET", path: "/smp/powerplatform/powerautomate/cloudflows/:flowId/activities", pathParams: ["flowId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["activities"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
-  getCloudFlowConnectionUsage: { method: "GET", path: "/smp/powerplatform/connectionusage/cloudflows", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["connectionUsageCloudFlows"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
-  getCloudFlowRuns: { method: "GET", path: "/smp/powerplatform/powerautomate/cloudflows/:flowId/runs", pathParams: ["flowId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["runs"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
-  getCloudFlows: { method: "GET", path: "/smp/powerplatform/powerautomate/cloudflows", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["cloudFlows"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
-  getComplianceCategory: { method: "GET", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/workflows/:workflowId", pathParams: ["customerId","tenantId","workflowId"], permission: "elements.um.user.read.all or elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: false, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
-  getConfideImportUsersStatus: { method: "GET", path: "/admin/shareSetting/import-users/:taskId", pathParams: ["taskId"], permission: "confide.graph.readwrite.all", tags: ["AvePoint Confide"], hasBody: false },
-  getConfideUpdateUsersStatus: { method: "GET", path: "/admin/shareSetting/update-users/:taskId", pathParams: ["taskId"], permission: "confide.graph.readwrite.all", tags: ["AvePoint Confide"], hasBody: false },
-  getCopilotStudioAgentActivities: { method: "GET", path: "/smp/powerplatform/bot/:botId/activities", pathParams: ["botId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["activities"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
-  getCopilotStudioAgents: { method: "GET", path: "/smp/powerplatform/bot", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["bots"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
-  getCustomerJobs: { method: "POST", path: "/partner/external/v3/general/customers/:customerId/avpt-products/jobs/batch", pathParams: ["customerId"], permission: "elements.jobs.read.all", tags: ["Elements"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
-  getCustomerScanProfileChanges: { method: "GET", path: "/partner/external/v3/general/customers/:customerId/scan-profiles/:scanProfileId/changes", pathParams: ["customerId","scanProfileId"], permission: "elements.scanprofiles.read.all", tags: ["Elements"], hasBody: false },
-  getCustomerScanProfileDetail: { method: "GET", path: "/partner/external/v3/general/customers/:customerId/scan-profiles/:scanProfileId", pathParams: ["customerId","scanProfileId"], permission: "elements.scanprofiles.read.all", tags: ["Elements"], hasBody: false },
-  getCustomerScanProfiles: { method: "POST", path: "/partner/external/v3/general/customers/:customerId/scan-profiles/batch", pathParams: ["customerId"], permission: "elements.scanprofiles.read.all", tags: ["Elements"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
-  getDesktopFlowRuns: { method: "GET", path: "/smp/powerplatform/powerautomate/desktopflows/:flowId/runs", pathParams: ["flowId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["runs"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
-  getDesktopFlows: { method: "GET", path: "/smp/powerplatform/powerautomate/desktopflows", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["desktopFlows"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
-  getDmsoAuditRecords: { method: "GET", path: "/dmso/audits", pathParams: [], permission: "dmso.graph.readwrite.all", tags: ["Document Management System Online"], hasBody: false, paging: {"items":["data"],"nextLink":["nextLink"],"skipToken":"skipToken","pageIndex":"pageIndex","pageSize":"pageSize"} },
-  getEndOfLifeGroups: { method: "GET", path: "/smp/lifecycle/microsoft365/groups", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["eolReportGroups"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
-  getEndOfLifeSites: { method: "GET", path: "/smp/lifecycle/microsoft365/sites", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["eolReportSPSites"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
-  getEndOfLifeTeams: { method: "GET", path: "/smp/lifecycle/microsoft365/teams", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["eolReportTeams"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
-  getEndOfLifeVivaGroups: { method: "GET", path: "/smp/lifecycle/microsoft365/viva-groups", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["eolReportGroups"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
-  getExportJobStatus: { method: "GET", path: "/insights/job/:jobId/exportstatus", pathParams: ["jobId"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
-  getHitItemsOfRiskRule: { method: "GET", path: "/partner/external/v3/rm/customers/:customerId/tenants/:tenantId/detection/rules/:ruleId/hit-items", pathParams: ["customerId","tenantId","ruleId"], permission: "elements.rm.read.all", tags: ["Elements risk management"], hasBody: false, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
-  getInformationOfUser: { method: "GET", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.read.all or elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: false },
-  getInformationOfUsers: { method: "POST", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/batch", pathParams: ["customerId","tenantId"], permission: "elements.um.user.read.all or elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
-  getM365TenantInfo: { method: "GET", path: "/partner/external/v3/general/customers/:customerId/tenants/:tenantId", pathParams: ["customerId","tenantId"], permission: "elements.customers.read.all or elements.customers.readwrite.all", tags: ["Elements"], hasBody: false },
-  getM365TenantProductApps: { method: "GET", path: "/partner/external/v3/general/customers/:customerId/tenants/:tenantId/product/:productName/apps", pathParams: ["customerId","tenantId","productName"], permission: "elements.customers.read.all or elements.customers.readwrite.all", tags: ["Elements"], hasBody: false },
-  getPowerAppActivities: { method: "GET", path: "/smp/powerplatform/powerapps/:appId/activities", pathParams: ["appId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["activities"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
-  getPowerAppLaunchedUsers: { method: "GET", path: "/smp/powerplatform/powerapps/:appId/launched-users", pathParams: ["appId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["launchedUsers"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
-  getPowerAppLaunches: { method: "GET", path: "/smp/powerplatform/powerapps/:appId/launches", pathParams: ["appId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["launches"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
-  getPowerApps: { method: "GET", path: "/smp/powerplatform/powerapps", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["powerApps"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
-  getPowerBiActiveUsers: { method: "GET", path: "/smp/powerplatform/powerbi/powerbiactiveusers", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["powerBIActiveUsers"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
-  getPowerBiArtifacts: { method: "GET", path: "/smp/powerplatform/powerbi/artifacts", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["artifacts"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
-  getPowerBiDataSourceCounts: { method: "GET", path: "/smp/powerplatform/powerbi/datasourcecountbydatasourcetype", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["datasourceCounts"],"nextLink":["nextLink"]} },
-  getPowerBiDataSourceDetails: { method: "GET", path: "/smp/powerplatform/powerbi/datasourcedetails", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["datasourceDetails"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
-  getPowerBiSemanticModelCounts: { method: "GET", path: "/smp/powerplatform/powerbi/semanticmodelcountbydatasourcetype", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["semanticModelCounts"],"nextLink":["nextLink"]} },
-  getPowerBiSemanticModelDetails: { method: "GET", path: "/smp/powerplatform/powerbi/semanticemodeldetails", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["semanticModelDetails"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
-  getPowerBiWorkspaces: { method: "GET", path: "/smp/powerplatform/powerbi/workspaces", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["workspaces"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
-  getPowerPagesSiteActivities: { method: "GET", path: "/smp/powerplatform/powerpages/:powerPageId/activities", pathParams: ["powerPageId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["activities"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
-  getPowerPagesSites: { method: "GET", path: "/smp/powerplatform/powerpages", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["powerPages"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
-  getPowerPlatformConnections: { method: "GET", path: "/smp/powerplatform/connections", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["connections"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
-  getPowerPlatformEnvironments: { method: "GET", path: "/smp/powerplatform/environments", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["environments"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
-  getResourceMailboxes: { method: "GET", path: "/smp/exchange/resourcemailboxes", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["resourceMailboxes"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
-  getRestoreJobStatusAndProgress: { method: "GET", path: "/api/restore/GetRestoreJobStatus", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: false },
-  getRiskActions: { method: "GET", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/actions", pathParams: ["customerId","tenantId"], permission: "elements.um.user.read.all or elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: false },
-  getRiskAnalyzeWorkflows: { method: "GET", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/workflows", pathParams: ["customerId","tenantId"], permission: "elements.um.user.read.all or elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: false, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
-  getRiskRulesOfAllDataSources: { method: "GET", path: "/partner/external/v3/rm/customers/:customerId/tenants/:tenantId/detection/rules", pathParams: ["customerId","tenantId"], permission: "elements.rm.read.all", tags: ["Elements risk management"], hasBody: false },
-  getSecurityUsers: { method: "GET", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/users", pathParams: ["customerId","tenantId"], permission: "elements.um.user.read.all or elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: false, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
-  getSignIns: { method: "GET", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/signins", pathParams: ["customerId","tenantId"], permission: "elements.um.user.read.all or elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: false, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
-  getThirdPartyProductTenants: { method: "POST", path: "/partner/external/v3/general/customers/:customerId/3rd-party-products/type/:type/tenants/batch", pathParams: ["customerId","type"], permission: "elements.license.read.all or elements.license.readwrite.all", tags: ["Elements"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
-  getTotalOfWorkspaceDspmInsights: { method: "GET", path: "/partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/dspm/insights", pathParams: ["customerId","tenantId"], permission: "elements.wm.read.all", tags: ["Elements workspace management"], hasBody: false },
-  getTotalOfWorkspaceRansomwareDetection: { method: "GET", path: "/partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/data-protection/ransomware-detection", pathParams: ["customerId","tenantId"], permission: "elements.wm.read.all", tags: ["Elements workspace management"], hasBody: false },
-  getTotalOfWorkspaces: { method: "GET", path: "/partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/workspace", pathParams: ["customerId","tenantId"], permission: "elements.wm.read.all", tags: ["Elements workspace management"], hasBody: false },
-  getTotalOfWorkspacesInCompliance: { method: "GET", path: "/partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/data-protection/compliance-rate", pathParams: ["customerId","tenantId"], permission: "elements.wm.read.all", tags: ["Elements workspace management"], hasBody: false },
-  getUserAndSharedMailboxes: { method: "GET", path: "/smp/exchange/mailboxes", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["mailboxes"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
-  getV2Customer: { method: "GET", path: "/partner/customers/:id", pathParams: ["id"], permission: "partner.customers.read.all", tags: ["Elements (v2)"], hasBody: false },
-  getV2CustomerJobs: { method: "GET", path: "/partner/customers/:id/jobs", pathParams: ["id"], permission: "partner.jobs.read.all", tags: ["Elements (v2)"], hasBody: false },
-  getV2CustomerJobsOfTypeAndModule: { method: "GET", path: "/partner/customers/:id/jobs/jobType/:jobType/jobModule/:jobModule", pathParams: ["id","jobType","jobModule"], permission: "partner.jobs.read.all", tags: ["Elements (v2)"], hasBody: false },
-  getV2CustomerProtectedData: { method: "GET", path: "/partner/customers/:id/protected", pathParams: ["id"], permission: "partner.cbprotected.read.all", tags: ["Elements (v2)"], hasBody: false },
-  getV2Customers: { method: "GET", path: "/partner/customers", pathParams: [], permission: "partner.customers.read.all", tags: ["Elements (v2)"], hasBody: false },
-  getV2CustomerServiceSubscriptions: { method: "GET", path: "/partner/services/:id", pathParams: ["id"], permission: "partner.license.read.all", tags: ["Elements (v2)"], hasBody: false },
-  getV2CustomerServiceSubscriptionsSampleSpelling: { method: "GET", path: "/partner/Services/:id", pathParams: ["id"], permission: "partner.license.read.all", tags: ["Elements (v2)"], hasBody: false },
-  getV2ScanProfile: { method: "GET", path: "/partner/customers/:id/scanProfiles/:profileId", pathParams: ["id","profileId"], permission: "partner.scanprofiles.read.all", tags: ["Elements (v2)"], hasBody: false },
-  getV2ScanProfileDailyDetails: { method: "GET", path: "/partner/customers/:id/scanProfiles/:profileId/dailyNewDetails", pathParams: ["id","profileId"], permission: "partner.scanprofiles.read.all", tags: ["Elements (v2)"], hasBody: false },
-  getV2ScanProfileDailySummary: { method: "GET", path: "/partner/customers/:id/scanProfiles/:profileId/dailyNewSummary", pathParams: ["id","profileId"], permission: "partner.scanprofiles.read.all", tags: ["Elements (v2)"], hasBody: false },
-  getV2ScanProfiles: { method: "GET", path: "/partner/customers/:id/scanProfiles", pathParams: ["id"], permission: "partner.scanprofiles.read.all", tags: ["Elements (v2)"], hasBody: false },
-  getV2ServiceSubscriptions: { method: "GET", path: "/partner/services", pathParams: [], permission: "partner.license.read.all", tags: ["Elements (v2)"], hasBody: false },
-  getV2ServiceSubscriptionsSampleSpelling: { method: "GET", path: "/partner/Services", pathParams: [], permission: "partner.license.read.all", tags: ["Elements (v2)"], hasBody: false },
-  hasArchivedSiteCollectionData: { method: "GET", path: "/api/restore/HasArchivedSiteCollectionData", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: false },
-  hasArchivedTeamGroupData: { method: "GET", path: "/api/restore/HasArchivedTeamsGroupData", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: false },
-  importConfideSharingUsers: { method: "POST", path: "/admin/shareSetting/import-users", pathParams: [], permission: "confide.graph.readwrite.all", tags: ["AvePoint Confide"], hasBody: true },
-  listJobs: { method: "GET", path: "/backup/m365/cloudbackupjobs", pathParams: [], permission: "microsoft365backup.jobInfo.read.all", tags: ["Cloud Backup for Microsoft 365"], hasBody: false, paging: {"items":["data"],"nextLink":["metadata","nextLink"],"skipToken":"skipToken","pageIndex":"pageIndex","pageSize":"pageSize"} },
-  onboardCustomer: { method: "POST", path: "/partner/external/v3/general/customers", pathParams: [], permission: "elements.customers.readwrite.all", tags: ["Elements"], hasBody: true },
-  performTenantAction: { method: "POST", path: "/partner/external/v3/bm/customers/:customerId/tenants/:tenantId/actions", pathParams: ["customerId","tenantId"], permission: "elements.bm.tenant.readwrite.all", tags: ["Elements baseline management"], hasBody: true },
-  queryBaselines: { method: "POST", path: "/partner/external/v3/bm/baselines/batch", pathParams: [], permission: "elements.bm.baseline.read.all or elements.bm.baseline.readwrite.all", tags: ["Elements baseline management"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
-  queryCreateBaselineJobReportDetail: { method: "GET", path: "/partner/external/v3/bm/baselines/:baselineId/reports", pathParams: ["baselineId"], permission: "elements.bm.baseline.read.all or elements.bm.baseline.readwrite.all", tags: ["Elements baseline management"], hasBody: false, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
-  queryProcessCenterJobs: { method: "POST", path: "/partner/external/v3/bm/customers/:customerId/tenants/:tenantId/process-center/jobs/batch", pathParams: ["customerId","tenantId"], permission: "elements.bm.tenant.read.all or elements.bm.tenant.readwrite.all", tags: ["Elements baseline management"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
-  queryTenants: { method: "POST", path: "/partner/external/v3/bm/tenants/batch", pathParams: [], permission: "elements.bm.tenant.read.all or elements.bm.tenant.readwrite.all", tags: ["Elements baseline management"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
-  restoreSiteCollection: { method: "POST", path: "/api/restore/RestoreSiteCollection", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: true },
-  restoreTeamGroup: { method: "POST", path: "/api/restore/RestoreTeamsGroup", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: true },
-  retrieveAuditRecords: { method: "GET", path: "/aos/audit", pathParams: [], permission: "audit.read.all", tags: ["AvePoint Online Services"], hasBody: false, paging: {"items":["data"],"nextLink":["nextLink"],"skipToken":"skipToken"} },
-  retrieveBackupFrequency: { method: "GET", path: "/backup/m365/settings/backup/frequency", pathParams: [], permission: "microsoft365backup.settings.read.all", tags: ["Cloud Backup for Microsoft 365"], hasBody: false },
-  retrieveDueRecords: { method: "GET", path: "/records/connector/records", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus"], hasBody: false, paging: {"items":["queriedItems"],"startIndex":"startIndex","pageSize":"itemsPerPage"} },
-  retrieveDynamicsJobInformation: { method: "GET", path: "/dynamicsbackup/jobs", pathParams: [], permission: "Dynamics.ReadWrite.All", tags: ["Cloud Backup for Dynamics 365"], hasBody: false, paging: {"items":["jobs"],"nextLink":["nextLink"],"skipToken":"skipToken","pageIndex":"pageIndex","pageSize":"pageSize"} },
-  retrieveGoogleWorkspaceJobInformation: { method: "GET", path: "/backup/google/admin/jobs", pathParams: [], permission: "gsuite.graph.read.all", tags: ["Cloud Backup for Google Workspace"], hasBody: false, paging: {"items":["jobs"],"nextLink":["nextLink"],"skipToken":"skipToken","pageIndex":"pageIndex","pageSize":"pageSize"} },
-  retrieveGroupSummary: { method: "GET", path: "/insights/groups/summary", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false, paging: {"items":["values"],"nextLink":["nextLink"],"pageSize":"pageSize"} },
-  retrieveIaasPaasJobInformation: { method: "GET", path: "/backup/vm/jobs", pathParams: [], permission: "PlatformBackup.ReadWrite.All", tags: ["Cloud Backup for IaaS + PaaS"], hasBody: false, paging: {"items":["jobs"],"nextLink":["nextLink"],"skipToken":"skiptoken","pageIndex":"pageNumber","pageSize":"pageSize"} },
-  retrieveJobDetails: { method: "GET", path: "/backup/m365/cloudbackupjobs/:jobId", pathParams: ["jobId"], permission: "microsoft365backup.jobInfo.read.all", tags: ["Cloud Backup for Microsoft 365"], hasBody: false },
-  retrieveRetentionPolicy: { method: "GET", path: "/backup/m365/settings/retention-policy", pathParams: [], permission: "microsoft365backup.settings.read.all", tags: ["Cloud Backup for Microsoft 365"], hasBody: false },
-  retrieveSalesforceAlertRecords: { method: "GET", path: "/backup/sfbapi/monitor-alerts", pathParams: [], permission: "salesforce.public.read.all", tags: ["Cloud Backup for Salesforce"], hasBody: false },
-  retrieveSalesforceJobInformation: { method: "GET", path: "/backup/sfbapi/jobs", pathParams: [], permission: "salesforce.public.read.all", tags: ["Cloud Backup for Salesforce"], hasBody: false, paging: {"items":["data","jobs"],"nextLink":["data","nextLink"],"skipToken":"skipToken","pageIndex":"pageIndex","pageSize":"pageSize"} },
-  retrieveSalesforceUnusualActivities: { method: "GET", path: "/backup/sfbapi/unusual-activities", pathParams: [], permission: "salesforce.public.read.all", tags: ["Cloud Backup for Salesforce"], hasBody: false },
-  retrieveScanJobInformation: { method: "GET", path: "/aos/jobs", pathParams: [], permission: "autodiscovery.readwrite.all", tags: ["AvePoint Online Services"], hasBody: false, paging: {"items":["jobs"],"nextLink":["nextLink"],"top":"top","skip":"skip","pageSize":"top"} },
-  retrieveSharingLinksSummary: { method: "POST", path: "/insights/sharingLinks/summary", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: true, paging: {"items":["values"],"nextLink":["nextLink"],"bodyNextLink":true} },
-  retrieveSiteDetailRecords: { method: "POST", path: "/insights/sites/detailRecords", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: true, paging: {"items":["values"],"nextLink":["nextLink"],"bodyNextLink":true} },
-  retrieveSiteId: { method: "GET", path: "/insights/sites/:siteUrl/siteId", pathParams: ["siteUrl"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false, paging: {"items":["values"],"nextLink":["nextLink"]} },
-  retrieveSiteOverview: { method: "POST", path: "/insights/sites/overview", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: true, paging: {"items":["values"],"nextLink":["nextLink"],"bodyNextLink":true} },
-  retrieveSitePermissions: { method: "POST", path: "/insights/sites/permission", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: true, paging: {"items":["values"],"nextLink":["nextLink"],"bodyNextLink":true} },
-  retrieveSubscriptionConsumption: { method: "GET", path: "/backup/m365/cloudbackuplicenseconsumption", pathParams: [], permission: "microsoft365backup.subscriptionInfo.read.all", tags: ["Cloud Backup for Microsoft 365"], hasBody: false },
-  retrieveUnusualActivities: { method: "GET", path: "/backup/m365/cloudbackupunusualactivitydata", pathParams: [], permission: "microsoft365backup.unusualActivity.read.all", tags: ["Cloud Backup for Microsoft 365"], hasBody: false },
-  retrieveUserPermissions: { method: "POST", path: "/insights/users/access", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: true, paging: {"items":["values"],"nextLink":["nextLink"],"bodyNextLink":true} },
-  retrieveUserSummary: { method: "GET", path: "/insights/users/summary", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false, paging: {"items":["results"],"nextLink":["nextLink"],"pageSize":"pageSize"} },
-  setArchivedDataRetentionPeriodAfterSiteCollectionRestore: { method: "POST", path: "/api/restore/SetRestoreGracePeriodSiteCollection", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: true },
-  setArchivedDataRetentionPeriodAfterTeamGroupRestore: { method: "POST", path: "/api/restore/SetRestoreGracePeriodTeamsGroup", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: true },
-  submitRecords: { method: "POST", path: "/records/connector/records", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus"], hasBody: true },
-  updateAccountInformationOfUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/account-information", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
-  updateAlternateEmailAddressOfUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/alternate-email-address", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
-  updateBirthdayOfUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/birthday", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
-  updateConfideSharingUsers: { method: "POST", path: "/admin/shareSetting/update-users", pathParams: [], permission: "confide.graph.readwrite.all", tags: ["AvePoint Confide"], hasBody: true },
-  updateContactInformationOfCloudUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/contact-information", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
-  updateContactInformationOfLocalUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/contact-information", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
-  updateGeneralInformationOfCloudUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/general-information", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
-  updateGeneralInformationOfLocalUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/general-information", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
-  updateIsExternalUserProperty: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/isexternal", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
-  updateIsTestUserProperty: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/istest", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
-  updateManagerOfUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/manager", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
-  updateNotesOfLocalUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/notes", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
-  updateOfficeInformationOfCloudUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/office", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
-  updateOfficeInformationOfLocalUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/office", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
-  updateOfficeLocationInformationOfCloudUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/office-information", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
-  updateOfficeLocationInformationOfLocalUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/office-information", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
-  updatePasswordSettingOfUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/password-setting", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
-  updateProfileOfLocalUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/profile", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
-  updateSponsorOfUser: { method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/sponsor", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  addService: { host: "global", method: "POST", path: "/partner/external/v3/general/customers/:customerId/services", pathParams: ["customerId"], permission: "elements.license.readwrite.all", tags: ["Elements"], hasBody: true },
+  addTagToSpecificObject: { host: "region", method: "PATCH", path: "/insights/sites/:siteId/:objectUrl/settag", pathParams: ["siteId","objectUrl"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  createAuthLinkToAddTenant: { host: "global", method: "POST", path: "/partner/external/v3/general/customers/:customerId/tenants/:tenantId/auth-link", pathParams: ["customerId","tenantId"], permission: "elements.customers.readwrite.all", tags: ["Elements"], hasBody: true },
+  createAuthLinkToConsentApps: { host: "global", method: "POST", path: "/partner/external/v3/general/customers/:customerId/tenants/:tenantId/apps/auth-link", pathParams: ["customerId","tenantId"], permission: "elements.customers.readwrite.all", tags: ["Elements"], hasBody: true },
+  createBaseline: { host: "global", method: "POST", path: "/partner/external/v3/bm/baselines", pathParams: [], permission: "elements.bm.baseline.readwrite.all", tags: ["Elements baseline management"], hasBody: true },
+  destroyRecords: { host: "region", method: "DELETE", path: "/records/connector/records", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus"], hasBody: true },
+  downloadExportJobFile: { host: "region", method: "GET", path: "/insights/job/:jobId/exportfile", pathParams: ["jobId"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  executeRestoreJob: { host: "region", method: "POST", path: "/backup/m365/restore/jobs", pathParams: [], permission: "microsoft365backup.restore.readwrite.all", tags: ["Cloud Backup for Microsoft 365"], hasBody: true },
+  exportActivitiesForSpecificGoogleObject: { host: "region", method: "GET", path: "/insights/google/activities/object/:id/export", pathParams: ["id"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  exportActivitiesForSpecificObject: { host: "region", method: "GET", path: "/insights/activities/object/:path/export", pathParams: ["path"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  exportDrivePermissions: { host: "region", method: "GET", path: "/insights/google/drives/permission/export", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  exportGoogleGroupAccessPermissions: { host: "region", method: "GET", path: "/insights/google/groups/:groupId/access/export", pathParams: ["groupId"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  exportGoogleUserActivities: { host: "region", method: "GET", path: "/insights/google/users/:email/activities/export", pathParams: ["email"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  exportGoogleUserPermissions: { host: "region", method: "GET", path: "/insights/google/users/:email/access/export", pathParams: ["email"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  exportGroupAccessPermissions: { host: "region", method: "GET", path: "/insights/groups/:groupId/access/export", pathParams: ["groupId"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  exportPermissionRelatedInformationForGoogleSharingLinks: { host: "region", method: "GET", path: "/insights/google/sharingLinks/export", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  exportPermissionRelatedInformationForSharingLinks: { host: "region", method: "GET", path: "/insights/sharingLinks/export", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  exportSitePermissions: { host: "region", method: "GET", path: "/insights/sites/permission/export", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  exportUserActivities: { host: "region", method: "GET", path: "/insights/users/:email/activities/export", pathParams: ["email"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  exportUserPermissions: { host: "region", method: "GET", path: "/insights/users/:email/access/export", pathParams: ["email"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  getAllCustomers: { host: "global", method: "POST", path: "/partner/external/v3/general/customers/batch", pathParams: [], permission: ["elements.customers.read.all","elements.customers.readwrite.all"], tags: ["Elements"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
+  getAllServices: { host: "global", method: "POST", path: "/partner/external/v3/general/customers/services/batch", pathParams: [], permission: ["elements.license.read.all","elements.license.readwrite.all"], tags: ["Elements"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
+  getAvePointProductOverview: { host: "global", method: "GET", path: "/partner/external/v3/general/customers/:customerId/avpt-products/type/:productType/overview", pathParams: ["customerId","productType"], permission: ["elements.license.read.all","elements.license.readwrite.all"], tags: ["Elements"], hasBody: false },
+  getCloudBackupM365Overview: { host: "global", method: "GET", path: "/partner/external/v3/general/customers/:customerId/cloud-backup-m365/overview", pathParams: ["customerId"], permission: "elements.cbprotected.read.all", tags: ["Elements"], hasBody: false, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
+  getCloudBackupM365Users: { host: "global", method: "POST", path: "/partner/external/v3/general/customers/:customerId/tenants/:tenantId/cloud-backup-m365/users/batch", pathParams: ["customerId","tenantId"], permission: "elements.cbprotected.read.all", tags: ["Elements"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
+  getCloudFlowActivities: { host: "region", method: "GET", path: "/smp/powerplatform/powerautomate/cloudflows/:flowId/activities", pathParams: ["flowId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["activities"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getCloudFlowConnectionUsage: { host: "region", method: "GET", path: "/smp/powerplatform/connectionusage/cloudflows", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["connectionUsageCloudFlows"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getCloudFlowRuns: { host: "region", method: "GET", path: "/smp/powerplatform/powerautomate/cloudflows/:flowId/runs", pathParams: ["flowId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["runs"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getCloudFlows: { host: "region", method: "GET", path: "/smp/powerplatform/powerautomate/cloudflows", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["cloudFlows"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getComplianceCategory: { host: "global", method: "GET", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/workflows/:workflowId", pathParams: ["customerId","tenantId","workflowId"], permission: ["elements.um.user.read.all","elements.um.user.readwrite.all"], tags: ["Elements user management"], hasBody: false, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
+  getConfideImportUsersStatus: { host: "region", method: "GET", path: "/admin/shareSetting/import-users/:taskId", pathParams: ["taskId"], permission: "confide.graph.readwrite.all", tags: ["AvePoint Confide"], hasBody: false },
+  getConfideUpdateUsersStatus: { host: "region", method: "GET", path: "/admin/shareSetting/update-users/:taskId", pathParams: ["taskId"], permission: "confide.graph.readwrite.all", tags: ["AvePoint Confide"], hasBody: false },
+  getCopilotStudioAgentActivities: { host: "region", method: "GET", path: "/smp/powerplatform/bot/:botId/activities", pathParams: ["botId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["activities"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getCopilotStudioAgents: { host: "region", method: "GET", path: "/smp/powerplatform/bot", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["bots"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getCustomerJobs: { host: "global", method: "POST", path: "/partner/external/v3/general/customers/:customerId/avpt-products/jobs/batch", pathParams: ["customerId"], permission: "elements.jobs.read.all", tags: ["Elements"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
+  getCustomerScanProfileChanges: { host: "global", method: "GET", path: "/partner/external/v3/general/customers/:customerId/scan-profiles/:scanProfileId/changes", pathParams: ["customerId","scanProfileId"], permission: "elements.scanprofiles.read.all", tags: ["Elements"], hasBody: false },
+  getCustomerScanProfileDetail: { host: "global", method: "GET", path: "/partner/external/v3/general/customers/:customerId/scan-profiles/:scanProfileId", pathParams: ["customerId","scanProfileId"], permission: "elements.scanprofiles.read.all", tags: ["Elements"], hasBody: false },
+  getCustomerScanProfiles: { host: "global", method: "POST", path: "/partner/external/v3/general/customers/:customerId/scan-profiles/batch", pathParams: ["customerId"], permission: "elements.scanprofiles.read.all", tags: ["Elements"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
+  getDesktopFlowRuns: { host: "region", method: "GET", path: "/smp/powerplatform/powerautomate/desktopflows/:flowId/runs", pathParams: ["flowId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["runs"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getDesktopFlows: { host: "region", method: "GET", path: "/smp/powerplatform/powerautomate/desktopflows", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["desktopFlows"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getDmsoAuditRecords: { host: "region", method: "GET", path: "/dmso/audits", pathParams: [], permission: "dmso.graph.readwrite.all", tags: ["Document Management System Online"], hasBody: false, paging: {"items":["data"],"nextLink":["nextLink"],"skipToken":"skipToken","pageIndex":"pageIndex","pageSize":"pageSize"} },
+  getEndOfLifeGroups: { host: "region", method: "GET", path: "/smp/lifecycle/microsoft365/groups", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["eolReportGroups"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getEndOfLifeSites: { host: "region", method: "GET", path: "/smp/lifecycle/microsoft365/sites", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["eolReportSPSites"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getEndOfLifeTeams: { host: "region", method: "GET", path: "/smp/lifecycle/microsoft365/teams", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["eolReportTeams"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getEndOfLifeVivaGroups: { host: "region", method: "GET", path: "/smp/lifecycle/microsoft365/viva-groups", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["eolReportGroups"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getExportJobStatus: { host: "region", method: "GET", path: "/insights/job/:jobId/exportstatus", pathParams: ["jobId"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false },
+  getHitItemsOfRiskRule: { host: "global", method: "GET", path: "/partner/external/v3/rm/customers/:customerId/tenants/:tenantId/detection/rules/:ruleId/hit-items", pathParams: ["customerId","tenantId","ruleId"], permission: "elements.rm.read.all", tags: ["Elements risk management"], hasBody: false, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
+  getInformationOfUser: { host: "global", method: "GET", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId", pathParams: ["customerId","tenantId","userId"], permission: ["elements.um.user.read.all","elements.um.user.readwrite.all"], tags: ["Elements user management"], hasBody: false },
+  getInformationOfUsers: { host: "global", method: "POST", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/batch", pathParams: ["customerId","tenantId"], permission: ["elements.um.user.read.all","elements.um.user.readwrite.all"], tags: ["Elements user management"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
+  getM365TenantInfo: { host: "global", method: "GET", path: "/partner/external/v3/general/customers/:customerId/tenants/:tenantId", pathParams: ["customerId","tenantId"], permission: ["elements.customers.read.all","elements.customers.readwrite.all"], tags: ["Elements"], hasBody: false },
+  getM365TenantProductApps: { host: "global", method: "GET", path: "/partner/external/v3/general/customers/:customerId/tenants/:tenantId/product/:productName/apps", pathParams: ["customerId","tenantId","productName"], permission: ["elements.customers.read.all","elements.customers.readwrite.all"], tags: ["Elements"], hasBody: false },
+  getPowerAppActivities: { host: "region", method: "GET", path: "/smp/powerplatform/powerapps/:appId/activities", pathParams: ["appId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["activities"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getPowerAppLaunchedUsers: { host: "region", method: "GET", path: "/smp/powerplatform/powerapps/:appId/launched-users", pathParams: ["appId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["launchedUsers"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getPowerAppLaunches: { host: "region", method: "GET", path: "/smp/powerplatform/powerapps/:appId/launches", pathParams: ["appId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["launches"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getPowerApps: { host: "region", method: "GET", path: "/smp/powerplatform/powerapps", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["powerApps"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getPowerBiActiveUsers: { host: "region", method: "GET", path: "/smp/powerplatform/powerbi/powerbiactiveusers", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["powerBIActiveUsers"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getPowerBiArtifacts: { host: "region", method: "GET", path: "/smp/powerplatform/powerbi/artifacts", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["artifacts"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getPowerBiDataSourceCounts: { host: "region", method: "GET", path: "/smp/powerplatform/powerbi/datasourcecountbydatasourcetype", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["datasourceCounts"],"nextLink":["nextLink"]} },
+  getPowerBiDataSourceDetails: { host: "region", method: "GET", path: "/smp/powerplatform/powerbi/datasourcedetails", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["datasourceDetails"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getPowerBiSemanticModelCounts: { host: "region", method: "GET", path: "/smp/powerplatform/powerbi/semanticmodelcountbydatasourcetype", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["semanticModelCounts"],"nextLink":["nextLink"]} },
+  getPowerBiSemanticModelDetails: { host: "region", method: "GET", path: "/smp/powerplatform/powerbi/semanticemodeldetails", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["semanticModelDetails"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getPowerBiWorkspaces: { host: "region", method: "GET", path: "/smp/powerplatform/powerbi/workspaces", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["workspaces"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getPowerPagesSiteActivities: { host: "region", method: "GET", path: "/smp/powerplatform/powerpages/:powerPageId/activities", pathParams: ["powerPageId"], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["activities"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getPowerPagesSites: { host: "region", method: "GET", path: "/smp/powerplatform/powerpages", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["powerPages"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getPowerPlatformConnections: { host: "region", method: "GET", path: "/smp/powerplatform/connections", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["connections"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getPowerPlatformEnvironments: { host: "region", method: "GET", path: "/smp/powerplatform/environments", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["environments"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getResourceMailboxes: { host: "region", method: "GET", path: "/smp/exchange/resourcemailboxes", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["resourceMailboxes"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getRestoreJobStatusAndProgress: { host: "region", method: "GET", path: "/api/restore/GetRestoreJobStatus", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: false },
+  getRiskActions: { host: "global", method: "GET", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/actions", pathParams: ["customerId","tenantId"], permission: ["elements.um.user.read.all","elements.um.user.readwrite.all"], tags: ["Elements user management"], hasBody: false },
+  getRiskAnalyzeWorkflows: { host: "global", method: "GET", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/workflows", pathParams: ["customerId","tenantId"], permission: ["elements.um.user.read.all","elements.um.user.readwrite.all"], tags: ["Elements user management"], hasBody: false, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
+  getRiskRulesOfAllDataSources: { host: "global", method: "GET", path: "/partner/external/v3/rm/customers/:customerId/tenants/:tenantId/detection/rules", pathParams: ["customerId","tenantId"], permission: "elements.rm.read.all", tags: ["Elements risk management"], hasBody: false },
+  getSecurityUsers: { host: "global", method: "GET", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/users", pathParams: ["customerId","tenantId"], permission: ["elements.um.user.read.all","elements.um.user.readwrite.all"], tags: ["Elements user management"], hasBody: false, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
+  getSignIns: { host: "global", method: "GET", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/signins", pathParams: ["customerId","tenantId"], permission: ["elements.um.user.read.all","elements.um.user.readwrite.all"], tags: ["Elements user management"], hasBody: false, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
+  getThirdPartyProductTenants: { host: "global", method: "POST", path: "/partner/external/v3/general/customers/:customerId/3rd-party-products/type/:type/tenants/batch", pathParams: ["customerId","type"], permission: ["elements.license.read.all","elements.license.readwrite.all"], tags: ["Elements"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
+  getTotalOfWorkspaceDspmInsights: { host: "global", method: "GET", path: "/partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/dspm/insights", pathParams: ["customerId","tenantId"], permission: "elements.wm.read.all", tags: ["Elements workspace management"], hasBody: false },
+  getTotalOfWorkspaceRansomwareDetection: { host: "global", method: "GET", path: "/partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/data-protection/ransomware-detection", pathParams: ["customerId","tenantId"], permission: "elements.wm.read.all", tags: ["Elements workspace management"], hasBody: false },
+  getTotalOfWorkspaces: { host: "global", method: "GET", path: "/partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/workspace", pathParams: ["customerId","tenantId"], permission: "elements.wm.read.all", tags: ["Elements workspace management"], hasBody: false },
+  getTotalOfWorkspacesInCompliance: { host: "global", method: "GET", path: "/partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/data-protection/compliance-rate", pathParams: ["customerId","tenantId"], permission: "elements.wm.read.all", tags: ["Elements workspace management"], hasBody: false },
+  getUserAndSharedMailboxes: { host: "region", method: "GET", path: "/smp/exchange/mailboxes", pathParams: [], permission: "enpower.data.read.all", tags: ["EnPower"], hasBody: false, paging: {"items":["mailboxes"],"nextLink":["nextLink"],"skipToken":"skipToken","pageSize":"top"} },
+  getV2Customer: { host: "global", method: "GET", path: "/partner/customers/:id", pathParams: ["id"], permission: "partner.customers.read.all", tags: ["Elements (v2)"], hasBody: false },
+  getV2CustomerJobs: { host: "global", method: "GET", path: "/partner/customers/:id/jobs", pathParams: ["id"], permission: "partner.jobs.read.all", tags: ["Elements (v2)"], hasBody: false },
+  getV2CustomerJobsOfTypeAndModule: { host: "global", method: "GET", path: "/partner/customers/:id/jobs/jobType/:jobType/jobModule/:jobModule", pathParams: ["id","jobType","jobModule"], permission: "partner.jobs.read.all", tags: ["Elements (v2)"], hasBody: false },
+  getV2CustomerProtectedData: { host: "global", method: "GET", path: "/partner/customers/:id/protected", pathParams: ["id"], permission: "partner.cbprotected.read.all", tags: ["Elements (v2)"], hasBody: false },
+  getV2Customers: { host: "global", method: "GET", path: "/partner/customers", pathParams: [], permission: "partner.customers.read.all", tags: ["Elements (v2)"], hasBody: false },
+  getV2CustomerServiceSubscriptions: { host: "global", method: "GET", path: "/partner/services/:id", pathParams: ["id"], permission: "partner.license.read.all", tags: ["Elements (v2)"], hasBody: false },
+  getV2CustomerServiceSubscriptionsSampleSpelling: { host: "global", method: "GET", path: "/partner/Services/:id", pathParams: ["id"], permission: "partner.license.read.all", tags: ["Elements (v2)"], hasBody: false },
+  getV2ScanProfile: { host: "global", method: "GET", path: "/partner/customers/:id/scanProfiles/:profileId", pathParams: ["id","profileId"], permission: "partner.scanprofiles.read.all", tags: ["Elements (v2)"], hasBody: false },
+  getV2ScanProfileDailyDetails: { host: "global", method: "GET", path: "/partner/customers/:id/scanProfiles/:profileId/dailyNewDetails", pathParams: ["id","profileId"], permission: "partner.scanprofiles.read.all", tags: ["Elements (v2)"], hasBody: false },
+  getV2ScanProfileDailySummary: { host: "global", method: "GET", path: "/partner/customers/:id/scanProfiles/:profileId/dailyNewSummary", pathParams: ["id","profileId"], permission: "partner.scanprofiles.read.all", tags: ["Elements (v2)"], hasBody: false },
+  getV2ScanProfiles: { host: "global", method: "GET", path: "/partner/customers/:id/scanProfiles", pathParams: ["id"], permission: "partner.scanprofiles.read.all", tags: ["Elements (v2)"], hasBody: false },
+  getV2ServiceSubscriptions: { host: "global", method: "GET", path: "/partner/services", pathParams: [], permission: "partner.license.read.all", tags: ["Elements (v2)"], hasBody: false },
+  getV2ServiceSubscriptionsSampleSpelling: { host: "global", method: "GET", path: "/partner/Services", pathParams: [], permission: "partner.license.read.all", tags: ["Elements (v2)"], hasBody: false },
+  hasArchivedSiteCollectionData: { host: "region", method: "GET", path: "/api/restore/HasArchivedSiteCollectionData", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: false },
+  hasArchivedTeamGroupData: { host: "region", method: "GET", path: "/api/restore/HasArchivedTeamsGroupData", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: false },
+  importConfideSharingUsers: { host: "region", method: "POST", path: "/admin/shareSetting/import-users", pathParams: [], permission: "confide.graph.readwrite.all", tags: ["AvePoint Confide"], hasBody: true },
+  listJobs: { host: "region", method: "GET", path: "/backup/m365/cloudbackupjobs", pathParams: [], permission: "microsoft365backup.jobInfo.read.all", tags: ["Cloud Backup for Microsoft 365"], hasBody: false, paging: {"items":["data"],"nextLink":["metadata","nextLink"],"skipToken":"skipToken","pageIndex":"pageIndex","pageSize":"pageSize"} },
+  onboardCustomer: { host: "global", method: "POST", path: "/partner/external/v3/general/customers", pathParams: [], permission: "elements.customers.readwrite.all", tags: ["Elements"], hasBody: true },
+  performTenantAction: { host: "global", method: "POST", path: "/partner/external/v3/bm/customers/:customerId/tenants/:tenantId/actions", pathParams: ["customerId","tenantId"], permission: "elements.bm.tenant.readwrite.all", tags: ["Elements baseline management"], hasBody: true },
+  queryBaselines: { host: "global", method: "POST", path: "/partner/external/v3/bm/baselines/batch", pathParams: [], permission: ["elements.bm.baseline.read.all","elements.bm.baseline.readwrite.all"], tags: ["Elements baseline management"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
+  queryCreateBaselineJobReportDetail: { host: "global", method: "GET", path: "/partner/external/v3/bm/baselines/:baselineId/reports", pathParams: ["baselineId"], permission: ["elements.bm.baseline.read.all","elements.bm.baseline.readwrite.all"], tags: ["Elements baseline management"], hasBody: false, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
+  queryProcessCenterJobs: { host: "global", method: "POST", path: "/partner/external/v3/bm/customers/:customerId/tenants/:tenantId/process-center/jobs/batch", pathParams: ["customerId","tenantId"], permission: ["elements.bm.tenant.read.all","elements.bm.tenant.readwrite.all"], tags: ["Elements baseline management"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
+  queryTenants: { host: "global", method: "POST", path: "/partner/external/v3/bm/tenants/batch", pathParams: [], permission: ["elements.bm.tenant.read.all","elements.bm.tenant.readwrite.all"], tags: ["Elements baseline management"], hasBody: true, paging: {"items":["data"],"pageIndex":"pageIndex","pageSize":"pageSize"} },
+  restoreSiteCollection: { host: "region", method: "POST", path: "/api/restore/RestoreSiteCollection", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: true },
+  restoreTeamGroup: { host: "region", method: "POST", path: "/api/restore/RestoreTeamsGroup", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: true },
+  retrieveAuditRecords: { host: "region", method: "GET", path: "/aos/audit", pathParams: [], permission: "audit.read.all", tags: ["AvePoint Online Services"], hasBody: false, paging: {"items":["data"],"nextLink":["nextLink"],"skipToken":"skipToken"} },
+  retrieveBackupFrequency: { host: "region", method: "GET", path: "/backup/m365/settings/backup/frequency", pathParams: [], permission: "microsoft365backup.settings.read.all", tags: ["Cloud Backup for Microsoft 365"], hasBody: false },
+  retrieveDueRecords: { host: "region", method: "GET", path: "/records/connector/records", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus"], hasBody: false, paging: {"items":["queriedItems"],"startIndex":"startIndex","pageSize":"itemsPerPage"} },
+  retrieveDynamicsJobInformation: { host: "region", method: "GET", path: "/dynamicsbackup/jobs", pathParams: [], permission: "Dynamics.ReadWrite.All", tags: ["Cloud Backup for Dynamics 365"], hasBody: false, paging: {"items":["jobs"],"nextLink":["nextLink"],"skipToken":"skipToken","pageIndex":"pageIndex","pageSize":"pageSize"} },
+  retrieveGoogleWorkspaceJobInformation: { host: "region", method: "GET", path: "/backup/google/admin/jobs", pathParams: [], permission: "gsuite.graph.read.all", tags: ["Cloud Backup for Google Workspace"], hasBody: false, paging: {"items":["jobs"],"nextLink":["nextLink"],"skipToken":"skipToken","pageIndex":"pageIndex","pageSize":"pageSize"} },
+  retrieveGroupSummary: { host: "region", method: "GET", path: "/insights/groups/summary", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false, paging: {"items":["values"],"nextLink":["nextLink"],"pageSize":"pageSize"} },
+  retrieveIaasPaasJobInformation: { host: "region", method: "GET", path: "/backup/vm/jobs", pathParams: [], permission: "PlatformBackup.ReadWrite.All", tags: ["Cloud Backup for IaaS + PaaS"], hasBody: false, paging: {"items":["jobs"],"nextLink":["nextLink"],"skipToken":"skiptoken","pageIndex":"pageNumber","pageSize":"pageSize"} },
+  retrieveJobDetails: { host: "region", method: "GET", path: "/backup/m365/cloudbackupjobs/:jobId", pathParams: ["jobId"], permission: "microsoft365backup.jobInfo.read.all", tags: ["Cloud Backup for Microsoft 365"], hasBody: false },
+  retrieveRetentionPolicy: { host: "region", method: "GET", path: "/backup/m365/settings/retention-policy", pathParams: [], permission: "microsoft365backup.settings.read.all", tags: ["Cloud Backup for Microsoft 365"], hasBody: false },
+  retrieveSalesforceAlertRecords: { host: "region", method: "GET", path: "/backup/sfbapi/monitor-alerts", pathParams: [], permission: "salesforce.public.read.all", tags: ["Cloud Backup for Salesforce"], hasBody: false },
+  retrieveSalesforceJobInformation: { host: "region", method: "GET", path: "/backup/sfbapi/jobs", pathParams: [], permission: "salesforce.public.read.all", tags: ["Cloud Backup for Salesforce"], hasBody: false, paging: {"items":["data","jobs"],"nextLink":["data","nextLink"],"skipToken":"skipToken","pageIndex":"pageIndex","pageSize":"pageSize"} },
+  retrieveSalesforceUnusualActivities: { host: "region", method: "GET", path: "/backup/sfbapi/unusual-activities", pathParams: [], permission: "salesforce.public.read.all", tags: ["Cloud Backup for Salesforce"], hasBody: false },
+  retrieveScanJobInformation: { host: "region", method: "GET", path: "/aos/jobs", pathParams: [], permission: "autodiscovery.readwrite.all", tags: ["AvePoint Online Services"], hasBody: false, paging: {"items":["jobs"],"nextLink":["nextLink"],"top":"top","skip":"skip","pageSize":"top"} },
+  retrieveSharingLinksSummary: { host: "region", method: "POST", path: "/insights/sharingLinks/summary", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: true, paging: {"items":["values"],"nextLink":["nextLink"],"bodyNextLink":true} },
+  retrieveSiteDetailRecords: { host: "region", method: "POST", path: "/insights/sites/detailRecords", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: true, paging: {"items":["values"],"nextLink":["nextLink"],"bodyNextLink":true} },
+  retrieveSiteId: { host: "region", method: "GET", path: "/insights/sites/:siteUrl/siteId", pathParams: ["siteUrl"], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false, paging: {"items":["values"],"nextLink":["nextLink"]} },
+  retrieveSiteOverview: { host: "region", method: "POST", path: "/insights/sites/overview", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: true, paging: {"items":["values"],"nextLink":["nextLink"],"bodyNextLink":true} },
+  retrieveSitePermissions: { host: "region", method: "POST", path: "/insights/sites/permission", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: true, paging: {"items":["values"],"nextLink":["nextLink"],"bodyNextLink":true} },
+  retrieveSubscriptionConsumption: { host: "region", method: "GET", path: "/backup/m365/cloudbackuplicenseconsumption", pathParams: [], permission: "microsoft365backup.subscriptionInfo.read.all", tags: ["Cloud Backup for Microsoft 365"], hasBody: false },
+  retrieveUnusualActivities: { host: "region", method: "GET", path: "/backup/m365/cloudbackupunusualactivitydata", pathParams: [], permission: "microsoft365backup.unusualActivity.read.all", tags: ["Cloud Backup for Microsoft 365"], hasBody: false },
+  retrieveUserPermissions: { host: "region", method: "POST", path: "/insights/users/access", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: true, paging: {"items":["values"],"nextLink":["nextLink"],"bodyNextLink":true} },
+  retrieveUserSummary: { host: "region", method: "GET", path: "/insights/users/summary", pathParams: [], permission: "insights.graph.readwrite.all", tags: ["Insights"], hasBody: false, paging: {"items":["results"],"nextLink":["nextLink"],"pageSize":"pageSize"} },
+  setArchivedDataRetentionPeriodAfterSiteCollectionRestore: { host: "region", method: "POST", path: "/api/restore/SetRestoreGracePeriodSiteCollection", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: true },
+  setArchivedDataRetentionPeriodAfterTeamGroupRestore: { host: "region", method: "POST", path: "/api/restore/SetRestoreGracePeriodTeamsGroup", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus: restore archived data"], hasBody: true },
+  submitRecords: { host: "region", method: "POST", path: "/records/connector/records", pathParams: [], permission: "records.readwrite.all", tags: ["AvePoint Opus"], hasBody: true },
+  updateAccountInformationOfUser: { host: "global", method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/account-information", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateAlternateEmailAddressOfUser: { host: "global", method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/alternate-email-address", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateBirthdayOfUser: { host: "global", method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/birthday", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateConfideSharingUsers: { host: "region", method: "POST", path: "/admin/shareSetting/update-users", pathParams: [], permission: "confide.graph.readwrite.all", tags: ["AvePoint Confide"], hasBody: true },
+  updateContactInformationOfCloudUser: { host: "global", method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/contact-information", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateContactInformationOfLocalUser: { host: "global", method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/contact-information", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateGeneralInformationOfCloudUser: { host: "global", method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/general-information", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateGeneralInformationOfLocalUser: { host: "global", method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/general-information", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateIsExternalUserProperty: { host: "global", method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/isexternal", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateIsTestUserProperty: { host: "global", method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/istest", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateManagerOfUser: { host: "global", method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/manager", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateNotesOfLocalUser: { host: "global", method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/notes", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateOfficeInformationOfCloudUser: { host: "global", method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/office", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateOfficeInformationOfLocalUser: { host: "global", method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/office", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateOfficeLocationInformationOfCloudUser: { host: "global", method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/office-information", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateOfficeLocationInformationOfLocalUser: { host: "global", method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/office-information", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updatePasswordSettingOfUser: { host: "global", method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/password-setting", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateProfileOfLocalUser: { host: "global", method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/profile", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
+  updateSponsorOfUser: { host: "global", method: "PUT", path: "/partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/sponsor", pathParams: ["customerId","tenantId","userId"], permission: "elements.um.user.readwrite.all", tags: ["Elements user management"], hasBody: true },
 } as const satisfies Record<string, OperationDescriptor>;
 
 export type OperationId = keyof typeof OPERATIONS;
@@ -5350,7 +5350,7 @@ export abstract class GeneratedOperations {
   /**
    * Add a service (Elements).
    *
-   * `POST /partner/external/v3/general/customers/:customerId/services`, permission `elements.license.readwrite.all`.
+   * `POST /partner/external/v3/general/customers/:customerId/services` on the global endpoint, permission `elements.license.readwrite.all`.
    */
   addService(request: AddServiceRequest, body: AddServiceBody, options?: CallOptions): Promise<AddServiceResponse> {
     return this.invoke('addService', request ?? {}, body, options);
@@ -5368,7 +5368,7 @@ export abstract class GeneratedOperations {
   /**
    * Generate authorization link to add Microsoft 365 tenant (Elements).
    *
-   * `POST /partner/external/v3/general/customers/:customerId/tenants/:tenantId/auth-link`, permission `elements.customers.readwrite.all`.
+   * `POST /partner/external/v3/general/customers/:customerId/tenants/:tenantId/auth-link` on the global endpoint, permission `elements.customers.readwrite.all`.
    */
   createAuthLinkToAddTenant(request: CreateAuthLinkToAddTenantRequest, body: CreateAuthLinkToAddTenantBody, options?: CallOptions): Promise<CreateAuthLinkToAddTenantResponse> {
     return this.invoke('createAuthLinkToAddTenant', request ?? {}, body, options);
@@ -5377,7 +5377,7 @@ export abstract class GeneratedOperations {
   /**
    * Generate authorization link to authorize service apps (Elements).
    *
-   * `POST /partner/external/v3/general/customers/:customerId/tenants/:tenantId/apps/auth-link`, permission `elements.customers.readwrite.all`.
+   * `POST /partner/external/v3/general/customers/:customerId/tenants/:tenantId/apps/auth-link` on the global endpoint, permission `elements.customers.readwrite.all`.
    */
   createAuthLinkToConsentApps(request: CreateAuthLinkToConsentAppsRequest, body: CreateAuthLinkToConsentAppsBody, options?: CallOptions): Promise<CreateAuthLinkToConsentAppsResponse> {
     return this.invoke('createAuthLinkToConsentApps', request ?? {}, body, options);
@@ -5386,7 +5386,7 @@ export abstract class GeneratedOperations {
   /**
    * Create a baseline from a tenant (Elements baseline management).
    *
-   * `POST /partner/external/v3/bm/baselines`, permission `elements.bm.baseline.readwrite.all`.
+   * `POST /partner/external/v3/bm/baselines` on the global endpoint, permission `elements.bm.baseline.readwrite.all`.
    */
   createBaseline(body: CreateBaselineBody, options?: CallOptions): Promise<CreateBaselineResponse> {
     return this.invoke('createBaseline', {}, body, options);
@@ -5530,7 +5530,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve all customers managed by current partner (Elements).
    *
-   * `POST /partner/external/v3/general/customers/batch`, permission `elements.customers.read.all or elements.customers.readwrite.all`.
+   * `POST /partner/external/v3/general/customers/batch` on the global endpoint, permission `elements.customers.read.all` or `elements.customers.readwrite.all`.
    * Paged: `client.items('getAllCustomers', …)` and `client.pages('getAllCustomers', …)` follow every page.
    */
   getAllCustomers(request: GetAllCustomersRequest, body: GetAllCustomersBody, options?: CallOptions): Promise<GetAllCustomersResponse> {
@@ -5540,7 +5540,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve all services of customers (Elements).
    *
-   * `POST /partner/external/v3/general/customers/services/batch`, permission `elements.license.read.all or elements.license.readwrite.all`.
+   * `POST /partner/external/v3/general/customers/services/batch` on the global endpoint, permission `elements.license.read.all` or `elements.license.readwrite.all`.
    * Paged: `client.items('getAllServices', …)` and `client.pages('getAllServices', …)` follow every page.
    */
   getAllServices(request: GetAllServicesRequest, body: GetAllServicesBody, options?: CallOptions): Promise<GetAllServicesResponse> {
@@ -5550,7 +5550,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve AvePoint product overview (Elements).
    *
-   * `GET /partner/external/v3/general/customers/:customerId/avpt-products/type/:productType/overview`, permission `elements.license.read.all or elements.license.readwrite.all`.
+   * `GET /partner/external/v3/general/customers/:customerId/avpt-products/type/:productType/overview` on the global endpoint, permission `elements.license.read.all` or `elements.license.readwrite.all`.
    */
   getAvePointProductOverview(request: GetAvePointProductOverviewRequest, options?: CallOptions): Promise<GetAvePointProductOverviewResponse> {
     return this.invoke('getAvePointProductOverview', request ?? {}, undefined, options);
@@ -5559,7 +5559,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve Cloud Backup for Microsoft 365 overview (Elements).
    *
-   * `GET /partner/external/v3/general/customers/:customerId/cloud-backup-m365/overview`, permission `elements.cbprotected.read.all`.
+   * `GET /partner/external/v3/general/customers/:customerId/cloud-backup-m365/overview` on the global endpoint, permission `elements.cbprotected.read.all`.
    * Paged: `client.items('getCloudBackupM365Overview', …)` and `client.pages('getCloudBackupM365Overview', …)` follow every page.
    */
   getCloudBackupM365Overview(request: GetCloudBackupM365OverviewRequest, options?: CallOptions): Promise<GetCloudBackupM365OverviewResponse> {
@@ -5569,7 +5569,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve user protected status for customer (Elements).
    *
-   * `POST /partner/external/v3/general/customers/:customerId/tenants/:tenantId/cloud-backup-m365/users/batch`, permission `elements.cbprotected.read.all`.
+   * `POST /partner/external/v3/general/customers/:customerId/tenants/:tenantId/cloud-backup-m365/users/batch` on the global endpoint, permission `elements.cbprotected.read.all`.
    * Paged: `client.items('getCloudBackupM365Users', …)` and `client.pages('getCloudBackupM365Users', …)` follow every page.
    */
   getCloudBackupM365Users(request: GetCloudBackupM365UsersRequest, body: GetCloudBackupM365UsersBody, options?: CallOptions): Promise<GetCloudBackupM365UsersResponse> {
@@ -5619,7 +5619,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve the risky users of a workflow (Elements user management).
    *
-   * `GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/workflows/:workflowId`, permission `elements.um.user.read.all or elements.um.user.readwrite.all`.
+   * `GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/workflows/:workflowId` on the global endpoint, permission `elements.um.user.read.all` or `elements.um.user.readwrite.all`.
    * Paged: `client.items('getComplianceCategory', …)` and `client.pages('getComplianceCategory', …)` follow every page.
    */
   getComplianceCategory(request: GetComplianceCategoryRequest, options?: CallOptions): Promise<GetComplianceCategoryResponse> {
@@ -5667,7 +5667,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve job details of backup services for a customer (Elements).
    *
-   * `POST /partner/external/v3/general/customers/:customerId/avpt-products/jobs/batch`, permission `elements.jobs.read.all`.
+   * `POST /partner/external/v3/general/customers/:customerId/avpt-products/jobs/batch` on the global endpoint, permission `elements.jobs.read.all`.
    * Paged: `client.items('getCustomerJobs', …)` and `client.pages('getCustomerJobs', …)` follow every page.
    */
   getCustomerJobs(request: GetCustomerJobsRequest, body: GetCustomerJobsBody, options?: CallOptions): Promise<GetCustomerJobsResponse> {
@@ -5677,7 +5677,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve daily scan profile changes for a customer (Elements).
    *
-   * `GET /partner/external/v3/general/customers/:customerId/scan-profiles/:scanProfileId/changes`, permission `elements.scanprofiles.read.all`.
+   * `GET /partner/external/v3/general/customers/:customerId/scan-profiles/:scanProfileId/changes` on the global endpoint, permission `elements.scanprofiles.read.all`.
    */
   getCustomerScanProfileChanges(request: GetCustomerScanProfileChangesRequest, options?: CallOptions): Promise<GetCustomerScanProfileChangesResponse> {
     return this.invoke('getCustomerScanProfileChanges', request ?? {}, undefined, options);
@@ -5686,7 +5686,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve customer scan profile details (Elements).
    *
-   * `GET /partner/external/v3/general/customers/:customerId/scan-profiles/:scanProfileId`, permission `elements.scanprofiles.read.all`.
+   * `GET /partner/external/v3/general/customers/:customerId/scan-profiles/:scanProfileId` on the global endpoint, permission `elements.scanprofiles.read.all`.
    */
   getCustomerScanProfileDetail(request: GetCustomerScanProfileDetailRequest, options?: CallOptions): Promise<GetCustomerScanProfileDetailResponse> {
     return this.invoke('getCustomerScanProfileDetail', request ?? {}, undefined, options);
@@ -5695,7 +5695,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve all scan profiles for a customer (Elements).
    *
-   * `POST /partner/external/v3/general/customers/:customerId/scan-profiles/batch`, permission `elements.scanprofiles.read.all`.
+   * `POST /partner/external/v3/general/customers/:customerId/scan-profiles/batch` on the global endpoint, permission `elements.scanprofiles.read.all`.
    * Paged: `client.items('getCustomerScanProfiles', …)` and `client.pages('getCustomerScanProfiles', …)` follow every page.
    */
   getCustomerScanProfiles(request: GetCustomerScanProfilesRequest, body: GetCustomerScanProfilesBody, options?: CallOptions): Promise<GetCustomerScanProfilesResponse> {
@@ -5784,7 +5784,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve the objects matching a risk rule (Elements risk management).
    *
-   * `GET /partner/external/v3/rm/customers/:customerId/tenants/:tenantId/detection/rules/:ruleId/hit-items`, permission `elements.rm.read.all`.
+   * `GET /partner/external/v3/rm/customers/:customerId/tenants/:tenantId/detection/rules/:ruleId/hit-items` on the global endpoint, permission `elements.rm.read.all`.
    * Paged: `client.items('getHitItemsOfRiskRule', …)` and `client.pages('getHitItemsOfRiskRule', …)` follow every page.
    */
   getHitItemsOfRiskRule(request: GetHitItemsOfRiskRuleRequest, options?: CallOptions): Promise<GetHitItemsOfRiskRuleResponse> {
@@ -5794,7 +5794,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve information of a user (Elements user management).
    *
-   * `GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId`, permission `elements.um.user.read.all or elements.um.user.readwrite.all`.
+   * `GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId` on the global endpoint, permission `elements.um.user.read.all` or `elements.um.user.readwrite.all`.
    */
   getInformationOfUser(request: GetInformationOfUserRequest, options?: CallOptions): Promise<GetInformationOfUserResponse> {
     return this.invoke('getInformationOfUser', request ?? {}, undefined, options);
@@ -5803,7 +5803,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve information of users (Elements user management).
    *
-   * `POST /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/batch`, permission `elements.um.user.read.all or elements.um.user.readwrite.all`.
+   * `POST /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/batch` on the global endpoint, permission `elements.um.user.read.all` or `elements.um.user.readwrite.all`.
    * Paged: `client.items('getInformationOfUsers', …)` and `client.pages('getInformationOfUsers', …)` follow every page.
    */
   getInformationOfUsers(request: GetInformationOfUsersRequest, body: GetInformationOfUsersBody, options?: CallOptions): Promise<GetInformationOfUsersResponse> {
@@ -5813,7 +5813,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve Microsoft 365 tenant information (Elements).
    *
-   * `GET /partner/external/v3/general/customers/:customerId/tenants/:tenantId`, permission `elements.customers.read.all or elements.customers.readwrite.all`.
+   * `GET /partner/external/v3/general/customers/:customerId/tenants/:tenantId` on the global endpoint, permission `elements.customers.read.all` or `elements.customers.readwrite.all`.
    */
   getM365TenantInfo(request: GetM365TenantInfoRequest, options?: CallOptions): Promise<GetM365TenantInfoResponse> {
     return this.invoke('getM365TenantInfo', request ?? {}, undefined, options);
@@ -5822,7 +5822,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve service app status (Elements).
    *
-   * `GET /partner/external/v3/general/customers/:customerId/tenants/:tenantId/product/:productName/apps`, permission `elements.customers.read.all or elements.customers.readwrite.all`.
+   * `GET /partner/external/v3/general/customers/:customerId/tenants/:tenantId/product/:productName/apps` on the global endpoint, permission `elements.customers.read.all` or `elements.customers.readwrite.all`.
    */
   getM365TenantProductApps(request: GetM365TenantProductAppsRequest, options?: CallOptions): Promise<GetM365TenantProductAppsResponse> {
     return this.invoke('getM365TenantProductApps', request ?? {}, undefined, options);
@@ -6000,7 +6000,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve the counts of risky and normal actions (Elements user management).
    *
-   * `GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/actions`, permission `elements.um.user.read.all or elements.um.user.readwrite.all`.
+   * `GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/actions` on the global endpoint, permission `elements.um.user.read.all` or `elements.um.user.readwrite.all`.
    */
   getRiskActions(request: GetRiskActionsRequest, options?: CallOptions): Promise<GetRiskActionsResponse> {
     return this.invoke('getRiskActions', request ?? {}, undefined, options);
@@ -6009,7 +6009,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve the risk analysis workflows (Elements user management).
    *
-   * `GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/workflows`, permission `elements.um.user.read.all or elements.um.user.readwrite.all`.
+   * `GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/workflows` on the global endpoint, permission `elements.um.user.read.all` or `elements.um.user.readwrite.all`.
    * Paged: `client.items('getRiskAnalyzeWorkflows', …)` and `client.pages('getRiskAnalyzeWorkflows', …)` follow every page.
    */
   getRiskAnalyzeWorkflows(request: GetRiskAnalyzeWorkflowsRequest, options?: CallOptions): Promise<GetRiskAnalyzeWorkflowsResponse> {
@@ -6019,7 +6019,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve the risk rules matched in all data sources (Elements risk management).
    *
-   * `GET /partner/external/v3/rm/customers/:customerId/tenants/:tenantId/detection/rules`, permission `elements.rm.read.all`.
+   * `GET /partner/external/v3/rm/customers/:customerId/tenants/:tenantId/detection/rules` on the global endpoint, permission `elements.rm.read.all`.
    */
   getRiskRulesOfAllDataSources(request: GetRiskRulesOfAllDataSourcesRequest, options?: CallOptions): Promise<GetRiskRulesOfAllDataSourcesResponse> {
     return this.invoke('getRiskRulesOfAllDataSources', request ?? {}, undefined, options);
@@ -6028,7 +6028,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve information of security users (Elements user management).
    *
-   * `GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/users`, permission `elements.um.user.read.all or elements.um.user.readwrite.all`.
+   * `GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/users` on the global endpoint, permission `elements.um.user.read.all` or `elements.um.user.readwrite.all`.
    * Paged: `client.items('getSecurityUsers', …)` and `client.pages('getSecurityUsers', …)` follow every page.
    */
   getSecurityUsers(request: GetSecurityUsersRequest, options?: CallOptions): Promise<GetSecurityUsersResponse> {
@@ -6038,7 +6038,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve sign-in records (Elements user management).
    *
-   * `GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/signins`, permission `elements.um.user.read.all or elements.um.user.readwrite.all`.
+   * `GET /partner/external/v3/um/customers/:customerId/tenants/:tenantId/overview/security/compliances/signins` on the global endpoint, permission `elements.um.user.read.all` or `elements.um.user.readwrite.all`.
    * Paged: `client.items('getSignIns', …)` and `client.pages('getSignIns', …)` follow every page.
    */
   getSignIns(request: GetSignInsRequest, options?: CallOptions): Promise<GetSignInsResponse> {
@@ -6048,7 +6048,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve customer tenant user seats (Elements).
    *
-   * `POST /partner/external/v3/general/customers/:customerId/3rd-party-products/type/:type/tenants/batch`, permission `elements.license.read.all or elements.license.readwrite.all`.
+   * `POST /partner/external/v3/general/customers/:customerId/3rd-party-products/type/:type/tenants/batch` on the global endpoint, permission `elements.license.read.all` or `elements.license.readwrite.all`.
    * Paged: `client.items('getThirdPartyProductTenants', …)` and `client.pages('getThirdPartyProductTenants', …)` follow every page.
    */
   getThirdPartyProductTenants(request: GetThirdPartyProductTenantsRequest, body: GetThirdPartyProductTenantsBody, options?: CallOptions): Promise<GetThirdPartyProductTenantsResponse> {
@@ -6058,7 +6058,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve the numbers of sensitive items shared broadly (Elements workspace management).
    *
-   * `GET /partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/dspm/insights`, permission `elements.wm.read.all`.
+   * `GET /partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/dspm/insights` on the global endpoint, permission `elements.wm.read.all`.
    */
   getTotalOfWorkspaceDspmInsights(request: GetTotalOfWorkspaceDspmInsightsRequest, options?: CallOptions): Promise<GetTotalOfWorkspaceDspmInsightsResponse> {
     return this.invoke('getTotalOfWorkspaceDspmInsights', request ?? {}, undefined, options);
@@ -6067,7 +6067,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve the workspaces with ransomware signals over the last 7 days (Elements workspace management).
    *
-   * `GET /partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/data-protection/ransomware-detection`, permission `elements.wm.read.all`.
+   * `GET /partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/data-protection/ransomware-detection` on the global endpoint, permission `elements.wm.read.all`.
    */
   getTotalOfWorkspaceRansomwareDetection(request: GetTotalOfWorkspaceRansomwareDetectionRequest, options?: CallOptions): Promise<GetTotalOfWorkspaceRansomwareDetectionResponse> {
     return this.invoke('getTotalOfWorkspaceRansomwareDetection', request ?? {}, undefined, options);
@@ -6076,7 +6076,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve the workspace counters of a tenant (Elements workspace management).
    *
-   * `GET /partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/workspace`, permission `elements.wm.read.all`.
+   * `GET /partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/workspace` on the global endpoint, permission `elements.wm.read.all`.
    */
   getTotalOfWorkspaces(request: GetTotalOfWorkspacesRequest, options?: CallOptions): Promise<GetTotalOfWorkspacesResponse> {
     return this.invoke('getTotalOfWorkspaces', request ?? {}, undefined, options);
@@ -6085,7 +6085,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve the numbers of workspaces in and out of compliance (Elements workspace management).
    *
-   * `GET /partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/data-protection/compliance-rate`, permission `elements.wm.read.all`.
+   * `GET /partner/external/v3/wm/customers/:customerId/tenants/:tenantId/overview/data-protection/compliance-rate` on the global endpoint, permission `elements.wm.read.all`.
    */
   getTotalOfWorkspacesInCompliance(request: GetTotalOfWorkspacesInComplianceRequest, options?: CallOptions): Promise<GetTotalOfWorkspacesInComplianceResponse> {
     return this.invoke('getTotalOfWorkspacesInCompliance', request ?? {}, undefined, options);
@@ -6104,7 +6104,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve specific customers (Elements (v2)).
    *
-   * `GET /partner/customers/:id`, permission `partner.customers.read.all`.
+   * `GET /partner/customers/:id` on the global endpoint, permission `partner.customers.read.all`.
    */
   getV2Customer(request: GetV2CustomerRequest, options?: CallOptions): Promise<GetV2CustomerResponse> {
     return this.invoke('getV2Customer', request ?? {}, undefined, options);
@@ -6113,7 +6113,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve job details for backup services (Elements (v2)).
    *
-   * `GET /partner/customers/:id/jobs`, permission `partner.jobs.read.all`.
+   * `GET /partner/customers/:id/jobs` on the global endpoint, permission `partner.jobs.read.all`.
    */
   getV2CustomerJobs(request: GetV2CustomerJobsRequest, options?: CallOptions): Promise<GetV2CustomerJobsResponse> {
     return this.invoke('getV2CustomerJobs', request ?? {}, undefined, options);
@@ -6122,7 +6122,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve specific job type and module of backup services (Elements (v2)).
    *
-   * `GET /partner/customers/:id/jobs/jobType/:jobType/jobModule/:jobModule`, permission `partner.jobs.read.all`.
+   * `GET /partner/customers/:id/jobs/jobType/:jobType/jobModule/:jobModule` on the global endpoint, permission `partner.jobs.read.all`.
    */
   getV2CustomerJobsOfTypeAndModule(request: GetV2CustomerJobsOfTypeAndModuleRequest, options?: CallOptions): Promise<GetV2CustomerJobsOfTypeAndModuleResponse> {
     return this.invoke('getV2CustomerJobsOfTypeAndModule', request ?? {}, undefined, options);
@@ -6131,7 +6131,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve protected data within Cloud Backup for Microsoft 365 (Elements (v2)).
    *
-   * `GET /partner/customers/:id/protected`, permission `partner.cbprotected.read.all`.
+   * `GET /partner/customers/:id/protected` on the global endpoint, permission `partner.cbprotected.read.all`.
    */
   getV2CustomerProtectedData(request: GetV2CustomerProtectedDataRequest, options?: CallOptions): Promise<GetV2CustomerProtectedDataResponse> {
     return this.invoke('getV2CustomerProtectedData', request ?? {}, undefined, options);
@@ -6140,7 +6140,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve all customers (Elements (v2)).
    *
-   * `GET /partner/customers`, permission `partner.customers.read.all`.
+   * `GET /partner/customers` on the global endpoint, permission `partner.customers.read.all`.
    */
   getV2Customers(options?: CallOptions): Promise<GetV2CustomersResponse> {
     return this.invoke('getV2Customers', {}, undefined, options);
@@ -6149,7 +6149,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve service subscriptions (Elements (v2)).
    *
-   * `GET /partner/services/:id`, permission `partner.license.read.all`.
+   * `GET /partner/services/:id` on the global endpoint, permission `partner.license.read.all`.
    */
   getV2CustomerServiceSubscriptions(request: GetV2CustomerServiceSubscriptionsRequest, options?: CallOptions): Promise<GetV2CustomerServiceSubscriptionsResponse> {
     return this.invoke('getV2CustomerServiceSubscriptions', request ?? {}, undefined, options);
@@ -6158,7 +6158,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve service subscriptions (Elements (v2)).
    *
-   * `GET /partner/Services/:id`, permission `partner.license.read.all`.
+   * `GET /partner/Services/:id` on the global endpoint, permission `partner.license.read.all`.
    */
   getV2CustomerServiceSubscriptionsSampleSpelling(request: GetV2CustomerServiceSubscriptionsSampleSpellingRequest, options?: CallOptions): Promise<GetV2CustomerServiceSubscriptionsSampleSpellingResponse> {
     return this.invoke('getV2CustomerServiceSubscriptionsSampleSpelling', request ?? {}, undefined, options);
@@ -6167,7 +6167,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve specific scan profiles (Elements (v2)).
    *
-   * `GET /partner/customers/:id/scanProfiles/:profileId`, permission `partner.scanprofiles.read.all`.
+   * `GET /partner/customers/:id/scanProfiles/:profileId` on the global endpoint, permission `partner.scanprofiles.read.all`.
    */
   getV2ScanProfile(request: GetV2ScanProfileRequest, options?: CallOptions): Promise<GetV2ScanProfileResponse> {
     return this.invoke('getV2ScanProfile', request ?? {}, undefined, options);
@@ -6176,7 +6176,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve daily scan profiles change details (Elements (v2)).
    *
-   * `GET /partner/customers/:id/scanProfiles/:profileId/dailyNewDetails`, permission `partner.scanprofiles.read.all`.
+   * `GET /partner/customers/:id/scanProfiles/:profileId/dailyNewDetails` on the global endpoint, permission `partner.scanprofiles.read.all`.
    */
   getV2ScanProfileDailyDetails(request: GetV2ScanProfileDailyDetailsRequest, options?: CallOptions): Promise<GetV2ScanProfileDailyDetailsResponse> {
     return this.invoke('getV2ScanProfileDailyDetails', request ?? {}, undefined, options);
@@ -6185,7 +6185,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve daily scan profile changes (Elements (v2)).
    *
-   * `GET /partner/customers/:id/scanProfiles/:profileId/dailyNewSummary`, permission `partner.scanprofiles.read.all`.
+   * `GET /partner/customers/:id/scanProfiles/:profileId/dailyNewSummary` on the global endpoint, permission `partner.scanprofiles.read.all`.
    */
   getV2ScanProfileDailySummary(request: GetV2ScanProfileDailySummaryRequest, options?: CallOptions): Promise<GetV2ScanProfileDailySummaryResponse> {
     return this.invoke('getV2ScanProfileDailySummary', request ?? {}, undefined, options);
@@ -6194,7 +6194,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve all scan profiles (Elements (v2)).
    *
-   * `GET /partner/customers/:id/scanProfiles`, permission `partner.scanprofiles.read.all`.
+   * `GET /partner/customers/:id/scanProfiles` on the global endpoint, permission `partner.scanprofiles.read.all`.
    */
   getV2ScanProfiles(request: GetV2ScanProfilesRequest, options?: CallOptions): Promise<GetV2ScanProfilesResponse> {
     return this.invoke('getV2ScanProfiles', request ?? {}, undefined, options);
@@ -6203,7 +6203,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve service subscriptions for all your customers (Elements (v2)).
    *
-   * `GET /partner/services`, permission `partner.license.read.all`.
+   * `GET /partner/services` on the global endpoint, permission `partner.license.read.all`.
    */
   getV2ServiceSubscriptions(options?: CallOptions): Promise<GetV2ServiceSubscriptionsResponse> {
     return this.invoke('getV2ServiceSubscriptions', {}, undefined, options);
@@ -6212,7 +6212,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve service subscriptions for all your customers (Elements (v2)).
    *
-   * `GET /partner/Services`, permission `partner.license.read.all`.
+   * `GET /partner/Services` on the global endpoint, permission `partner.license.read.all`.
    */
   getV2ServiceSubscriptionsSampleSpelling(options?: CallOptions): Promise<GetV2ServiceSubscriptionsSampleSpellingResponse> {
     return this.invoke('getV2ServiceSubscriptionsSampleSpelling', {}, undefined, options);
@@ -6258,7 +6258,7 @@ export abstract class GeneratedOperations {
   /**
    * Onboard a customer (Elements).
    *
-   * `POST /partner/external/v3/general/customers`, permission `elements.customers.readwrite.all`.
+   * `POST /partner/external/v3/general/customers` on the global endpoint, permission `elements.customers.readwrite.all`.
    */
   onboardCustomer(body: OnboardCustomerBody, options?: CallOptions): Promise<OnboardCustomerResponse> {
     return this.invoke('onboardCustomer', {}, body, options);
@@ -6267,7 +6267,7 @@ export abstract class GeneratedOperations {
   /**
    * Perform an action on a tenant (apply baselines) (Elements baseline management).
    *
-   * `POST /partner/external/v3/bm/customers/:customerId/tenants/:tenantId/actions`, permission `elements.bm.tenant.readwrite.all`.
+   * `POST /partner/external/v3/bm/customers/:customerId/tenants/:tenantId/actions` on the global endpoint, permission `elements.bm.tenant.readwrite.all`.
    */
   performTenantAction(request: PerformTenantActionRequest, body: PerformTenantActionBody, options?: CallOptions): Promise<PerformTenantActionResponse> {
     return this.invoke('performTenantAction', request ?? {}, body, options);
@@ -6276,7 +6276,7 @@ export abstract class GeneratedOperations {
   /**
    * Query baselines (Elements baseline management).
    *
-   * `POST /partner/external/v3/bm/baselines/batch`, permission `elements.bm.baseline.read.all or elements.bm.baseline.readwrite.all`.
+   * `POST /partner/external/v3/bm/baselines/batch` on the global endpoint, permission `elements.bm.baseline.read.all` or `elements.bm.baseline.readwrite.all`.
    * Paged: `client.items('queryBaselines', …)` and `client.pages('queryBaselines', …)` follow every page.
    */
   queryBaselines(request: QueryBaselinesRequest, body: QueryBaselinesBody, options?: CallOptions): Promise<QueryBaselinesResponse> {
@@ -6286,7 +6286,7 @@ export abstract class GeneratedOperations {
   /**
    * Retrieve the settings a baseline captured (Elements baseline management).
    *
-   * `GET /partner/external/v3/bm/baselines/:baselineId/reports`, permission `elements.bm.baseline.read.all or elements.bm.baseline.readwrite.all`.
+   * `GET /partner/external/v3/bm/baselines/:baselineId/reports` on the global endpoint, permission `elements.bm.baseline.read.all` or `elements.bm.baseline.readwrite.all`.
    * Paged: `client.items('queryCreateBaselineJobReportDetail', …)` and `client.pages('queryCreateBaselineJobReportDetail', …)` follow every page.
    */
   queryCreateBaselineJobReportDetail(request: QueryCreateBaselineJobReportDetailRequest, options?: CallOptions): Promise<QueryCreateBaselineJobReportDetailResponse> {
@@ -6296,7 +6296,7 @@ export abstract class GeneratedOperations {
   /**
    * Query the process-center jobs of a tenant (Elements baseline management).
    *
-   * `POST /partner/external/v3/bm/customers/:customerId/tenants/:tenantId/process-center/jobs/batch`, permission `elements.bm.tenant.read.all or elements.bm.tenant.readwrite.all`.
+   * `POST /partner/external/v3/bm/customers/:customerId/tenants/:tenantId/process-center/jobs/batch` on the global endpoint, permission `elements.bm.tenant.read.all` or `elements.bm.tenant.readwrite.all`.
    * Paged: `client.items('queryProcessCenterJobs', …)` and `client.pages('queryProcessCenterJobs', …)` follow every page.
    */
   queryProcessCenterJobs(request: QueryProcessCenterJobsRequest, body: QueryProcessCenterJobsBody, options?: CallOptions): Promise<QueryProcessCenterJobsResponse> {
@@ -6306,7 +6306,7 @@ export abstract class GeneratedOperations {
   /**
    * Query the baseline state of the partner's tenants (Elements baseline management).
    *
-   * `POST /partner/external/v3/bm/tenants/batch`, permission `elements.bm.tenant.read.all or elements.bm.tenant.readwrite.all`.
+   * `POST /partner/external/v3/bm/tenants/batch` on the global endpoint, permission `elements.bm.tenant.read.all` or `elements.bm.tenant.readwrite.all`.
    * Paged: `client.items('queryTenants', …)` and `client.pages('queryTenants', …)` follow every page.
    */
   queryTenants(request: QueryTenantsRequest, body: QueryTenantsBody, options?: CallOptions): Promise<QueryTenantsResponse> {
@@ -6574,7 +6574,7 @@ export abstract class GeneratedOperations {
   /**
    * Update the account information of a user (Elements user management).
    *
-   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/account-information`, permission `elements.um.user.readwrite.all`.
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/account-information` on the global endpoint, permission `elements.um.user.readwrite.all`.
    */
   updateAccountInformationOfUser(request: UpdateAccountInformationOfUserRequest, body: UpdateAccountInformationOfUserBody, options?: CallOptions): Promise<UpdateAccountInformationOfUserResponse> {
     return this.invoke('updateAccountInformationOfUser', request ?? {}, body, options);
@@ -6583,7 +6583,7 @@ export abstract class GeneratedOperations {
   /**
    * Update the alternate email addresses of a user (Elements user management).
    *
-   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/alternate-email-address`, permission `elements.um.user.readwrite.all`.
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/alternate-email-address` on the global endpoint, permission `elements.um.user.readwrite.all`.
    */
   updateAlternateEmailAddressOfUser(request: UpdateAlternateEmailAddressOfUserRequest, body: UpdateAlternateEmailAddressOfUserBody, options?: CallOptions): Promise<UpdateAlternateEmailAddressOfUserResponse> {
     return this.invoke('updateAlternateEmailAddressOfUser', request ?? {}, body, options);
@@ -6592,7 +6592,7 @@ export abstract class GeneratedOperations {
   /**
    * Update the birthday of a user (Elements user management).
    *
-   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/birthday`, permission `elements.um.user.readwrite.all`.
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/birthday` on the global endpoint, permission `elements.um.user.readwrite.all`.
    */
   updateBirthdayOfUser(request: UpdateBirthdayOfUserRequest, body: UpdateBirthdayOfUserBody, options?: CallOptions): Promise<UpdateBirthdayOfUserResponse> {
     return this.invoke('updateBirthdayOfUser', request ?? {}, body, options);
@@ -6610,7 +6610,7 @@ export abstract class GeneratedOperations {
   /**
    * Update the contact information of a cloud user (Elements user management).
    *
-   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/contact-information`, permission `elements.um.user.readwrite.all`.
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/contact-information` on the global endpoint, permission `elements.um.user.readwrite.all`.
    */
   updateContactInformationOfCloudUser(request: UpdateContactInformationOfCloudUserRequest, body: UpdateContactInformationOfCloudUserBody, options?: CallOptions): Promise<UpdateContactInformationOfCloudUserResponse> {
     return this.invoke('updateContactInformationOfCloudUser', request ?? {}, body, options);
@@ -6619,7 +6619,7 @@ export abstract class GeneratedOperations {
   /**
    * Update the contact information of a hybrid/local user (Elements user management).
    *
-   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/contact-information`, permission `elements.um.user.readwrite.all`.
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/contact-information` on the global endpoint, permission `elements.um.user.readwrite.all`.
    */
   updateContactInformationOfLocalUser(request: UpdateContactInformationOfLocalUserRequest, body: UpdateContactInformationOfLocalUserBody, options?: CallOptions): Promise<UpdateContactInformationOfLocalUserResponse> {
     return this.invoke('updateContactInformationOfLocalUser', request ?? {}, body, options);
@@ -6628,7 +6628,7 @@ export abstract class GeneratedOperations {
   /**
    * Update the general information of a cloud user (Elements user management).
    *
-   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/general-information`, permission `elements.um.user.readwrite.all`.
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/general-information` on the global endpoint, permission `elements.um.user.readwrite.all`.
    */
   updateGeneralInformationOfCloudUser(request: UpdateGeneralInformationOfCloudUserRequest, body: UpdateGeneralInformationOfCloudUserBody, options?: CallOptions): Promise<UpdateGeneralInformationOfCloudUserResponse> {
     return this.invoke('updateGeneralInformationOfCloudUser', request ?? {}, body, options);
@@ -6637,7 +6637,7 @@ export abstract class GeneratedOperations {
   /**
    * Update the general information of a hybrid/local user (Elements user management).
    *
-   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/general-information`, permission `elements.um.user.readwrite.all`.
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/general-information` on the global endpoint, permission `elements.um.user.readwrite.all`.
    */
   updateGeneralInformationOfLocalUser(request: UpdateGeneralInformationOfLocalUserRequest, body: UpdateGeneralInformationOfLocalUserBody, options?: CallOptions): Promise<UpdateGeneralInformationOfLocalUserResponse> {
     return this.invoke('updateGeneralInformationOfLocalUser', request ?? {}, body, options);
@@ -6646,7 +6646,7 @@ export abstract class GeneratedOperations {
   /**
    * Update the external user property of a user (Elements user management).
    *
-   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/isexternal`, permission `elements.um.user.readwrite.all`.
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/isexternal` on the global endpoint, permission `elements.um.user.readwrite.all`.
    */
   updateIsExternalUserProperty(request: UpdateIsExternalUserPropertyRequest, body: UpdateIsExternalUserPropertyBody, options?: CallOptions): Promise<UpdateIsExternalUserPropertyResponse> {
     return this.invoke('updateIsExternalUserProperty', request ?? {}, body, options);
@@ -6655,7 +6655,7 @@ export abstract class GeneratedOperations {
   /**
    * Update the test user property of a user (Elements user management).
    *
-   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/istest`, permission `elements.um.user.readwrite.all`.
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/istest` on the global endpoint, permission `elements.um.user.readwrite.all`.
    */
   updateIsTestUserProperty(request: UpdateIsTestUserPropertyRequest, body: UpdateIsTestUserPropertyBody, options?: CallOptions): Promise<UpdateIsTestUserPropertyResponse> {
     return this.invoke('updateIsTestUserProperty', request ?? {}, body, options);
@@ -6664,7 +6664,7 @@ export abstract class GeneratedOperations {
   /**
    * Update the manager of a user (Elements user management).
    *
-   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/manager`, permission `elements.um.user.readwrite.all`.
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/manager` on the global endpoint, permission `elements.um.user.readwrite.all`.
    */
   updateManagerOfUser(request: UpdateManagerOfUserRequest, body: UpdateManagerOfUserBody, options?: CallOptions): Promise<UpdateManagerOfUserResponse> {
     return this.invoke('updateManagerOfUser', request ?? {}, body, options);
@@ -6673,7 +6673,7 @@ export abstract class GeneratedOperations {
   /**
    * Update the notes of a hybrid/local user (Elements user management).
    *
-   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/notes`, permission `elements.um.user.readwrite.all`.
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/notes` on the global endpoint, permission `elements.um.user.readwrite.all`.
    */
   updateNotesOfLocalUser(request: UpdateNotesOfLocalUserRequest, body: UpdateNotesOfLocalUserBody, options?: CallOptions): Promise<UpdateNotesOfLocalUserResponse> {
     return this.invoke('updateNotesOfLocalUser', request ?? {}, body, options);
@@ -6682,7 +6682,7 @@ export abstract class GeneratedOperations {
   /**
    * Update the office information of a cloud user (Elements user management).
    *
-   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/office`, permission `elements.um.user.readwrite.all`.
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/office` on the global endpoint, permission `elements.um.user.readwrite.all`.
    */
   updateOfficeInformationOfCloudUser(request: UpdateOfficeInformationOfCloudUserRequest, body: UpdateOfficeInformationOfCloudUserBody, options?: CallOptions): Promise<UpdateOfficeInformationOfCloudUserResponse> {
     return this.invoke('updateOfficeInformationOfCloudUser', request ?? {}, body, options);
@@ -6691,7 +6691,7 @@ export abstract class GeneratedOperations {
   /**
    * Update the office information of a hybrid/local user (Elements user management).
    *
-   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/office`, permission `elements.um.user.readwrite.all`.
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/office` on the global endpoint, permission `elements.um.user.readwrite.all`.
    */
   updateOfficeInformationOfLocalUser(request: UpdateOfficeInformationOfLocalUserRequest, body: UpdateOfficeInformationOfLocalUserBody, options?: CallOptions): Promise<UpdateOfficeInformationOfLocalUserResponse> {
     return this.invoke('updateOfficeInformationOfLocalUser', request ?? {}, body, options);
@@ -6700,7 +6700,7 @@ export abstract class GeneratedOperations {
   /**
    * Update the office location information of a cloud user (Elements user management).
    *
-   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/office-information`, permission `elements.um.user.readwrite.all`.
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/office-information` on the global endpoint, permission `elements.um.user.readwrite.all`.
    */
   updateOfficeLocationInformationOfCloudUser(request: UpdateOfficeLocationInformationOfCloudUserRequest, body: UpdateOfficeLocationInformationOfCloudUserBody, options?: CallOptions): Promise<UpdateOfficeLocationInformationOfCloudUserResponse> {
     return this.invoke('updateOfficeLocationInformationOfCloudUser', request ?? {}, body, options);
@@ -6709,7 +6709,7 @@ export abstract class GeneratedOperations {
   /**
    * Update the office location information of a hybrid/local user (Elements user management).
    *
-   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/office-information`, permission `elements.um.user.readwrite.all`.
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/office-information` on the global endpoint, permission `elements.um.user.readwrite.all`.
    */
   updateOfficeLocationInformationOfLocalUser(request: UpdateOfficeLocationInformationOfLocalUserRequest, body: UpdateOfficeLocationInformationOfLocalUserBody, options?: CallOptions): Promise<UpdateOfficeLocationInformationOfLocalUserResponse> {
     return this.invoke('updateOfficeLocationInformationOfLocalUser', request ?? {}, body, options);
@@ -6718,7 +6718,7 @@ export abstract class GeneratedOperations {
   /**
    * Update the password setting of a user (Elements user management).
    *
-   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/password-setting`, permission `elements.um.user.readwrite.all`.
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/password-setting` on the global endpoint, permission `elements.um.user.readwrite.all`.
    */
   updatePasswordSettingOfUser(request: UpdatePasswordSettingOfUserRequest, body: UpdatePasswordSettingOfUserBody, options?: CallOptions): Promise<UpdatePasswordSettingOfUserResponse> {
     return this.invoke('updatePasswordSettingOfUser', request ?? {}, body, options);
@@ -6727,7 +6727,7 @@ export abstract class GeneratedOperations {
   /**
    * Update the profile of a hybrid/local user (Elements user management).
    *
-   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/profile`, permission `elements.um.user.readwrite.all`.
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/local-users/:userId/profile` on the global endpoint, permission `elements.um.user.readwrite.all`.
    */
   updateProfileOfLocalUser(request: UpdateProfileOfLocalUserRequest, body: UpdateProfileOfLocalUserBody, options?: CallOptions): Promise<UpdateProfileOfLocalUserResponse> {
     return this.invoke('updateProfileOfLocalUser', request ?? {}, body, options);
@@ -6736,7 +6736,7 @@ export abstract class GeneratedOperations {
   /**
    * Update the sponsor of a user (Elements user management).
    *
-   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/sponsor`, permission `elements.um.user.readwrite.all`.
+   * `PUT /partner/external/v3/um/customers/:customerId/tenants/:tenantId/users/:userId/sponsor` on the global endpoint, permission `elements.um.user.readwrite.all`.
    */
   updateSponsorOfUser(request: UpdateSponsorOfUserRequest, body: UpdateSponsorOfUserBody, options?: CallOptions): Promise<UpdateSponsorOfUserResponse> {
     return this.invoke('updateSponsorOfUser', request ?? {}, body, options);

@@ -115,14 +115,14 @@ export function generateSdkSource(routes: readonly DocumentedRoute[]): string {
     if (paging) types.push(`/** One item of a page of ${id}. */\nexport type ${name}Item = ${paging.items.reduce((type, key) => `NonNullable<${type}[${JSON.stringify(key)}]>`, `${name}Response`)}[number];`);
     const pathParams = [...route.url.matchAll(/:(\w+)/g)].map((match) => match[1]!);
     table.push(
-      `  ${id}: { method: ${JSON.stringify(route.method)}, path: ${JSON.stringify(route.url)}, pathParams: ${JSON.stringify(pathParams)}, permission: ${JSON.stringify(route.permission)}, tags: ${JSON.stringify(tags)}, hasBody: ${Boolean(body)}${paging ? `, paging: ${JSON.stringify(paging)}` : ''} },`,
+      `  ${id}: { host: ${JSON.stringify(route.host)}, method: ${JSON.stringify(route.method)}, path: ${JSON.stringify(route.url)}, pathParams: ${JSON.stringify(pathParams)}, permission: ${JSON.stringify(route.permission)}, tags: ${JSON.stringify(tags)}, hasBody: ${Boolean(body)}${paging ? `, paging: ${JSON.stringify(paging)}` : ''} },`,
     );
     map.push(`  ${id}: { request: ${name}Request; body: ${body ? `${name}Body` : 'undefined'}; response: ${name}Response; item: ${paging ? `${name}Item` : 'never'} };`);
     // A body follows the request, so a request with only optional parameters is still passed (`{}`).
     const requestParam = hasRequest ? `request${requestRequired || body ? '' : '?'}: ${name}Request` : '';
     const bodyParam = body ? `body: ${name}Body` : '';
     const args = [requestParam, bodyParam, 'options?: CallOptions'].filter(Boolean).join(', ');
-    const doc = [`${summary} (${tags.join(', ') || 'untagged'}).`, '', `\`${route.method} ${route.url}\`, permission \`${route.permission}\`.`];
+    const doc = [`${summary} (${tags.join(', ') || 'untagged'}).`, '', `\`${route.method} ${route.url}\`${route.host === 'global' ? ' on the global endpoint' : ''}, permission ${[route.permission].flat().map((p) => `\`${p}\``).join(' or ')}.`];
     if (paging) doc.push(`Paged: \`client.items('${id}', …)\` and \`client.pages('${id}', …)\` follow every page.`);
     methods.push(
       `  /**\n${doc.map((line) => `   *${line ? ` ${line}` : ''}`).join('\n')}\n   */\n  ${id}(${args}): Promise<${name}Response> {\n    return this.invoke('${id}', ${hasRequest ? 'request ?? {}' : '{}'}, ${body ? 'body' : 'undefined'}, options);\n  }`,
@@ -159,3 +159,9 @@ ${methods.join('\n\n')}
 
 /** Where `npm run sdk` writes the generated part of the SDK. */
 export const GENERATED_SDK_FILE = new URL('../generated/operations.ts', import.meta.url).pathname;
+
+/** Where `npm run sdk` writes the merged reference of every part. */
+export const REFERENCE_FILES = {
+  openapi: new URL('../../../docs/reference/openapi.json', import.meta.url).pathname,
+  markdown: new URL('../../../docs/reference/README.md', import.meta.url).pathname,
+};

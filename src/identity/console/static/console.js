@@ -122,7 +122,7 @@ async function attempt(box, action) {
 
 function page(title, ...content) {
   document.title = `${title} · Meridian console`;
-  main.replaceChildren(el('h1', { text: title }), ...content);
+  main.replaceChildren(el('h1', { text: title }), ...content.flat().filter((part) => part !== null && part !== undefined && part !== false));
   main.focus();
 }
 
@@ -187,7 +187,11 @@ async function tenantsPage() {
 }
 
 async function tenantPage(tenantId) {
-  const [tenant, { value: apps }] = await Promise.all([api('GET', `/tenants/${encodeURIComponent(tenantId)}`), api('GET', `/tenants/${encodeURIComponent(tenantId)}/apps`)]);
+  const [tenant, { value: apps }, { value: groups }] = await Promise.all([
+    api('GET', `/tenants/${encodeURIComponent(tenantId)}`),
+    api('GET', `/tenants/${encodeURIComponent(tenantId)}/apps`),
+    api('GET', `/tenants/${encodeURIComponent(tenantId)}/customer-groups`),
+  ]);
   const base = `#/tenants/${encodeURIComponent(tenant.id)}`;
   page(
     tenant.name,
@@ -200,6 +204,12 @@ async function tenantPage(tenantId) {
       { title: 'Permissions', cell: (a) => a.permissions.length },
       { title: 'Credentials', cell: (a) => `${a.secrets.length} secret(s), ${a.certificates.length} certificate(s)` },
     ], apps, 'No app registrations yet.'),
+    el('h2', { text: 'Elements customer groups' }),
+    el('p', { class: 'hint', text: 'A partner\'s named sets of customers; an app\'s customer scope can name them (npx meridian customer-group --help).' }),
+    table('Customer groups of the partner', [
+      { title: 'Group', cell: (g) => g.name },
+      { title: 'Customers', cell: (g) => g.customerIds.length },
+    ], groups, 'No customer groups.'),
   );
 }
 
@@ -406,6 +416,7 @@ async function auditPage(tenantId) {
     const answer = await attempt(box, () => api('GET', `/tenants/${encodeURIComponent(tenant.id)}/audit?${query}`));
     if (!answer) return;
     const next = answer.nextLink ? new URL(answer.nextLink).searchParams.get('skipToken') : null;
+    const nextButton = next ? [el('button', { type: 'button', class: 'secondary', text: 'Next page', onclick: () => show(next) })] : [];
     results.replaceChildren(
       table(`Audit records of ${tenant.name}`, [
         { title: 'Time', cell: (r) => when(r.actionTime) },
@@ -415,7 +426,7 @@ async function auditPage(tenantId) {
         { title: 'Object', cell: (r) => r.objectName },
         { title: 'Geo location', cell: (r) => r.geoLocation ?? '—' },
       ], answer.data, 'No audit records in this window.'),
-      next ? el('button', { type: 'button', class: 'secondary', text: 'Next page', onclick: () => show(next) }) : null,
+      ...nextButton,
     );
   };
   const form = el(
