@@ -97,7 +97,25 @@ export class GraphClient extends GeneratedOperations {
     return (await this.send(method, url, init.body, init)) as T;
   }
 
-  private async send(method: string, url: URL, body: unknown, options: CallOptions | undefined): Promise<unknown> {
+  /**
+   * A file an operation answers (an Insights export): streamed, `onBytes` told of every chunk
+   * and the announced length; with the same token, retries and typed errors as every call.
+   */
+  async download(pathOrUrl: string, options: CallOptions & { onBytes?: (received: number, total: number | undefined) => void } = {}): Promise<Buffer> {
+    const response = (await this.send('GET', new URL(pathOrUrl, this.options.baseUrl), undefined, options, true)) as Response;
+    const announced = Number(response.headers.get('content-length'));
+    const total = Number.isFinite(announced) && announced > 0 ? announced : undefined;
+    const chunks: Buffer[] = [];
+    let received = 0;
+    for await (const chunk of response.body ?? []) {
+      chunks.push(Buffer.from(chunk as Uint8Array));
+      received += (chunk as Uint8Array).byteLength;
+      options.onBytes?.(received, total);
+    }
+    return Buffer.concat(chunks);
+  }
+
+  private async send(method: string, url: URL, body: unknown, options: CallOptions | undefined, binary = false): Promise<unknown> {
     const maxRetries = this.options.maxRetries ?? 3;
     let refreshed = false;
     let forceRefresh = false;
@@ -110,7 +128,7 @@ export class GraphClient extends GeneratedOperations {
         method,
         headers: {
           authorization: `Bearer ${token.token}`,
-          accept: 'application/json',
+          accept: binary ? '*/*' : 'application/json',
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           ...options?.headers,
           'client-request-id': clientRequestId,
@@ -118,6 +136,7 @@ export class GraphClient extends GeneratedOperations {
         body: body === undefined ? undefined : JSON.stringify(body),
         ...(options?.signal ? { signal: options.signal } : {}),
       });
+      if (binary && response.ok) return response;
       const text = await response.text();
       let parsed: unknown = text;
       try {

@@ -8,3 +8,4 @@ export * from './errors.js';
 export type { CallOptions, OperationDescriptor } from './operation-types.js';
 export type { PagingSpec } from './paging.js';
 export * from './generated/operations.js';
+export { exportReport, ExportFailedError, type ExportOperationId, type ExportOptions, type ExportProgress } from './insights-exports.js';
