@@ -281,8 +281,9 @@ class WorldBuilder {
     for (let i = 0; i < this.userCount; i++) {
       const givenName = this.random.pick(GIVEN);
       const surname = this.random.pick(SURNAMES);
-      // Guests are a few percent of a tenant, never the first (admin) account.
-      const guest = i > 0 && this.random.chance(0.06);
+      // Guests are a few percent of a tenant, never the first (admin) account; user #3 always is
+      // one, so every tenant, however small, has a guest for the reports that single them out.
+      const guest = i === 3 || (i > 0 && this.random.chance(0.05));
       const base = `${givenName}.${surname}`.toLowerCase();
       // The n-th person of a name gets the alias with n appended, as admins number them.
       const uses = (usesOfName.get(base) ?? 0) + 1;
@@ -308,7 +309,7 @@ class WorldBuilder {
         geoLocation: place.geo,
         userType: guest ? 'Guest' : 'Member',
         accountEnabled: i === 0 || !this.random.chance(0.04),
-        onPremisesSynced: !guest && this.random.chance(0.3),
+        onPremisesSynced: !guest && (i === 2 || this.random.chance(0.3)),
         createdMs: this.pastMs(1500),
         lastSignInMs: neverSignedIn ? undefined : this.pastMs(this.random.chance(0.85) ? 7 : 120),
         licenses: guest ? [] : [this.random.pick(LICENSES.slice(0, 4)), ...(this.random.chance(0.3) ? [this.random.pick(LICENSES.slice(4))] : [])],
