@@ -24,7 +24,7 @@ const IAAS_SERVICES = [
 const D365_MODULES = ['Customer Engagement', 'Finance and Operations'];
 
 /**
- * A day of every Cloud Backup product beyond Microsoft 365 for one customer, through each
+ * Each day's jobs of every Cloud Backup product beyond Microsoft 365 for one customer, through each
  * product's producer route in the customer's data center (Google Workspace scan and backup,
  * IaaS + PaaS, Salesforce, Dynamics 365), so the customer's own regional lists — and the
  * partner's jobs batch reading them — have them. Its own random stream, so the other facts
@@ -82,6 +82,9 @@ export async function seedProductJobs(producer: ProducerClient, request: Product
       });
     }
   }
+  // Today's Gmail and Azure VM backups are still running.
+  google.unshift({ jobId: `GW${short}1RUN`, appType: 1, jobType: 1, dataSource: 1, status: 0, progress: 40, startTime: iso(request.endMs - 20 * 60_000), finishTime: null, operator: 'System' });
+  iaas.unshift({ jobId: `IP${short}1RUN`, serviceType: 1, jobType: 1, status: 1, totalCount: 0, failedCount: 0, successfulCount: 0, skippedCount: 0, startTime: iso(request.endMs - 15 * 60_000), finishTime: null, comments: '' });
   const post = async (path: string, items: unknown[]) => {
     for (let i = 0; i < items.length; i += 1000) await producer.post(path, { value: items.slice(i, i + 1000) });
   };
