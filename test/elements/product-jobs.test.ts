@@ -212,5 +212,18 @@ for (const engine of ENGINES) {
       const v2 = await f.get(`/partner/customers/${customer.id}/jobs`, await f.token(['partner.jobs.read.all']));
       expect(v2.body.value.map((row: any) => row.jobId)).toEqual(ids);
     });
+
+    // Last: it stops a data center.
+    it('answers 503 naming the data center for a customer whose data center is down, and the others\' jobs still answer', async () => {
+      const down = f.customers.find((c) => c.tenantIds.length > 0 && c.dataCenter === 'gcp-jp')!;
+      const before = await batch(all, { jobType: 11 }, '?pageSize=100');
+      await f.h.meridian.regions.get('gcp-jp')!.close();
+      for (const { jobType } of CASES) {
+        const refused = await batch(all, { jobType }, '', down.id);
+        expect(refused.status).toBe(503);
+        expect(refused.body.error).toContain("'gcp-jp'");
+      }
+      expect((await batch(all, { jobType: 11 }, '?pageSize=100')).body).toEqual(before.body);
+    });
   });
 }
