@@ -100,6 +100,67 @@ export const M365_MODULE_OBJECT_TYPES: ReadonlyArray<{ jobModule: number; object
   { jobModule: 312, objectType: 12 },
 ];
 
+/**
+ * The Google Workspace modules (jobType 11) onto the regional `/backup/google/admin/jobs`
+ * `appType`s (google/google.md); a Vault service counts as its module, Users and Groups as
+ * Google Directory.
+ */
+export const GOOGLE_MODULE_APP_TYPES: ReadonlyArray<{ jobModule: number; appTypes: readonly number[] }> = [
+  { jobModule: 501, appTypes: [1, 8192] },
+  { jobModule: 502, appTypes: [4] },
+  { jobModule: 503, appTypes: [8] },
+  { jobModule: 504, appTypes: [2, 16384] },
+  { jobModule: 505, appTypes: [64, 32768] },
+  { jobModule: 506, appTypes: [128] },
+  { jobModule: 507, appTypes: [4096] },
+  { jobModule: 508, appTypes: [256, 512] },
+];
+
+/**
+ * The IaaS + PaaS modules (jobType 12) onto the regional `/backup/vm/jobs` `serviceType` and
+ * that service's backup `jobType` (iaas-paas/iaas-paas.md). Services without a jobModule
+ * (AWS Setting, Amazon S3, Entra External ID) and modules without a service (355, 357) have
+ * no list.
+ */
+export const IAAS_MODULE_SERVICES: ReadonlyArray<{ jobModule: number; serviceType: number; backupJobType: number }> = [
+  { jobModule: 356, serviceType: 1, backupJobType: 1 },
+  { jobModule: 358, serviceType: 2, backupJobType: 128 },
+  { jobModule: 359, serviceType: 4, backupJobType: 1024 },
+  { jobModule: 360, serviceType: 64, backupJobType: 20003 },
+  { jobModule: 361, serviceType: 256, backupJobType: 20009 },
+  { jobModule: 362, serviceType: 512, backupJobType: 20012 },
+  { jobModule: 363, serviceType: 1024, backupJobType: 20014 },
+  { jobModule: 364, serviceType: 4096, backupJobType: 20019 },
+  { jobModule: 365, serviceType: 2048, backupJobType: 20016 },
+  { jobModule: 366, serviceType: 8192, backupJobType: 20022 },
+  { jobModule: 367, serviceType: 21000, backupJobType: 60010 },
+  { jobModule: 368, serviceType: 20000, backupJobType: 60000 },
+  { jobModule: 369, serviceType: 23000, backupJobType: 70010 },
+  { jobModule: 370, serviceType: 24000, backupJobType: 80000 },
+  { jobModule: 371, serviceType: 25000, backupJobType: 60100 },
+];
+
+/** The Dynamics 365 modules (jobType 16) onto the regional `/dynamicsbackup/jobs` `module` names (d365/d365.md). */
+export const D365_MODULE_NAMES: ReadonlyArray<{ jobModule: number; module: string }> = [
+  { jobModule: 401, module: 'Power Platform' },
+  { jobModule: 550, module: 'Customer Engagement' },
+  { jobModule: 551, module: 'Finance and Operations' },
+];
+
+/** Each regional list's job states onto get-customer-jobs.md `status` (its page names the states). */
+export const REGIONAL_JOB_STATUS = {
+  /** list-jobs.md `state` names. */
+  m365: { 'In Progress': 1, Finished: 2, Failed: 3, 'Finished with Exception': 4, 'Partially Finished': 4 } as Readonly<Record<string, number>>,
+  /** google.md: 0 In progress, 2 Finished, 3 Failed, 7 Finished with exception. */
+  google: { 0: 1, 2: 2, 3: 3, 7: 4 } as Readonly<Record<number, number>>,
+  /** iaas-paas.md flags: 0 Not started, 1 In progress, 2 Successful, 4 Skipped, 8 Exception, 16 Failed, 32 Waiting, 64 Stopped. */
+  iaas: { 0: 13, 1: 1, 2: 2, 4: 5, 8: 4, 16: 3, 32: 6, 64: 10 } as Readonly<Record<number, number>>,
+  /** salesforcebackup/jobs.md: 1 In progress, 2 Finished, 3 Finished with exception, 4 Failed, 5 Paused (it resumes: running), 6 Stopped, 7 Skipped. */
+  salesforce: { 1: 1, 2: 2, 3: 4, 4: 3, 5: 1, 6: 10, 7: 5 } as Readonly<Record<number, number>>,
+  /** d365.md: 2 In progress, 3 Finished, 4 Failed, 7 Finished with exception. */
+  d365: { 2: 1, 3: 2, 4: 3, 7: 4 } as Readonly<Record<number, number>>,
+};
+
 /** get-avpt-products-overview-type.md `productType`. */
 export const PRODUCT_TYPES: Readonly<Record<number, string>> = {
   1: 'DocAve Online', 4: 'Cloud Governance', 32: 'Cloud Backup for Salesforce', 40: 'Baseline management', 41: 'Risk management',

@@ -4,6 +4,7 @@ import { buildWorld, worldId } from '../simulator/world.js';
 import { POOL_RESOURCES } from './catalogue.js';
 import type { ProtectedUserRecord, ProtectionRecord, ScanProfileRecord, SubscriptionRecord, TenantRecord } from './region/records.js';
 import { productRow } from './services/service-routes.js';
+import { seedProductJobs } from './jobs/job-simulator.js';
 import { seedCustomerDirectory } from './tenant-directory/directory-simulator.js';
 
 const DAY_MS = 86_400_000;
@@ -56,7 +57,8 @@ const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '');
  * status (which the global endpoint projects for partner-wide lists); then, in each
  * customer's data center, its subscriptions, scan profiles (with a daily report), protected
  * users and protection per module, and the backup and scan jobs of the customer's own
- * regional APIs (`/producer/backup/m365/jobs`, `/producer/aos/scan-jobs`). The second
+ * regional APIs (`/producer/backup/m365/jobs`, `/producer/aos/scan-jobs`, and the other Cloud
+ * Backup products' producer routes, `src/elements/jobs/job-simulator.ts`). The second
  * customer has no tenants (a customer still to be configured).
  */
 export async function seedPartner(clients: PartnerSeedClients, request: PartnerSeedRequest): Promise<{ customers: SeededCustomer[]; report: Record<string, number> }> {
@@ -218,6 +220,9 @@ async function seedCustomer(partner: ProducerClient, producer: ProducerClient, c
   });
   if (scanJobs.length) await producer.post('/producer/aos/scan-jobs', { value: scanJobs });
   report.scanJobs! += scanJobs.length;
+  const more = await seedProductJobs(producer, { customerId: customer.id, organization: customer.organization, days: request.days, endMs: request.endMs, seed: request.seed });
+  report.backupJobs! += more.backupJobs;
+  report.scanJobs! += more.scanJobs;
   const jobStatus = jobs.length === 0 ? 3 : latestFailed.size > 1 ? 4 : latestFailed.size === 1 ? 2 : 1;
   await partner.post(`/producer/elements/customers/${customer.id}/job-status`, { jobStatus });
 }

@@ -65,7 +65,7 @@ describe('Elements from the CLI and in the demo', () => {
     const demo = await ensureDemoTenant(h.meridian);
     expect(demo?.created).toBe(true);
     const identity = h.meridian.identities.get('commercial')!;
-    const app = await identity.directory.createApp(demo!.tenantId, { name: 'elements', permissions: ['elements.customers.read.all'], secretYears: 1 }, { name: 'test' });
+    const app = await identity.directory.createApp(demo!.tenantId, { name: 'elements', permissions: ['elements.customers.read.all', 'elements.jobs.read.all'], secretYears: 1 }, { name: 'test' });
     const token = await h.token({ tenantId: demo!.tenantId, clientId: app.app.clientId, clientSecret: app.clientSecret! });
     const page = await h.send('POST', `${h.meridian.global!.url}/partner/external/v3/general/customers/batch`, token);
     expect(page.body.metadata.totalCount).toBeGreaterThanOrEqual(6);
@@ -73,6 +73,15 @@ describe('Elements from the CLI and in the demo', () => {
     expect(new Set(homes).size).toBeGreaterThanOrEqual(4);
     expect(new Set(homes.map((code) => findDataCenter(code)!.infrastructure))).toEqual(new Set(['Microsoft Azure', 'Google Cloud Platform']));
     expect(page.body.data.some((c: { tenants: unknown[] }) => c.tenants.length === 0)).toBe(true);
+    // Every customer with tenants has jobs of every documented job type in its data center.
+    for (const customer of page.body.data.filter((c: { tenants: unknown[] }) => c.tenants.length > 0)) {
+      for (const jobType of [0, 7, 10, 11, 12, 15, 16]) {
+        const jobs = await h.send('POST', `${h.meridian.global!.url}/partner/external/v3/general/customers/${customer.id}/avpt-products/jobs/batch?pageSize=1`, token, { jobType });
+        expect(jobs.status).toBe(200);
+        expect(jobs.body.metadata.totalCount, `${customer.organization} jobType ${jobType}`).toBeGreaterThan(0);
+        expect(jobs.body.data[0].jobType).toBe(jobType);
+      }
+    }
     const groups = await identity.customerScopes.listGroups(demo!.tenantId);
     expect(groups.map((g) => g.name)).toEqual([DEMO_CUSTOMER_GROUP]);
     expect(groups[0]!.customerIds.length).toBeGreaterThan(0);

@@ -4,7 +4,7 @@ import { JOB_MODULES, JOB_TYPES, V3 } from '../catalogue.js';
 import { partnerOf } from '../partner/partner-context.js';
 import type { PartnerData } from '../partner/partner-data.js';
 import { v3List } from '../shared/routes.js';
-import { jobPage } from './job-sources.js';
+import { jobPage } from './job-page.js';
 
 const text = Type.String();
 /** get-customer-jobs.md, "Response" (counts, sizes and times are strings). */
@@ -34,7 +34,7 @@ export function registerJobRoutes(app: FastifyInstance, data: PartnerData): void
       url: '/partner/external/v3/general/customers/:customerId/avpt-products/jobs/batch',
       operationId: 'getCustomerJobs',
       summary: 'Retrieve job details of backup services for a customer',
-      description: 'elements/general/job/get-customer-jobs.md. Read from the customer\'s own regional job lists (/aos/jobs, /backup/m365/cloudbackupjobs), newest first per list.',
+      description: 'elements/general/job/get-customer-jobs.md. Read from the customer\'s own regional job lists (/aos/jobs, /backup/m365/cloudbackupjobs, /backup/google/admin/jobs, /backup/vm/jobs, /backup/sfbapi/jobs, /dynamicsbackup/jobs), by jobType then jobModule, newest first per list.',
       permission: V3.jobs,
       params: Type.Object({ customerId: Type.String({ maxLength: 100 }) }),
       body: JobFilterBody,

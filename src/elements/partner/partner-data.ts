@@ -8,7 +8,14 @@ import { DataCenterUnavailable, type RegionCall, type RegionClient } from './reg
 import type { Paging } from '../shared/routes.js';
 
 /** The regional scopes the global endpoint reads a customer's own APIs with. */
-export const CUSTOMER_READ_SCOPES = ['microsoft365backup.jobInfo.read.all', 'autodiscovery.readwrite.all'];
+export const CUSTOMER_READ_SCOPES = [
+  'microsoft365backup.jobInfo.read.all',
+  'autodiscovery.readwrite.all',
+  'gsuite.graph.read.all',
+  'PlatformBackup.ReadWrite.All',
+  'salesforce.public.read.all',
+  'Dynamics.ReadWrite.All',
+];
 
 /**
  * The facts both versions of the partner API serialize: the directory for who and where

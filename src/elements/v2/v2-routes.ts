@@ -3,7 +3,7 @@ import { Type, type TSchema } from 'typebox';
 import { invalidParameter } from '../../platform/errors.js';
 import { CONTAINER_OBJECT_TYPES, CUSTOMER_JOB_STATUS, JOB_MODULES, JOB_TYPES, V2 } from '../catalogue.js';
 import { projected, v3Customer } from '../customers/customer-routes.js';
-import { allJobs, v2Job } from '../jobs/job-sources.js';
+import { allJobs, v2Job } from '../jobs/job-page.js';
 import { jobFields } from '../jobs/job-routes.js';
 import { partnerOf } from '../partner/partner-context.js';
 import type { PartnerData } from '../partner/partner-data.js';
