@@ -10,6 +10,7 @@ import { seedProgress } from './progress.js';
 import { registerOpusCommands } from './opus.js';
 import { customerScopeOption, registerCustomerGroupCommands, seedPartnerCommand, setCustomerScope } from './elements.js';
 import { registerClusterCommand } from './cluster.js';
+import { registerWaitCommands } from './waits.js';
 import { TENANT_ADMIN_PERMISSION } from '../identity/permissions.js';
 
 /** Every `npx meridian` command. Built by a function so tests can walk the commands without running one. */
@@ -297,6 +298,7 @@ export function buildProgram(): Command {
   registerCustomerGroupCommands(program);
   registerClusterCommand(program);
   registerTokenCommands(program);
+  registerWaitCommands(program);
   return program;
 }
 
