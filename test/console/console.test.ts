@@ -201,6 +201,24 @@ describe('web console (/console) in headless Chromium', () => {
       await expect.poll(h1).toBe('Tailspin reporting');
       expect(await tenantPage.content()).not.toContain(secret);
 
+      // Its own audit trail, its changes under its app's name, and its Opus settings.
+      await tenantPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My tenant' }).click();
+      await expect.poll(h1).toBe('Tailspin Toys');
+      await tenantPage.getByRole('link', { name: 'Audit records' }).click();
+      await expect.poll(h1).toBe('Audit records of Tailspin Toys');
+      await expect
+        .poll(async () => {
+          await tenantPage.getByRole('button', { name: 'Show records' }).click();
+          return tenantPage.getByRole('cell', { name: `Tailspin admins (tenant administrator ${admins.clientId})` }).count();
+        }, { timeout: 20_000 })
+        .toBeGreaterThan(0);
+      await shot('tenant-admin-audit', tenantPage);
+      await tenantPage.goBack();
+      await tenantPage.getByRole('link', { name: 'AvePoint Opus settings' }).click();
+      await expect.poll(h1).toBe('AvePoint Opus settings of Tailspin Toys');
+      await expect.poll(() => tenantPage.getByRole('heading', { name: 'Connections' }).count()).toBe(1);
+      expect(await tenantPage.getByRole('alert').filter({ hasText: /./ }).count()).toBe(0);
+
       // The other tenant, through the admin API with the console's own token: as if it did not exist.
       const probe = (path: string) =>
         tenantPage.evaluate<{ status: number; body: string }>(`fetch('/admin${path}', { headers: { authorization: 'Bearer ' + sessionStorage.getItem('meridian-admin-key') } }).then(async (r) => ({ status: r.status, body: await r.text() }))`);

@@ -527,7 +527,8 @@ async function opusPage(tenantId) {
   const [connections, terms, holds] = await Promise.all([load('connections'), load('terms'), load('holds')]);
   page(
     `AvePoint Opus settings of ${tenant.name}`,
-    el('p', { text: 'Read from the tenant\'s region. Change them with `npx meridian opus …` (see npx meridian opus --help).' }),
+    // The opus commands write through a producer token, which only the operator mints.
+    el('p', { text: ownTenant() ? 'Read from your tenant\'s region. The operator changes them (npx meridian opus …).' : 'Read from the tenant\'s region. Change them with `npx meridian opus …` (see npx meridian opus --help).' }),
     box,
     el('h2', { text: 'Connections' }),
     table('Connections', [
