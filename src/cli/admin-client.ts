@@ -3,7 +3,15 @@ import { join, resolve } from 'node:path';
 import { createHttpClient } from '../platform/http-client.js';
 import type { Endpoints } from '../runtime/meridian.js';
 
-export class CliError extends Error {}
+export class CliError extends Error {
+  constructor(
+    message: string,
+    /** The process's exit code: 1 unless the command documents another (a timed-out wait: 124). */
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
 
 /** Finds a running Meridian through `<data dir>/endpoints.json` and talks to its admin API. */
 export class AdminClient {

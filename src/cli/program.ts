@@ -10,6 +10,8 @@ import { seedProgress } from './progress.js';
 import { registerOpusCommands } from './opus.js';
 import { customerScopeOption, registerCustomerGroupCommands, seedPartnerCommand, setCustomerScope } from './elements.js';
 import { registerClusterCommand } from './cluster.js';
+import { registerWaitCommands } from './waits.js';
+import { TENANT_ADMIN_PERMISSION } from '../identity/permissions.js';
 
 /** Every `npx meridian` command. Built by a function so tests can walk the commands without running one. */
 export function buildProgram(): Command {
@@ -108,6 +110,24 @@ export function buildProgram(): Command {
       const client = new AdminClient();
       await client.call(await client.identityOfApp(options.clientId), 'DELETE', `/apps/${encodeURIComponent(options.clientId)}`);
       output(options.json, { deleted: options.clientId }, () => `Deleted app ${options.clientId}`);
+    });
+
+  program
+    .command('tenant-admin')
+    .description("Tenant administrators: an app of the tenant holding meridian.tenant.admin signs in to the console (and the admin API) for that tenant only")
+    .command('create')
+    .description('Register a tenant-administrator app and print its client id and secret (shown once) for the console\'s "Tenant administrator" sign-in')
+    .requiredOption('--tenant <tenant>', 'tenant id or name')
+    .option('--name <name>', 'app name', 'Tenant administrators')
+    .addOption(new Option('--secret-years <years>', 'the client secret is effective 1, 2 or 3 years').default(1).argParser((v) => Number(v)))
+    .option('--json', 'print JSON')
+    .action(async (options: { tenant: string; name: string; secretYears: number; json?: boolean }) => {
+      const client = new AdminClient();
+      const { base, tenant: found } = await client.identityOfTenant(options.tenant);
+      const { body: created } = await client.call<{ clientId: string; clientSecret: string }>(base, 'POST', `/tenants/${encodeURIComponent(found.id)}/apps`, { name: options.name, permissions: [TENANT_ADMIN_PERMISSION], secretYears: options.secretYears });
+      output(options.json, { ...created, console: `${base}/console` }, () =>
+        [`Tenant administrator of ${found.name}`, `Client id:     ${created.clientId}`, `Client secret: ${created.clientSecret}  (shown once; store it now)`, `Sign in at ${base}/console ("Tenant administrator").`].join('\n'),
+      );
     });
 
   const secret = program.command('secret').description('Client secrets of an app (rotation: add a new one, move clients, remove the old one)');
@@ -278,6 +298,7 @@ export function buildProgram(): Command {
   registerCustomerGroupCommands(program);
   registerClusterCommand(program);
   registerTokenCommands(program);
+  registerWaitCommands(program);
   return program;
 }
 

@@ -35,3 +35,38 @@ export function seedProgress(counts: Record<string, number | undefined>, options
     },
   };
 }
+
+/**
+ * The progress of a wait (a restore, an export): a bar on a terminal; without one, a plain
+ * line each time what it shows changes, so a log or CI output reads as a history. On stderr,
+ * and nothing at all with --json, so stdout holds only the answer.
+ */
+export function waitProgress(label: string, options: { quiet: boolean }) {
+  const tty = Boolean(process.stderr.isTTY);
+  const bar = new cliProgress.SingleBar(
+    { stream: process.stderr, format: ` ${label} |{bar}| {percentage}% · {state} · {duration_formatted}`, hideCursor: true, clearOnComplete: false },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  let last = '';
+  return {
+    /** `value` of `total` done (a percentage: total 100), in `state` ("In Progress", "downloading 1.2 MB"). */
+    update(value: number | undefined, total: number, state: string): void {
+      if (options.quiet) return;
+      if (tty) {
+        if (!started) bar.start(total, 0, { state });
+        started = true;
+        if (bar.getTotal() !== total) bar.setTotal(total);
+        bar.update(value ?? 0, { state });
+        return;
+      }
+      const line = `${label}: ${value === undefined ? '' : `${Math.floor((100 * value) / Math.max(total, 1))}% `}${state}`;
+      if (line !== last) process.stderr.write(`${line}\n`);
+      last = line;
+    },
+    stop(): void {
+      if (started) bar.stop();
+      started = false;
+    },
+  };
+}

@@ -130,7 +130,7 @@ export class IdentityService extends HostedService {
     await registerTokenEndpoint(app, authenticator, service.issuer, new TokenThrottle(options.tokenRateLimit.token, counter));
     registerDiscovery(app, service.keys, () => service.url);
     registerServiceTokenRoute(app, { credentials: service.serviceCredentials, directory: service.directory, issuer: service.issuer });
-    await registerAdminRoutes(app, { directory: service.directory, keys: service.keys, issuer: service.issuer, adminKey: options.adminKey, serviceCredentials: service.serviceCredentials, environment: options.environment.id, regionCall: service.regionCall(), customerScopes: service.customerScopes });
+    await registerAdminRoutes(app, { directory: service.directory, keys: service.keys, issuer: service.issuer, issuerUrl: () => service.url, adminKey: options.adminKey, serviceCredentials: service.serviceCredentials, environment: options.environment.id, regionCall: service.regionCall(), customerScopes: service.customerScopes });
     await registerConsole(app);
     return service;
   }

@@ -16,6 +16,13 @@ import { PRODUCER_PERMISSION } from '../platform/producer.js';
 
 export { PRODUCER_PERMISSION };
 
+/**
+ * Meridian's own: an app holding it signs its tenant's administrators in to the console and
+ * the admin API, confined to that tenant (src/identity/admin/admin-access.ts). Only the
+ * operator grants it.
+ */
+export const TENANT_ADMIN_PERMISSION = 'meridian.tenant.admin';
+
 export const PERMISSIONS: readonly PermissionInfo[] = [
   p('AvePoint Online Services', 'audit.read.all', 'Get the audit records of activities in your AvePoint Online Services tenant.'),
   p('AvePoint Online Services', 'autodiscovery.readwrite.all', 'Get the scan job information of AvePoint Online Services.'),
@@ -57,7 +64,11 @@ export const PERMISSIONS: readonly PermissionInfo[] = [
   p('Elements', 'elements.um.user.read.all', 'Get users and security overviews.'),
   p('Elements', 'elements.um.user.readwrite.all', 'Update users.'),
   p('Meridian', PRODUCER_PERMISSION, 'Push product data (jobs, events, inventory) into a region through the producer API.'),
+  p('Meridian', TENANT_ADMIN_PERMISSION, "Administer this tenant in the console and the admin API: its app registrations, secrets, certificates, audit records and settings (granted by the operator only)."),
 ];
+
+/** Meridian's own permissions: not the docs', never granted to the demo app. */
+export const MERIDIAN_PERMISSION_NAMES: ReadonlySet<string> = new Set([PRODUCER_PERMISSION, TENANT_ADMIN_PERMISSION]);
 
 const byLowerName = new Map(PERMISSIONS.map((perm) => [perm.name.toLowerCase(), perm]));
 
@@ -67,4 +78,4 @@ export function findPermission(name: string): PermissionInfo | undefined {
 }
 
 /** The documented permissions, i.e. everything a customer-facing app may hold. */
-export const DOCUMENTED_PERMISSION_NAMES = PERMISSIONS.filter((perm) => perm.name !== PRODUCER_PERMISSION).map((perm) => perm.name);
+export const DOCUMENTED_PERMISSION_NAMES = PERMISSIONS.filter((perm) => !MERIDIAN_PERMISSION_NAMES.has(perm.name)).map((perm) => perm.name);

@@ -9,3 +9,5 @@ export type { CallOptions, OperationDescriptor } from './operation-types.js';
 export type { PagingSpec } from './paging.js';
 export * from './generated/operations.js';
 export { exportReport, ExportFailedError, type ExportOperationId, type ExportOptions, type ExportProgress } from './insights-exports.js';
+export { restoreStatus, waitForRestore, RestoreFailedError, type RestoreService, type RestoreStatus, type WaitOptions } from './restore-waits.js';
+export { WaitTimeoutError } from './wait-timeout.js';

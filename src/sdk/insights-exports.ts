@@ -1,6 +1,7 @@
 import type { GraphClient } from './graph-client.js';
 import type { CallOptions } from './operation-types.js';
 import type { OperationId, Operations } from './generated/operations.js';
+import { WaitTimeoutError } from './wait-timeout.js';
 
 /** The Insights operations that start an export job (`GET …/export`, answering `{ jobId }`). */
 export type ExportOperationId = Extract<OperationId, `export${string}`>;
@@ -14,7 +15,7 @@ export type ExportProgress =
 export interface ExportOptions extends CallOptions {
   /** Between two status reads; default 1 s. */
   pollMs?: number;
-  /** How long to wait for the job to finish; default 30 minutes. */
+  /** How long to wait for the job to finish (then WaitTimeoutError); default 30 minutes. */
   timeoutMs?: number;
   onProgress?: (progress: ExportProgress) => void;
 }
@@ -42,12 +43,13 @@ export async function exportReport<K extends ExportOperationId>(
   const start = client[operationId] as unknown as (request: Operations[K]['request'], options?: CallOptions) => Promise<{ jobId: string }>;
   const { jobId } = await start.call(client, request, options);
   options.onProgress?.({ phase: 'started', jobId });
-  const deadline = Date.now() + (options.timeoutMs ?? 30 * 60_000);
+  const timeoutMs = options.timeoutMs ?? 30 * 60_000;
+  const deadline = Date.now() + timeoutMs;
   for (let polls = 1; ; polls++) {
     const status = await client.getExportJobStatus({ jobId: Number(jobId) }, options);
     if (status.jobStatus === 2) break;
     if (status.jobStatus === 3) throw new ExportFailedError(jobId, status.message || 'no reason given');
-    if (Date.now() > deadline) throw new ExportFailedError(jobId, `not finished after ${options.timeoutMs ?? 30 * 60_000} ms`);
+    if (Date.now() > deadline) throw new WaitTimeoutError(jobId, timeoutMs);
     options.onProgress?.({ phase: 'running', jobId, polls });
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1000));
   }

@@ -12,9 +12,11 @@ const BIN = join(import.meta.dirname, '../../bin/meridian.mjs');
 // Each command is a Node process starting tsx: a few seconds each on a busy machine.
 describe('meridian CLI against a running instance', { timeout: 180_000 }, () => {
   let harness: Harness;
-  const cli = async (...args: string[]) => {
+  const cli = async (...args: string[]) => cliAs('', ...args);
+  /** The CLI with MERIDIAN_ADMIN_KEY set: empty reads data/admin-key (the operator's). */
+  const cliAs = async (adminKey: string, ...args: string[]) => {
     try {
-      const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, MERIDIAN_DATA_DIR: harness.dataDir, MERIDIAN_ADMIN_KEY: '' }, timeout: 60_000 });
+      const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, MERIDIAN_DATA_DIR: harness.dataDir, MERIDIAN_ADMIN_KEY: adminKey }, timeout: 60_000 });
       return { code: 0, stdout, stderr };
     } catch (error) {
       const failure = error as { code: number; stdout: string; stderr: string };
@@ -132,5 +134,23 @@ describe('meridian CLI against a running instance', { timeout: 180_000 }, () => 
     const audit = await cli('audit', '--tenant', 'Jsonish', '--json');
     expect(audit.code, audit.stderr).toBe(0);
     expect(JSON.parse(audit.stdout).map((record: { actionName: string }) => record.actionName)).toEqual(expect.arrayContaining(['Create tenant', 'Create app registration', 'Delete client secret', 'Delete app registration']));
+  });
+
+  it("creates a tenant administrator whose token drives the CLI for its own tenant only", async () => {
+    await cli('tenant', 'create', '--name', 'Adatum', '--region', 'us', '--json');
+    const created = await cli('tenant-admin', 'create', '--tenant', 'Adatum', '--json');
+    expect(created.code, created.stderr).toBe(0);
+    const admin = JSON.parse(created.stdout);
+    expect(admin).toMatchObject({ clientId: expect.any(String), clientSecret: expect.any(String), console: `${harness.identityUrl()}/console` });
+    const token = (await cli('token', '--client-id', admin.clientId, '--secret', admin.clientSecret, '--scope', 'meridian.tenant.admin')).stdout.trim();
+    const app = await cliAs(token, 'app', 'create', '--tenant', 'Adatum', '--name', 'Adatum reports', '--permission', 'audit.read.all', '--secret-years', '1', '--json');
+    expect(app.code, app.stderr).toBe(0);
+    expect(JSON.parse((await cliAs(token, 'app', 'list', '--tenant', 'Adatum', '--json')).stdout).map((a: { name: string }) => a.name)).toEqual(['Tenant administrators', 'Adatum reports']);
+    const others = await cliAs(token, 'app', 'list', '--tenant', 'Northwind', '--json');
+    expect(others.code).toBe(1);
+    expect(others.stderr).toMatch(/No tenant 'Northwind'/);
+    const rotate = await cliAs(token, 'keys', 'rotate', '--json');
+    expect(rotate.code).toBe(1);
+    expect(rotate.stderr).toMatch(/Only the operator/);
   });
 });

@@ -35,7 +35,7 @@ describe('web console (/console) in headless Chromium', () => {
     await harness?.close();
   });
 
-  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const shot = (name: string, on: Page = page) => on.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
   const heading = () => page.getByRole('heading', { level: 1 }).textContent();
 
   it('signs in with the admin key, creates an app, shows its secret once, takes a certificate and removes a secret', async () => {
@@ -43,11 +43,11 @@ describe('web console (/console) in headless Chromium', () => {
     expect(await heading()).toBe('Sign in');
     await shot('sign-in');
     await page.getByLabel('Admin key').fill('not-the-key');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in with the admin key' }).click();
     await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/admin key/i);
 
     await page.getByLabel('Admin key').fill(harness.meridian.config.adminKey);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in with the admin key' }).click();
     await expect.poll(heading).toBe('Tenants');
     await page.getByLabel('Name').fill('Contoso Console');
     await page.getByLabel('Home data center').selectOption('us');
@@ -144,5 +144,99 @@ describe('web console (/console) in headless Chromium', () => {
     await expect.poll(heading).toBe('Tenants');
     await shot('tenants');
     expect(problems).toEqual([]);
+  });
+
+  it('signs a tenant administrator in to its own tenant only: creates an app, sees its secret once, and is refused another tenant', async () => {
+    const operator = (method: string, path: string, body?: unknown) => harness.send(method, `${harness.identityUrl()}/admin${path}`, harness.meridian.config.adminKey, body);
+    const own = (await operator('POST', '/tenants', { name: 'Tailspin Toys', region: 'us' })).body;
+    const other = (await operator('POST', '/tenants', { name: 'Wingtip Secret', region: 'us' })).body;
+    const otherApp = (await operator('POST', `/tenants/${other.id}/apps`, { name: 'Wingtip payroll', permissions: ['audit.read.all'], secretYears: 1 })).body;
+    const admins = (await operator('POST', `/tenants/${own.id}/apps`, { name: 'Tailspin admins', permissions: ['meridian.tenant.admin'], secretYears: 1 })).body;
+
+    // A browser of its own: nothing of the operator's session carries over.
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1200, height: 900 }, locale: 'en-GB', timezoneId: 'UTC' });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    const tenantPage = await context.newPage();
+    tenantPage.setDefaultTimeout(10_000);
+    tenantPage.on('console', (message) => message.type() === 'error' && !/status of 40[0134]/.test(message.text()) && problems.push(message.text()));
+    tenantPage.on('pageerror', (error) => problems.push(error.message));
+    const h1 = () => tenantPage.getByRole('heading', { level: 1 }).textContent();
+    try {
+      await tenantPage.goto(`${harness.identityUrl()}/console`);
+      await tenantPage.getByLabel('Application (client) id').fill(admins.clientId);
+      await tenantPage.getByLabel('Client secret').fill('not-the-secret');
+      await tenantPage.getByRole('button', { name: 'Sign in as tenant administrator' }).click();
+      await expect.poll(() => tenantPage.getByRole('alert').filter({ hasText: /./ }).first().textContent()).toMatch(/secret|client/i);
+      // An app without meridian.tenant.admin is no tenant administrator.
+      await tenantPage.getByLabel('Application (client) id').fill(otherApp.clientId);
+      await tenantPage.getByLabel('Client secret').fill(otherApp.clientSecret);
+      await tenantPage.getByRole('button', { name: 'Sign in as tenant administrator' }).click();
+      await expect.poll(() => tenantPage.getByRole('alert').filter({ hasText: /./ }).first().textContent()).toMatch(/not a tenant administrator/);
+
+      await tenantPage.getByLabel('Application (client) id').fill(admins.clientId);
+      await tenantPage.getByLabel('Client secret').fill(admins.clientSecret);
+      await tenantPage.getByRole('button', { name: 'Sign in as tenant administrator' }).click();
+      await expect.poll(h1).toBe('Tailspin Toys');
+      const navigation = tenantPage.getByRole('navigation', { name: 'Main' });
+      expect(await navigation.getByRole('link', { name: 'My tenant' }).count()).toBe(1);
+      expect(await navigation.getByRole('link', { name: 'Signing keys' }).isVisible()).toBe(false);
+      // The secret was exchanged for a token: the browser keeps neither it nor the admin key.
+      const stored = await tenantPage.evaluate('JSON.stringify({ ...sessionStorage })');
+      expect(stored).not.toContain(admins.clientSecret);
+      expect(stored).not.toContain(harness.meridian.config.adminKey);
+      await shot('tenant-admin-tenant', tenantPage);
+
+      await tenantPage.getByRole('link', { name: 'Register an app' }).click();
+      await expect.poll(h1).toBe('Register an app in Tailspin Toys');
+      expect(await tenantPage.getByRole('checkbox', { name: /meridian\.tenant\.admin/ }).count()).toBe(0);
+      await tenantPage.getByLabel('Name').fill('Tailspin reporting');
+      await tenantPage.getByRole('checkbox', { name: /audit\.read\.all/ }).check();
+      await tenantPage.getByRole('button', { name: 'Register app' }).click();
+      await expect.poll(h1).toBe('Registered Tailspin reporting');
+      const secret = (await tenantPage.locator('.once code').textContent())!;
+      const clientId = (await tenantPage.locator('dl.facts code').first().textContent())!;
+      await shot('tenant-admin-secret-once', tenantPage);
+      expect((await harness.requestToken({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret, scope: 'audit.read.all' })).status).toBe(200);
+      await tenantPage.getByRole('link', { name: 'Go to the app registration' }).click();
+      await expect.poll(h1).toBe('Tailspin reporting');
+      expect(await tenantPage.content()).not.toContain(secret);
+
+      // Its own audit trail, its changes under its app's name, and its Opus settings.
+      await tenantPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My tenant' }).click();
+      await expect.poll(h1).toBe('Tailspin Toys');
+      await tenantPage.getByRole('link', { name: 'Audit records' }).click();
+      await expect.poll(h1).toBe('Audit records of Tailspin Toys');
+      await expect
+        .poll(async () => {
+          await tenantPage.getByRole('button', { name: 'Show records' }).click();
+          return tenantPage.getByRole('cell', { name: `Tailspin admins (tenant administrator ${admins.clientId})` }).count();
+        }, { timeout: 20_000 })
+        .toBeGreaterThan(0);
+      await shot('tenant-admin-audit', tenantPage);
+      await tenantPage.goBack();
+      await tenantPage.getByRole('link', { name: 'AvePoint Opus settings' }).click();
+      await expect.poll(h1).toBe('AvePoint Opus settings of Tailspin Toys');
+      await expect.poll(() => tenantPage.getByRole('heading', { name: 'Connections' }).count()).toBe(1);
+      expect(await tenantPage.getByRole('alert').filter({ hasText: /./ }).count()).toBe(0);
+
+      // The other tenant, through the admin API with the console's own token: as if it did not exist.
+      const probe = (path: string) =>
+        tenantPage.evaluate<{ status: number; body: string }>(`fetch('/admin${path}', { headers: { authorization: 'Bearer ' + sessionStorage.getItem('meridian-admin-key') } }).then(async (r) => ({ status: r.status, body: await r.text() }))`);
+      for (const path of [`/tenants/${other.id}`, `/tenants/${other.id}/apps`, `/apps/${otherApp.clientId}`]) {
+        const refused = await probe(path);
+        expect(refused.status, path).toBe(404);
+        expect(refused.body).not.toContain('Wingtip');
+      }
+      expect(JSON.parse((await probe('/tenants')).body).value.map((t: { name: string }) => t.name)).toEqual(['Tailspin Toys']);
+      expect((await probe('/signing-keys')).status).toBe(403);
+      await tenantPage.goto(`${harness.identityUrl()}/console#/tenants/${other.id}`);
+      await expect.poll(h1).toBe('Something went wrong');
+      expect(await tenantPage.getByRole('alert').filter({ hasText: /./ }).first().textContent()).toMatch(/No tenant/);
+      expect(await tenantPage.locator('main').textContent()).not.toContain('Wingtip');
+      await shot('tenant-admin-refused', tenantPage);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -47,6 +47,9 @@ interface World {
   identityKey: { kid: string; privateKey: KeyObject };
   readerNextLink: string;
   usedAssertion: string;
+  /** An app of the reader's tenant holding meridian.tenant.admin, and its token. */
+  tenantAdmin: { clientId: string };
+  tenantAdminToken: string;
 }
 
 interface Attack {
@@ -211,6 +214,12 @@ const ATTACKS: Attack[] = [
   { attacks: 'identity admin: no admin key', status: 401, run: (w) => call(w, 'GET', `${w.identity}/admin/tenants`) },
   { attacks: 'identity admin: a wrong admin key', status: 401, run: (w) => call(w, 'GET', `${w.identity}/admin/tenants`, bearer(`${w.adminKey.slice(0, -1)}x`)) },
   { attacks: 'identity admin: an app\'s access token as the admin key', status: 401, run: (w) => call(w, 'POST', `${w.identity}/admin/tenants/${w.reader.tenantId}/producer-token`, bearer(w.readerToken)) },
+  { attacks: "identity admin: a tenant administrator's token on another tenant's apps", status: 404, run: (w) => call(w, 'GET', `${w.identity}/admin/tenants/${w.neighbour.tenantId}/apps`, bearer(w.tenantAdminToken)) },
+  { attacks: "identity admin: a tenant administrator's token deleting another tenant's app", status: 404, run: (w) => call(w, 'DELETE', `${w.identity}/admin/apps/${w.neighbour.clientId}`, bearer(w.tenantAdminToken)) },
+  { attacks: "identity admin: a tenant administrator's token minting a producer token", status: 403, run: (w) => call(w, 'POST', `${w.identity}/admin/tenants/${w.reader.tenantId}/producer-token`, bearer(w.tenantAdminToken)) },
+  { attacks: 'identity admin: a tenant-admin token signed with an attacker key', status: 401, run: async (w) => call(w, 'GET', `${w.identity}/admin/tenants`, bearer(await accessToken(w, { key: w.attackerKey, claims: { client_id: w.tenantAdmin.clientId, scope: 'meridian.tenant.admin' } }))) },
+  { attacks: 'identity admin: the tenant-admin scope on a token of an app that does not hold it', status: 401, run: async (w) => call(w, 'GET', `${w.identity}/admin/tenants`, bearer(await accessToken(w, { claims: { scope: 'meridian.tenant.admin' } }))) },
+  { attacks: "identity admin: a tenant-admin token naming another tenant", status: 401, run: async (w) => call(w, 'GET', `${w.identity}/admin/tenants/${w.neighbour.tenantId}/apps`, bearer(await accessToken(w, { claims: { client_id: w.tenantAdmin.clientId, tid: w.neighbour.tenantId, scope: 'meridian.tenant.admin' } }))) },
   { attacks: 'certificates: an upload whose bytes were altered (self-signature broken)', status: 400, run: (w) => call(w, 'POST', `${w.identity}/admin/apps/${w.reader.clientId}/certificates`, { ...bearer(w.adminKey), 'content-type': 'application/json' }, JSON.stringify({ certificate: alteredCertificate(w.certificate) })) },
   { attacks: 'certificates: a private key uploaded as a certificate', status: 400, run: (w) => call(w, 'POST', `${w.identity}/admin/apps/${w.reader.clientId}/certificates`, { ...bearer(w.adminKey), 'content-type': 'application/json' }, JSON.stringify({ certificate: w.certificate.privateKeyPem })) },
   { attacks: 'names: a tenant name with NUL', status: 400, run: (w) => call(w, 'POST', `${w.identity}/admin/tenants`, { ...bearer(w.adminKey), 'content-type': 'application/json' }, JSON.stringify({ name: `Contoso\u0000Admin`, region: 'us' })) },
@@ -264,6 +273,9 @@ describe.each(ENGINES)('attacks on %s: none accepted', (engine) => {
     await directory.removeCertificate(world.reader.clientId, removed.id, { name: 'test' });
     world.attackerKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
     world.identityKey = await harness.meridian.identities.get('commercial')!.keys.activeKey();
+    const tenantAdmin = await directory.createApp(world.reader.tenantId, { name: 'admins', permissions: ['meridian.tenant.admin'], secretYears: 1 }, { name: 'test' });
+    world.tenantAdmin = { clientId: tenantAdmin.app.clientId };
+    world.tenantAdminToken = await harness.token({ tenantId: world.reader.tenantId, clientId: tenantAdmin.app.clientId, clientSecret: tenantAdmin.clientSecret! }, 'meridian.tenant.admin');
     world.usedAssertion = await assertion(world);
     expect((await form(world, assertionForm(world.usedAssertion))).status).toBe(200);
     const producer = await harness.producerToken(world.reader.tenantId);

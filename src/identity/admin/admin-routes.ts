@@ -1,9 +1,10 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { unauthorized } from '../../platform/errors.js';
+import { forbidden } from '../../platform/errors.js';
 import { installErrorHandling, type ErrorEnvelope } from '../../platform/error-handling.js';
-import type { Actor, Directory } from '../directory.js';
+import type { Directory } from '../directory.js';
+import { actorOf, installAdminAccess } from './admin-access.js';
+import { MERIDIAN_PERMISSION_NAMES, findPermission } from '../permissions.js';
 import type { SigningKeys } from '../signing-keys.js';
 import type { AccessTokenIssuer } from '../token/access-tokens.js';
 import { PRODUCER_PERMISSION } from '../../platform/producer.js';
@@ -49,13 +50,15 @@ const App = Type.Object({
   updatedAt: Type.String(),
 });
 const AdminError = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String(), requestId: Type.String() }) });
-const errors = { 400: AdminError, 401: AdminError, 404: AdminError, 409: AdminError };
+const errors = { 400: AdminError, 401: AdminError, 403: AdminError, 404: AdminError, 409: AdminError };
 
 export interface AdminRoutesOptions {
   directory: Directory;
   keys: SigningKeys;
   issuer: AccessTokenIssuer;
   adminKey: string;
+  /** This identity host's issuer: a tenant administrator's token must be one of its own. */
+  issuerUrl: () => string;
   serviceCredentials: ServiceCredentials;
   environment: EnvironmentId;
   /** Reads the tenant's region (audit records, Opus settings); absent where no region is reachable. */
@@ -76,16 +79,9 @@ export async function registerAdminRoutes(app: FastifyInstance, options: AdminRo
         reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
         return payload;
       });
-      const expected = createHash('sha256').update(options.adminKey).digest();
-      admin.addHook('onRequest', async (request) => {
-        const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-        const given = createHash('sha256').update(match?.[1] ?? '').digest();
-        if (!match || !timingSafeEqual(given, expected)) {
-          throw unauthorized('The admin API needs the admin key as a Bearer token.', 'Bearer realm="meridian-admin"');
-        }
-      });
+      installAdminAccess(admin, { adminKey: options.adminKey, directory: options.directory, keys: options.keys, issuerUrl: options.issuerUrl });
       const { directory } = options;
-      const actor = (request: FastifyRequest): Actor => ({ name: 'meridian-admin', clientIP: request.ip });
+      const actor = actorOf;
       const tags = ['admin'];
       registerCustomerScopeRoutes(admin, directory, options.customerScopes, options.issuer);
 
@@ -98,10 +94,12 @@ export async function registerAdminRoutes(app: FastifyInstance, options: AdminRo
           return directory.createTenant(body, actor(request));
         },
       );
-      admin.get('/tenants', { schema: { tags, operationId: 'listTenants', summary: 'List tenants', response: { 200: Type.Object({ value: Type.Array(Tenant) }) } }, config: { public: true } }, async () => ({
-        value: await directory.listTenants(),
-      }));
-      admin.get('/tenants/:tenant', { schema: { tags, operationId: 'getTenant', summary: 'Get a tenant', params: TenantRef, response: { 200: Tenant, ...errors } }, config: { public: true } }, async (request) =>
+      admin.get('/tenants', { schema: { tags, operationId: 'listTenants', summary: "List tenants (a tenant administrator's own only)", response: { 200: Type.Object({ value: Type.Array(Tenant) }) } }, config: { public: true, tenantAdmin: 'catalogue' } }, async (request) => {
+        const caller = request.adminCaller;
+        const tenants = await directory.listTenants();
+        return { value: caller.kind === 'operator' ? tenants : tenants.filter((tenant) => tenant.id === caller.tenantId) };
+      });
+      admin.get('/tenants/:tenant', { schema: { tags, operationId: 'getTenant', summary: 'Get a tenant', params: TenantRef, response: { 200: Tenant, ...errors } }, config: { public: true, tenantAdmin: 'tenant' } }, async (request) =>
         directory.tenantView(await directory.requireTenant((request.params as { tenant: string }).tenant)),
       );
       admin.post(
@@ -119,49 +117,53 @@ export async function registerAdminRoutes(app: FastifyInstance, options: AdminRo
             }),
             response: { 201: Type.Object({ app: App, clientId: Type.String(), clientSecret: Type.Optional(Type.String()) }), ...errors },
           },
-          config: { public: true },
+          config: { public: true, tenantAdmin: 'tenant' },
         },
         async (request, reply) => {
           const body = request.body as { name: string; permissions: string[]; secretYears?: number; certificate?: string };
+          if (request.adminCaller.kind === 'tenant') {
+            const reserved = body.permissions.find((name) => MERIDIAN_PERMISSION_NAMES.has(findPermission(name)?.name ?? ''));
+            if (reserved) throw forbidden(`Only the operator may grant '${reserved}'.`);
+          }
           const created = await directory.createApp((request.params as { tenant: string }).tenant, body, actor(request));
           reply.status(201);
           return { clientId: created.app.clientId, ...(created.clientSecret ? { clientSecret: created.clientSecret } : {}), app: created.app };
         },
       );
-      admin.get('/tenants/:tenant/apps', { schema: { tags, operationId: 'listApps', summary: 'List app registrations', params: TenantRef, response: { 200: Type.Object({ value: Type.Array(App) }), ...errors } }, config: { public: true } }, async (request) => ({
+      admin.get('/tenants/:tenant/apps', { schema: { tags, operationId: 'listApps', summary: 'List app registrations', params: TenantRef, response: { 200: Type.Object({ value: Type.Array(App) }), ...errors } }, config: { public: true, tenantAdmin: 'tenant' } }, async (request) => ({
         value: await directory.listApps((request.params as { tenant: string }).tenant),
       }));
-      admin.get('/apps/:clientId', { schema: { tags, operationId: 'getApp', summary: 'Get an app registration', params: AppRef, response: { 200: App, ...errors } }, config: { public: true } }, async (request) =>
+      admin.get('/apps/:clientId', { schema: { tags, operationId: 'getApp', summary: 'Get an app registration', params: AppRef, response: { 200: App, ...errors } }, config: { public: true, tenantAdmin: 'app' } }, async (request) =>
         directory.requireAppView((request.params as { clientId: string }).clientId),
       );
-      admin.delete('/apps/:clientId', { schema: { tags, operationId: 'deleteApp', summary: 'Delete an app registration', params: AppRef }, config: { public: true } }, async (request, reply) => {
+      admin.delete('/apps/:clientId', { schema: { tags, operationId: 'deleteApp', summary: 'Delete an app registration', params: AppRef }, config: { public: true, tenantAdmin: 'app' } }, async (request, reply) => {
         await directory.deleteApp((request.params as { clientId: string }).clientId, actor(request));
         return reply.status(204).send();
       });
       admin.post(
         '/apps/:clientId/secrets',
-        { schema: { tags, operationId: 'addClientSecret', summary: 'Add a client secret', params: AppRef, body: Type.Optional(Type.Object({ years: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)])) })), response: { 201: Type.Object({ secret: Secret, clientSecret: Type.String() }), ...errors } }, config: { public: true } },
+        { schema: { tags, operationId: 'addClientSecret', summary: 'Add a client secret', params: AppRef, body: Type.Optional(Type.Object({ years: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3)])) })), response: { 201: Type.Object({ secret: Secret, clientSecret: Type.String() }), ...errors } }, config: { public: true, tenantAdmin: 'app' } },
         async (request, reply) => {
           const body = (request.body ?? {}) as { years?: number };
           reply.status(201);
           return directory.addSecret((request.params as { clientId: string }).clientId, body.years, actor(request));
         },
       );
-      admin.delete('/apps/:clientId/secrets/:secretId', { schema: { tags, operationId: 'removeClientSecret', summary: 'Remove a client secret', params: Type.Object({ clientId: Type.String(), secretId: Type.String() }) }, config: { public: true } }, async (request, reply) => {
+      admin.delete('/apps/:clientId/secrets/:secretId', { schema: { tags, operationId: 'removeClientSecret', summary: 'Remove a client secret', params: Type.Object({ clientId: Type.String(), secretId: Type.String() }) }, config: { public: true, tenantAdmin: 'app' } }, async (request, reply) => {
         const params = request.params as { clientId: string; secretId: string };
         await directory.removeSecret(params.clientId, params.secretId, actor(request));
         return reply.status(204).send();
       });
       admin.post(
         '/apps/:clientId/certificates',
-        { schema: { tags, operationId: 'uploadCertificate', summary: 'Upload a certificate', params: AppRef, body: Type.Object({ certificate: Type.String({ description: 'PEM, or base64 of a DER (.cer) file' }) }), response: { 201: Certificate, ...errors } }, config: { public: true } },
+        { schema: { tags, operationId: 'uploadCertificate', summary: 'Upload a certificate', params: AppRef, body: Type.Object({ certificate: Type.String({ description: 'PEM, or base64 of a DER (.cer) file' }) }), response: { 201: Certificate, ...errors } }, config: { public: true, tenantAdmin: 'app' } },
         async (request, reply) => {
           const body = request.body as { certificate: string };
           reply.status(201);
           return directory.addCertificate((request.params as { clientId: string }).clientId, body.certificate, actor(request));
         },
       );
-      admin.delete('/apps/:clientId/certificates/:certificate', { schema: { tags, operationId: 'removeCertificate', summary: 'Remove a certificate (id or thumbprint)', params: Type.Object({ clientId: Type.String(), certificate: Type.String() }) }, config: { public: true } }, async (request, reply) => {
+      admin.delete('/apps/:clientId/certificates/:certificate', { schema: { tags, operationId: 'removeCertificate', summary: 'Remove a certificate (id or thumbprint)', params: Type.Object({ clientId: Type.String(), certificate: Type.String() }) }, config: { public: true, tenantAdmin: 'app' } }, async (request, reply) => {
         const params = request.params as { clientId: string; certificate: string };
         await directory.removeCertificate(params.clientId, params.certificate, actor(request));
         return reply.status(204).send();

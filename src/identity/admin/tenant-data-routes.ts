@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ApiError, badRequest } from '../../platform/errors.js';
 import type { Directory } from '../directory.js';
-import { PERMISSIONS, PRODUCER_PERMISSION } from '../permissions.js';
+import { MERIDIAN_PERMISSION_NAMES, PERMISSIONS, PRODUCER_PERMISSION } from '../permissions.js';
 import type { SigningKeys } from '../signing-keys.js';
 import { dataCentersOf, type EnvironmentId } from '../../topology/data-centers.js';
 
@@ -11,7 +11,7 @@ export type RegionCall = (tenant: { id: string; homeRegion: string }, request: {
 
 const TenantRef = Type.Object({ tenant: Type.String({ description: 'Tenant id or name' }) });
 const AdminError = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String(), requestId: Type.String() }) });
-const errors = { 400: AdminError, 401: AdminError, 404: AdminError, 502: AdminError };
+const errors = { 400: AdminError, 401: AdminError, 403: AdminError, 404: AdminError, 502: AdminError };
 const OPUS_SETTINGS = ['connections', 'terms', 'holds'] as const;
 
 /**
@@ -21,15 +21,19 @@ const OPUS_SETTINGS = ['connections', 'terms', 'holds'] as const;
  */
 export function registerTenantDataRoutes(admin: FastifyInstance, options: { directory: Directory; keys: SigningKeys; environment: EnvironmentId; regionCall: RegionCall | undefined }): void {
   const tags = ['admin'];
-  const config = { public: true };
+  const catalogue = { public: true, tenantAdmin: 'catalogue' as const };
+  const ofTenant = { public: true, tenantAdmin: 'tenant' as const };
+  const operatorOnly = { public: true };
   admin.get(
     '/permissions',
-    { schema: { tags, operationId: 'listPermissions', summary: 'The permissions an app registration can be granted, by service (register-app.md)', response: { 200: Type.Object({ value: Type.Array(Type.Object({ name: Type.String(), service: Type.String(), usage: Type.String() })) }) } }, config },
-    async () => ({ value: PERMISSIONS.filter((permission) => permission.name !== PRODUCER_PERMISSION) }),
+    { schema: { tags, operationId: 'listPermissions', summary: "The permissions the caller can grant an app registration, by service (register-app.md; the operator also meridian.tenant.admin)", response: { 200: Type.Object({ value: Type.Array(Type.Object({ name: Type.String(), service: Type.String(), usage: Type.String() })) }) } }, config: catalogue },
+    async (request) => ({
+      value: PERMISSIONS.filter((permission) => (request.adminCaller.kind === 'operator' ? permission.name !== PRODUCER_PERMISSION : !MERIDIAN_PERMISSION_NAMES.has(permission.name))),
+    }),
   );
   admin.get(
     '/data-centers',
-    { schema: { tags, operationId: 'listDataCenters', summary: "The data centers of this host's environment: a tenant's home region is one of them", response: { 200: Type.Object({ value: Type.Array(Type.Object({ code: Type.String(), region: Type.String() })) }) } }, config },
+    { schema: { tags, operationId: 'listDataCenters', summary: "The data centers of this host's environment: a tenant's home region is one of them", response: { 200: Type.Object({ value: Type.Array(Type.Object({ code: Type.String(), region: Type.String() })) }) } }, config: catalogue },
     async () => ({ value: dataCentersOf(options.environment).map((dc) => ({ code: dc.code, region: dc.region })) }),
   );
   admin.get(
@@ -41,7 +45,7 @@ export function registerTenantDataRoutes(admin: FastifyInstance, options: { dire
         summary: 'The access-token signing keys: the active one, superseded ones still published, retired ones',
         response: { 200: Type.Object({ value: Type.Array(Type.Object({ kid: Type.String(), alg: Type.String(), createdAt: Type.String(), state: Type.String(), retiresAt: Type.Union([Type.String(), Type.Null()]) })) }) },
       },
-      config,
+      config: operatorOnly,
     },
     async () => ({ value: await options.keys.list() }),
   );
@@ -69,7 +73,7 @@ export function registerTenantDataRoutes(admin: FastifyInstance, options: { dire
         querystring: Type.Object({ startTime: Type.String(), endTime: Type.String(), productTypes: Type.Optional(Type.String()), skipToken: Type.Optional(Type.String()) }),
         response: { 200: Type.Object({ nextLink: Type.Union([Type.String(), Type.Null()]), data: Type.Array(Type.Record(Type.String(), Type.Unknown())) }), ...errors },
       },
-      config,
+      config: ofTenant,
     },
     async (request) => {
       const query = Object.fromEntries(Object.entries(request.query as Record<string, string | undefined>).filter((entry): entry is [string, string] => entry[1] !== undefined));
@@ -86,7 +90,7 @@ export function registerTenantDataRoutes(admin: FastifyInstance, options: { dire
         params: Type.Object({ tenant: Type.String(), setting: Type.Union(OPUS_SETTINGS.map((name) => Type.Literal(name))) }),
         response: { 200: Type.Object({ value: Type.Array(Type.Record(Type.String(), Type.Unknown())) }), ...errors },
       },
-      config,
+      config: ofTenant,
     },
     async (request) => {
       const params = request.params as { tenant: string; setting: string };

@@ -2,7 +2,11 @@
 // No framework and no build step; every page is built with DOM calls (no HTML strings), so
 // nothing a tenant or app name contains can become markup.
 
+// The bearer of every admin call: the operator's admin key, or a tenant administrator's access token.
 const KEY_STORAGE = 'meridian-admin-key';
+// 'operator', or the id of the tenant a tenant administrator administers.
+const ROLE_STORAGE = 'meridian-admin-role';
+const TENANT_ADMIN_SCOPE = 'meridian.tenant.admin';
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 const status = document.getElementById('status');
@@ -96,10 +100,10 @@ async function api(method, path, body) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (response.status === 401) {
-    // A key that stopped working (rotated, or a typo at sign-in): back to the sign-in page.
-    sessionStorage.removeItem(KEY_STORAGE);
-    nav.hidden = true;
-    throw new AdminApiError('The admin key was refused: check it and sign in again.');
+    // A key that stopped working (rotated, a typo at sign-in, an expired token): back to the sign-in page.
+    const tenantAdmin = isTenantAdmin();
+    signOut();
+    throw new AdminApiError(tenantAdmin ? 'Your sign-in has expired or was refused: sign in again.' : 'The admin key was refused: check it and sign in again.');
   }
   const text = await response.text();
   const parsed = text ? JSON.parse(text) : undefined;
@@ -118,6 +122,46 @@ async function attempt(box, action) {
   }
 }
 
+// ---- session ---------------------------------------------------------------------------
+
+const isTenantAdmin = () => Boolean(sessionStorage.getItem(ROLE_STORAGE)) && sessionStorage.getItem(ROLE_STORAGE) !== 'operator';
+const ownTenant = () => (isTenantAdmin() ? sessionStorage.getItem(ROLE_STORAGE) : null);
+
+function signOut() {
+  sessionStorage.removeItem(KEY_STORAGE);
+  sessionStorage.removeItem(ROLE_STORAGE);
+  nav.hidden = true;
+}
+
+/** The navigation of the signed-in role: a tenant administrator has one tenant and no signing keys. */
+function showNav() {
+  const tenant = ownTenant();
+  const tenants = document.getElementById('nav-tenants');
+  tenants.textContent = tenant ? 'My tenant' : 'Tenants';
+  tenants.setAttribute('href', tenant ? `#/tenants/${encodeURIComponent(tenant)}` : '#/tenants');
+  document.getElementById('nav-keys').hidden = Boolean(tenant);
+  nav.hidden = false;
+}
+
+/**
+ * A tenant administrator's sign-in: the client_credentials grant of this host's token
+ * endpoint for an app holding meridian.tenant.admin. The console keeps the access token
+ * (an hour), never the secret.
+ */
+async function tenantAdminToken(clientId, clientSecret) {
+  const response = await fetch('/connect/token', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: TENANT_ADMIN_SCOPE }),
+  });
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    if (answer.error === 'invalid_scope') throw new AdminApiError(`This app is not a tenant administrator: the operator grants it ${TENANT_ADMIN_SCOPE}.`);
+    throw new AdminApiError(answer.error_description ?? `The sign-in was refused (HTTP ${response.status}).`);
+  }
+  return answer.access_token;
+}
+
 // ---- pages -----------------------------------------------------------------------------
 
 function page(title, ...content) {
@@ -127,30 +171,65 @@ function page(title, ...content) {
 }
 
 function signInPage() {
-  nav.hidden = true;
+  signOut();
   const user = el('input', { type: 'text', name: 'username', autocomplete: 'username', value: 'operator', hidden: true });
   const key = el('input', { type: 'password', name: 'adminKey', autocomplete: 'current-password', required: true });
   const box = errorBox();
-  const form = el(
+  const operatorForm = el(
     'form',
     {
+      'aria-labelledby': 'sign-in-operator',
       onsubmit: async (event) => {
         event.preventDefault();
         sessionStorage.setItem(KEY_STORAGE, key.value.trim());
+        sessionStorage.setItem(ROLE_STORAGE, 'operator');
         const ok = await attempt(box, () => api('GET', '/tenants'));
-        if (ok) location.hash = '#/tenants';
-        else sessionStorage.removeItem(KEY_STORAGE);
+        if (ok) go('#/tenants');
+        else signOut();
       },
     },
+    el('h2', { id: 'sign-in-operator', text: 'Operator' }),
     user,
     field('Admin key', key, 'The operator key of this deployment: data/admin-key of the embedded default, or MERIDIAN_ADMIN_KEY.'),
     box,
-    el('button', { type: 'submit', text: 'Sign in' }),
+    el('button', { type: 'submit', text: 'Sign in with the admin key' }),
   );
-  page('Sign in', el('p', { text: 'Operators sign in with the admin key. Every action here is a call of the admin API the CLI uses, and is audited.' }), form);
+
+  const clientId = el('input', { type: 'text', name: 'clientId', autocomplete: 'username', required: true, spellcheck: 'false' });
+  const secret = el('input', { type: 'password', name: 'clientSecret', autocomplete: 'current-password', required: true });
+  const tenantBox = errorBox();
+  const tenantForm = el(
+    'form',
+    {
+      'aria-labelledby': 'sign-in-tenant',
+      onsubmit: async (event) => {
+        event.preventDefault();
+        const tenant = await attempt(tenantBox, async () => {
+          sessionStorage.setItem(KEY_STORAGE, await tenantAdminToken(clientId.value.trim(), secret.value));
+          // The admin API lists a tenant administrator's own tenant only.
+          const { value } = await api('GET', '/tenants');
+          if (value.length !== 1) throw new AdminApiError('This sign-in administers no tenant.');
+          return value[0];
+        });
+        secret.value = '';
+        if (!tenant) return signOut();
+        sessionStorage.setItem(ROLE_STORAGE, tenant.id);
+        go(`#/tenants/${encodeURIComponent(tenant.id)}`);
+      },
+    },
+    el('h2', { id: 'sign-in-tenant', text: 'Tenant administrator' }),
+    el('p', { class: 'hint', text: `An app registration of your tenant that the operator granted ${TENANT_ADMIN_SCOPE} (npx meridian tenant-admin create). You see and manage your own tenant only.` }),
+    field('Application (client) id', clientId),
+    field('Client secret', secret),
+    tenantBox,
+    el('button', { type: 'submit', text: 'Sign in as tenant administrator' }),
+  );
+  page('Sign in', el('p', { text: 'Every action here is a call of the admin API the CLI uses, and is audited.' }), operatorForm, tenantForm);
 }
 
 async function tenantsPage() {
+  // A tenant administrator has one tenant: its page is the start.
+  if (ownTenant()) return go(`#/tenants/${encodeURIComponent(ownTenant())}`);
   const [{ value: tenants }, { value: dataCenters }] = await Promise.all([api('GET', '/tenants'), api('GET', '/data-centers')]);
   const name = el('input', { type: 'text', name: 'name', required: true, maxlength: 128 });
   const region = el('select', { name: 'region' }, dataCenters.map((dc) => el('option', { value: dc.code, text: `${dc.code} — ${dc.region}` })));
@@ -448,7 +527,8 @@ async function opusPage(tenantId) {
   const [connections, terms, holds] = await Promise.all([load('connections'), load('terms'), load('holds')]);
   page(
     `AvePoint Opus settings of ${tenant.name}`,
-    el('p', { text: 'Read from the tenant\'s region. Change them with `npx meridian opus …` (see npx meridian opus --help).' }),
+    // The opus commands write through a producer token, which only the operator mints.
+    el('p', { text: ownTenant() ? 'Read from your tenant\'s region. The operator changes them (npx meridian opus …).' : 'Read from the tenant\'s region. Change them with `npx meridian opus …` (see npx meridian opus --help).' }),
     box,
     el('h2', { text: 'Connections' }),
     table('Connections', [
@@ -476,9 +556,16 @@ async function opusPage(tenantId) {
 
 // ---- routing ---------------------------------------------------------------------------
 
+/** Shows the page of `hash`, also when it is already the address (a sign-in after a refusal). */
+function go(hash) {
+  if (location.hash === hash) void route();
+  else location.hash = hash;
+}
+
 function showFailure(error) {
   if (!sessionStorage.getItem(KEY_STORAGE)) return signInPage();
-  page('Something went wrong', el('div', { class: 'error', role: 'alert', text: error.message }), el('p', {}, el('a', { href: '#/tenants', text: 'Back to the tenants' })));
+  const home = ownTenant() ? `#/tenants/${encodeURIComponent(ownTenant())}` : '#/tenants';
+  page('Something went wrong', el('div', { class: 'error', role: 'alert', text: error.message }), el('p', {}, el('a', { href: home, text: ownTenant() ? 'Back to my tenant' : 'Back to the tenants' })));
 }
 
 const ROUTES = [
@@ -493,7 +580,7 @@ const ROUTES = [
 
 async function route() {
   if (!sessionStorage.getItem(KEY_STORAGE) || location.hash === '#/sign-in') return signInPage();
-  nav.hidden = false;
+  showNav();
   const hash = location.hash || '#/tenants';
   for (const [pattern, render] of ROUTES) {
     const match = pattern.exec(hash);
@@ -513,7 +600,7 @@ async function route() {
 }
 
 document.getElementById('sign-out').addEventListener('click', () => {
-  sessionStorage.removeItem(KEY_STORAGE);
+  signOut();
   location.hash = '#/sign-in';
 });
 window.addEventListener('hashchange', () => void route());
