@@ -16,6 +16,8 @@ export interface NodeCacheOptions {
   nowMs?: () => number;
 }
 
+const SUBSCRIBE_RETRY_MS = 1000;
+
 interface Entry<V> {
   value: V;
   loadedAt: number;
@@ -39,6 +41,7 @@ export class NodeCache<V> {
   private readonly maxEntries: number;
   private readonly nowMs: () => number;
   private closed = false;
+  private retry: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: NodeCacheOptions) {
     this.maxEntries = options.maxEntries ?? 10_000;
@@ -99,6 +102,7 @@ export class NodeCache<V> {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.retry);
     this.lost();
     this.subscriber?.disconnect();
   }
@@ -125,6 +129,8 @@ export class NodeCache<V> {
     } catch (error) {
       this.options.logger.warn({ cache: this.options.name, err: { message: (error as Error).message } }, 'could not subscribe to changes: reading the store until it can');
       this.lost();
+      // A SUBSCRIBE that timed out on a connection that stays up gets no new 'ready': try again.
+      if (!this.closed) this.retry = setTimeout(() => void this.subscribe(), SUBSCRIBE_RETRY_MS);
     }
   }
 }
