@@ -13,8 +13,8 @@ import { freePort, TcpLoadBalancer } from './load-balancer.js';
 /**
  * The local recipe of a production deployment: identity, data centers and the global
  * endpoint as separate node processes on one PostgreSQL database and one Redis, several
- * nodes of a part behind one TCP load balancer (its public URL), sharing the admin key, the
- * paging secret and one certificate. `meridian cluster`, the cluster tests and the cluster
+ * nodes of a part behind one TCP load balancer (its public URL), sharing the paging secret and
+ * one certificate; identity nodes share the admin key, the others hold service credentials. `meridian cluster`, the cluster tests and the cluster
  * benchmark all start it from here.
  */
 export interface ClusterOptions {
@@ -151,7 +151,6 @@ export class LocalCluster {
       MERIDIAN_TLS_CERT: join(dir, 'tls', 'server.pem'),
       MERIDIAN_TLS_KEY: join(dir, 'tls', 'server-key.pem'),
       MERIDIAN_CA_CERT: tls.caCertPath,
-      MERIDIAN_ADMIN_KEY: adminKey,
       MERIDIAN_PAGING_SECRET: randomToken(32),
       MERIDIAN_IDENTITY_URL_COMMERCIAL: publicUrl('identity'),
       MERIDIAN_DEMO: '0',
@@ -187,6 +186,8 @@ export class LocalCluster {
             MERIDIAN_IDENTITIES: part === 'identity' ? 'commercial' : 'none',
             MERIDIAN_REGIONS: typeof part === 'object' ? part.region : 'none',
             MERIDIAN_GLOBAL: part === 'global' ? '1' : '0',
+            // The admin key stays with identity; the other parts hold service credentials of their own.
+            ...(part === 'identity' ? { MERIDIAN_ADMIN_KEY: adminKey } : {}),
           };
           group.push(new ClusterNode(name, part, port, env, join(dir, `${name}.log`), fetch));
         }
@@ -197,9 +198,13 @@ export class LocalCluster {
       const timeout = options.startTimeoutMs ?? 90_000;
       // Identity first: the other nodes verify its tokens and hold a service credential of it.
       await Promise.all(byKey.get('identity')!.map((node) => node.start(timeout)));
-      const credential = await cluster.admin<{ clientId: string; clientSecret: string }>('POST', '/service-credentials', { name: 'cluster regions', dataCenters: Object.keys(regions) });
+      const credentials = {
+        regions: await cluster.admin<{ clientId: string; clientSecret: string }>('POST', '/service-credentials', { name: 'cluster regions', dataCenters: Object.keys(regions), roles: ['producer'] }),
+        global: await cluster.admin<{ clientId: string; clientSecret: string }>('POST', '/service-credentials', { name: 'cluster global endpoint', dataCenters: Object.keys(regions), roles: ['global'] }),
+      };
       for (const node of nodes) {
         if (node.part === 'identity') continue;
+        const credential = node.part === 'global' ? credentials.global : credentials.regions;
         Object.assign(node.env, { MERIDIAN_SERVICE_CLIENT_ID: credential.clientId, MERIDIAN_SERVICE_CLIENT_SECRET: credential.clientSecret });
       }
       await Promise.all(nodes.filter((node) => node.part !== 'identity').map((node) => node.start(timeout)));

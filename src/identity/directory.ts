@@ -17,6 +17,7 @@ import { assertUsableForClientAuth, CertificateRejected, parseCertificate } from
 import { findPermission } from './permissions.js';
 import { queryTemplate } from '../storage/query-template.js';
 import type { IdentityTables } from './schema.js';
+import type { NodeCache } from '../platform/node-cache.js';
 
 export type TenantRow = Selectable<IdentityTables['identity_tenants']>;
 export type AppRow = Selectable<IdentityTables['identity_apps']>;
@@ -24,6 +25,18 @@ export type SecretRow = Selectable<IdentityTables['identity_client_secrets']>;
 export type CertificateRow = Selectable<IdentityTables['identity_certificates']>;
 /** A certificate as an assertion check first needs it: without its DER, which is immutable and read once per process (certificateDer). */
 export type LiveCertificate = Omit<CertificateRow, 'der_base64'>;
+
+/**
+ * What the token endpoint needs of a client, as the per-node cache keeps it: every secret and
+ * certificate with its validity, so an entry stays right as secrets expire and certificates
+ * come into force; which are live is decided at each use.
+ */
+export interface ClientEntry {
+  app: AppRow;
+  tenant: TenantRow;
+  secrets: Array<{ hash: string; expiresAt: number }>;
+  certificates: LiveCertificate[];
+}
 
 export interface Actor {
   name: string;
@@ -91,16 +104,19 @@ export class Directory {
     private readonly clock: Clock,
     readonly environment: EnvironmentId,
     private readonly changed: () => void = () => {},
+    /** Per-node cache of the clients the token endpoint reads, dropped on every node when a client changes. */
+    private readonly clients?: NodeCache<ClientEntry> | undefined,
   ) {
     this.appWithTenantRead = queryTemplate(db, ['clientId'], (v: { clientId: string }) => this.appWithTenant(v.clientId));
-    this.liveSecretsRead = queryTemplate(db, ['clientId', 'nowMs'], (v: { clientId: string; nowMs: number }) =>
+    // `expiresAfter` is now for a live read, and before any expiry for the cache's read of them all.
+    this.liveSecretsRead = queryTemplate(db, ['clientId', 'expiresAfter'], (v: { clientId: string; expiresAfter: number }) =>
       this.appWithTenant(v.clientId)
-        .leftJoin('identity_client_secrets as s', (join) => join.onRef('s.client_id', '=', 'a.client_id').on('s.expires_at', '>', v.nowMs))
-        .select('s.secret_hash'),
+        .leftJoin('identity_client_secrets as s', (join) => join.onRef('s.client_id', '=', 'a.client_id').on('s.expires_at', '>', v.expiresAfter))
+        .select(['s.secret_hash', 's.expires_at as secret_expires_at']),
     );
-    this.liveCertificatesRead = queryTemplate(db, ['clientId', 'nowMs'], (v: { clientId: string; nowMs: number }) =>
+    this.liveCertificatesRead = queryTemplate(db, ['clientId', 'notBeforeAtMost', 'notAfterAbove'], (v: { clientId: string; notBeforeAtMost: number; notAfterAbove: number }) =>
       this.appWithTenant(v.clientId)
-        .leftJoin('identity_certificates as c', (join) => join.onRef('c.client_id', '=', 'a.client_id').on('c.not_before', '<=', v.nowMs).on('c.not_after', '>', v.nowMs))
+        .leftJoin('identity_certificates as c', (join) => join.onRef('c.client_id', '=', 'a.client_id').on('c.not_before', '<=', v.notBeforeAtMost).on('c.not_after', '>', v.notAfterAbove))
         .select([
           'c.id as cert_id',
           'c.thumbprint_sha1 as cert_sha1',
@@ -208,6 +224,7 @@ export class Directory {
       await trx.deleteFrom('identity_apps').where('client_id', '=', app.client_id).execute();
       await appendAuditEvent(trx, this.clock, tenant, event('Delete app registration', 'Delete', 'App registration', app.name, actor, { clientId: app.client_id }, undefined));
     });
+    await this.clientChanged(app.client_id);
     this.changed();
   }
 
@@ -220,6 +237,7 @@ export class Directory {
       await trx.insertInto('identity_client_secrets').values(row).execute();
       await appendAuditEvent(trx, this.clock, tenant, event('Add client secret', 'Create', 'Client secret', `${app.name} (${row.hint})`, actor, undefined, { secretId: row.id, expiresAt: iso(row.expires_at) }));
     });
+    await this.clientChanged(app.client_id);
     this.changed();
     return { secret: secretView(row), clientSecret };
   }
@@ -232,6 +250,7 @@ export class Directory {
       await trx.deleteFrom('identity_client_secrets').where('id', '=', row.id).execute();
       await appendAuditEvent(trx, this.clock, tenant, event('Delete client secret', 'Delete', 'Client secret', `${app.name} (${row.hint})`, actor, { secretId: row.id }, undefined));
     });
+    await this.clientChanged(app.client_id);
     this.changed();
   }
 
@@ -250,6 +269,7 @@ export class Directory {
       await trx.insertInto('identity_certificates').values(row).execute();
       await appendAuditEvent(trx, this.clock, tenant, event('Add certificate', 'Create', 'Certificate', `${app.name} (${row.thumbprint_sha1})`, actor, undefined, { certificateId: row.id, thumbprint: row.thumbprint_sha1 }));
     });
+    await this.clientChanged(app.client_id);
     this.changed();
     return certificateView(row);
   }
@@ -265,6 +285,7 @@ export class Directory {
       await trx.deleteFrom('identity_certificates').where('id', '=', row.id).execute();
       await appendAuditEvent(trx, this.clock, tenant, event('Delete certificate', 'Delete', 'Certificate', `${app.name} (${row.thumbprint_sha1})`, actor, { certificateId: row.id, thumbprint: row.thumbprint_sha1 }, undefined));
     });
+    await this.clientChanged(app.client_id);
     this.changed();
   }
 
@@ -275,14 +296,18 @@ export class Directory {
     return row ? splitAppAndTenant(row) : undefined;
   }
 
-  /** The client, its tenant and the hashes of its live secrets: what a secret check needs, in one read. */
+  /** The client, its tenant and the hashes of its live secrets: what a secret check needs, in one read (or none, cached). */
   async clientWithLiveSecrets(clientId: string, nowMs: number): Promise<{ app: AppRow; tenant: TenantRow; secretHashes: string[] } | undefined> {
     if (!UUID.test(clientId)) return undefined;
-    const rows = await this.liveSecretsRead({ clientId: clientId.toLowerCase(), nowMs });
+    const id = clientId.toLowerCase();
+    if (this.clients?.live) {
+      const entry = await this.clients.get(id, () => this.loadClient(id));
+      return entry && { app: entry.app, tenant: entry.tenant, secretHashes: entry.secrets.filter((secret) => secret.expiresAt > nowMs).map((secret) => secret.hash) };
+    }
+    const rows = await this.liveSecretsRead({ clientId: id, expiresAfter: nowMs });
     const [first] = rows;
     if (!first) return undefined;
-    const { secret_hash: _hash, ...appAndTenant } = first;
-    return { ...splitAppAndTenant(appAndTenant), secretHashes: rows.flatMap((row) => (row.secret_hash ? [row.secret_hash] : [])) };
+    return { ...splitAppAndTenant(withoutSecret(first)), secretHashes: rows.flatMap((row) => (row.secret_hash ? [row.secret_hash] : [])) };
   }
 
   /** A certificate's DER (base64), by id. */
@@ -291,10 +316,27 @@ export class Directory {
     return row?.der_base64;
   }
 
-  /** The client, its tenant and its certificates valid now: what an assertion check needs, in one read. */
+  /** The client, its tenant and its certificates valid now: what an assertion check needs, in one read (or none, cached). */
   async clientWithLiveCertificates(clientId: string, nowMs: number): Promise<{ app: AppRow; tenant: TenantRow; certificates: LiveCertificate[] } | undefined> {
     if (!UUID.test(clientId)) return undefined;
-    const rows = await this.liveCertificatesRead({ clientId: clientId.toLowerCase(), nowMs });
+    const id = clientId.toLowerCase();
+    if (this.clients?.live) {
+      const entry = await this.clients.get(id, () => this.loadClient(id));
+      return entry && { app: entry.app, tenant: entry.tenant, certificates: entry.certificates.filter((cert) => cert.not_before <= nowMs && cert.not_after > nowMs) };
+    }
+    return this.readCertificates(id, nowMs, nowMs);
+  }
+
+  /** A client with all its secrets and certificates, whatever their validity: the cache's entry. */
+  private async loadClient(clientId: string): Promise<ClientEntry | undefined> {
+    const [secretRows, withCertificates] = await Promise.all([this.liveSecretsRead({ clientId, expiresAfter: -1 }), this.readCertificates(clientId, Number.MAX_SAFE_INTEGER, -1)]);
+    if (!secretRows[0] || !withCertificates) return undefined;
+    const secrets = secretRows.flatMap((row) => (row.secret_hash ? [{ hash: row.secret_hash, expiresAt: Number(row.secret_expires_at) }] : []));
+    return { app: withCertificates.app, tenant: withCertificates.tenant, secrets, certificates: withCertificates.certificates };
+  }
+
+  private async readCertificates(clientId: string, notBeforeAtMost: number, notAfterAbove: number): Promise<{ app: AppRow; tenant: TenantRow; certificates: LiveCertificate[] } | undefined> {
+    const rows = await this.liveCertificatesRead({ clientId, notBeforeAtMost, notAfterAbove });
     const [first] = rows;
     if (!first) return undefined;
     const { cert_id: _id, cert_sha1: _sha1, cert_sha256: _sha256, cert_subject: _subject, cert_not_before: _nb, cert_not_after: _na, cert_created_at: _created, ...appAndTenant } = first;
@@ -306,13 +348,18 @@ export class Directory {
             thumbprint_sha1: row.cert_sha1!,
             thumbprint_sha256: row.cert_sha256!,
             subject: row.cert_subject!,
-            not_before: row.cert_not_before!,
-            not_after: row.cert_not_after!,
+            not_before: Number(row.cert_not_before!),
+            not_after: Number(row.cert_not_after!),
             created_at: row.cert_created_at!,
           }]
         : [],
     );
     return { ...splitAppAndTenant(appAndTenant), certificates };
+  }
+
+  /** After a change of a client is committed: no node serves its old entry. */
+  private async clientChanged(clientId: string): Promise<void> {
+    await this.clients?.changed(clientId);
   }
 
   /** `clientId` lower-cased: client ids are stored so. */
@@ -376,6 +423,11 @@ export class Directory {
       created_at: now,
     };
   }
+}
+
+function withoutSecret<T extends { secret_hash: unknown; secret_expires_at: unknown }>(row: T): Omit<T, 'secret_hash' | 'secret_expires_at'> {
+  const { secret_hash: _hash, secret_expires_at: _expires, ...rest } = row;
+  return rest;
 }
 
 /** An app row joined with its tenant's columns (prefixed `tenant_`), as the two rows. */

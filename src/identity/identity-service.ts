@@ -11,7 +11,8 @@ import { migrate } from '../storage/migrations.js';
 import type { CloudEnvironment } from '../topology/data-centers.js';
 import { IDENTITY_AUDIT_OUTBOX, type AuditDelivery } from './audit-trail.js';
 import { OutboxDispatcher } from '../platform/outbox.js';
-import { Directory } from './directory.js';
+import { Directory, type ClientEntry } from './directory.js';
+import { NodeCache } from '../platform/node-cache.js';
 import { registerDiscovery } from './discovery.js';
 import { identityMigrations, type IdentityTables } from './schema.js';
 import { SigningKeys, type SigningKeyTiming } from './signing-keys.js';
@@ -22,7 +23,7 @@ import { AccessTokenIssuer } from './token/access-tokens.js';
 import { ClientAuthenticator } from './token/client-authentication.js';
 import { registerTokenEndpoint } from './token/token-endpoint.js';
 import { registerAdminRoutes } from './admin/admin-routes.js';
-import { registerServiceTokenRoute, ServiceCredentials } from './service-credentials.js';
+import { registerServiceRoutes, ServiceCredentials } from './service-credentials.js';
 import type { RegionCall } from './admin/tenant-data-routes.js';
 import { registerConsole } from './console/console-routes.js';
 import { ApiError } from '../platform/errors.js';
@@ -58,6 +59,12 @@ export interface IdentityServiceOptions {
   trustProxy?: string | undefined;
   /** How long nodes cache the signing keys, and how long before it signs a new key is published. */
   signingKeys?: SigningKeyTiming | undefined;
+  /**
+   * How long a node may keep a client (app, secrets' hashes, certificates) it read for the
+   * token endpoint when no change message arrives (MERIDIAN_CLIENT_CACHE_MS; 0 = no cache).
+   * Only with Redis (`tokenRateLimit.redis`): changes reach the other nodes by its pub/sub.
+   */
+  clientCacheMs?: number | undefined;
   /** Where the regions are, for the admin API's reads of a tenant's data (console, CLI). */
   regionUrl?: (dataCenter: string) => string | undefined;
   fetch?: typeof fetch;
@@ -76,7 +83,7 @@ export class IdentityService extends HostedService {
     readonly options: IdentityServiceOptions,
     private readonly database: Database<IdentityTables>,
     app: FastifyInstance,
-    private readonly owned: { replayCache?: ReplayCache; counter: WindowCounter },
+    private readonly owned: { replayCache?: ReplayCache; counter: WindowCounter; clients: NodeCache<ClientEntry> },
   ) {
     super(app);
     const { clock } = options;
@@ -88,7 +95,7 @@ export class IdentityService extends HostedService {
       scopes.some(isElementsPermission) ? { customer_scope: await this.customerScopes.claimFor(clientId, tenantId) } : {},
     );
     this.outbox = new OutboxDispatcher(database.db as never, IDENTITY_AUDIT_OUTBOX, options.audit.deliver, clock, options.logger);
-    this.directory = new Directory(database.db, clock, options.environment.id, () => this.outbox.kick());
+    this.directory = new Directory(database.db, clock, options.environment.id, () => this.outbox.kick(), owned.clients);
   }
 
   static async create(options: IdentityServiceOptions): Promise<IdentityService> {
@@ -111,7 +118,15 @@ export class IdentityService extends HostedService {
     // The deployment's prefix too: deployments (and test runs) sharing one Redis must not share counts.
     const counterPrefix = `${options.tokenRateLimit.redisPrefix ?? 'meridian'}:rl-identity-${options.environment.id}-token-`;
     const counter = redis ? new RedisWindowCounter(redis, counterPrefix, 60_000) : new MemoryWindowCounter(60_000, () => options.clock.nowMs());
-    const service = new IdentityService(options, database, app, { ...(ownReplayCache ? { replayCache: ownReplayCache } : {}), counter });
+    const clients = new NodeCache<ClientEntry>({
+      name: `identity-${options.environment.id}-clients`,
+      redis,
+      channel: `${options.tokenRateLimit.redisPrefix ?? 'meridian'}:identity-${options.environment.id}:client-changed`,
+      maxAgeMs: options.clientCacheMs ?? 60_000,
+      logger: options.logger,
+      nowMs: () => options.clock.nowMs(),
+    });
+    const service = new IdentityService(options, database, app, { ...(ownReplayCache ? { replayCache: ownReplayCache } : {}), counter, clients });
     await service.keys.activeKey();
     const authenticator = new ClientAuthenticator({
       directory: service.directory,
@@ -123,13 +138,16 @@ export class IdentityService extends HostedService {
     await registerRateLimit(app, {
       perMinute: options.tokenRateLimit.perMinute,
       redis: options.tokenRateLimit.redis,
-      nameSpace: `meridian-rl-identity-${options.environment.id}-`,
-      // The admin API and discovery, per address; /connect/token opts out for its own throttle (token-throttle.ts).
+      nameSpace: `${options.tokenRateLimit.redisPrefix ?? 'meridian'}:rl-identity-${options.environment.id}-`,
+      // Discovery, the key set, the console and the service routes, per address; /connect/token opts out for its own throttle (token-throttle.ts).
       key: (request) => `ip:${request.ip}`,
+      // The admin API is the operator's: every call carries the admin key, and one operator script must
+      // not spend the budget of the clients behind the same address (nor they the operator's).
+      skip: (request) => request.url === '/admin' || request.url.startsWith('/admin/') || request.url.startsWith('/admin?'),
     });
     await registerTokenEndpoint(app, authenticator, service.issuer, new TokenThrottle(options.tokenRateLimit.token, counter));
     registerDiscovery(app, service.keys, () => service.url);
-    registerServiceTokenRoute(app, { credentials: service.serviceCredentials, directory: service.directory, issuer: service.issuer });
+    registerServiceRoutes(app, { credentials: service.serviceCredentials, directory: service.directory, issuer: service.issuer });
     await registerAdminRoutes(app, { directory: service.directory, keys: service.keys, issuer: service.issuer, issuerUrl: () => service.url, adminKey: options.adminKey, serviceCredentials: service.serviceCredentials, environment: options.environment.id, regionCall: service.regionCall(), customerScopes: service.customerScopes });
     await registerConsole(app);
     return service;
@@ -169,6 +187,7 @@ export class IdentityService extends HostedService {
     await super.close();
     await this.owned.replayCache?.close();
     await this.owned.counter.close();
+    await this.owned.clients.close();
     await this.database.close();
   }
 }

@@ -52,6 +52,8 @@ export interface IdentityTables {
     name: string;
     secret_hash: string;
     data_centers: string; // JSON array of data center codes
+    /** JSON array of what it may do there (service-credentials.ts: `producer`, `global`). */
+    roles: string;
     created_at: number;
   };
 }
@@ -139,5 +141,11 @@ export const identityMigrations: ModuleMigrations = {
       },
     }),
     '004_customer_scope': customerScopeMigration,
+    // Credentials made before roles existed were region-only deployments' producer credentials.
+    '005_service_credential_roles': () => ({
+      async up(db) {
+        await db.schema.alterTable('identity_service_credentials').addColumn('roles', 'text', (c) => c.notNull().defaultTo('["producer"]')).execute();
+      },
+    }),
   },
 };

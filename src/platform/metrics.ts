@@ -25,6 +25,12 @@ const tokensRefused = new Counter({
 });
 const rateLimited = new Counter({ name: 'meridian_rate_limit_refusals_total', help: 'Requests refused with 429 by a rate limit', labelNames: ['service', 'route'] as const, registers: [metricsRegistry] });
 
+const cacheLookups = new Counter({ name: 'meridian_cache_lookups_total', help: 'Lookups of a per-node cache (node-cache.ts), by cache and hit or miss', labelNames: ['cache', 'result'] as const, registers: [metricsRegistry] });
+
+export function countCacheLookup(cache: string, result: 'hit' | 'miss'): void {
+  cacheLookups.inc({ cache, result });
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
     refusalCode?: string | undefined;

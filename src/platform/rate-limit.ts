@@ -10,6 +10,8 @@ export interface RateLimitOptions {
   /** Shared counters for a deployment of many nodes; per-process counters otherwise. */
   redis?: Redis | undefined;
   nameSpace: string;
+  /** Requests the limit does not count (another guard, or a limit of their own, covers them). */
+  skip?: (request: FastifyRequest) => boolean;
   /** After authentication (`preHandler`), so the key can be the caller rather than its address. */
   hook?: 'onRequest' | 'preHandler';
 }
@@ -26,6 +28,7 @@ export async function registerRateLimit(app: FastifyInstance, options: RateLimit
     timeWindow: 60_000,
     hook: options.hook ?? 'preHandler',
     keyGenerator: options.key,
+    ...(options.skip ? { allowList: (request: FastifyRequest) => options.skip!(request) } : {}),
     nameSpace: options.nameSpace,
     ...(options.redis ? { redis: options.redis } : {}),
     // A throttling store that is down must not take the API down with it.

@@ -29,7 +29,8 @@ export interface RegionServerOptions {
   issuer: () => string;
   fetch: typeof fetch;
   endpointOf: (dataCenter: string) => string | undefined;
-  rateLimit: { perMinute: number; redis?: Redis | undefined };
+  /** `redisPrefix`: the deployment's, so deployments (and test runs) sharing one Redis do not share counts. */
+  rateLimit: { perMinute: number; redis?: Redis | undefined; redisPrefix?: string | undefined };
   /** Delivers audit records to this region's own audit producer route (RegionContext.audit). */
   audit?: (tenantId: string, records: unknown[]) => Promise<void>;
 }
@@ -92,7 +93,7 @@ export class RegionServer extends HostedService {
     await registerRateLimit(app, {
       perMinute: options.rateLimit.perMinute,
       redis: options.rateLimit.redis,
-      nameSpace: `meridian-rl-${options.dataCenter.code}-`,
+      nameSpace: `${options.rateLimit.redisPrefix ?? 'meridian'}:rl-region-${options.dataCenter.code}-`,
       // Per app per tenant, as Microsoft Graph throttles: producers feeding a tenant do not eat its readers' quota.
       key: (request) => (request.principal ? `${request.principal.tenantId}:${request.principal.clientId}` : request.ip),
     });

@@ -55,11 +55,15 @@ export function checkConfig(config: MeridianConfig): string[] {
       problems.push(`this node verifies tokens of environment '${environment}' without hosting its identity: set ${identityVariable(environment)} to the identity's public URL`);
     }
   }
-  const regionOnly = config.regions.filter((dc) => !hostsIdentity(dc.environment));
-  if (regionOnly.length > 0 && !config.serviceCredential) {
+  const needs = serviceCredentialNeeds(config);
+  if (needs.length > 0 && !config.serviceCredential) {
+    const what = needs.map((need) => (need.role === 'producer' ? `region ${need.dataCenters.join(', ')} runs without its identity` : 'the global endpoint runs without identity'));
     problems.push(
-      `region ${regionOnly.map((dc) => dc.code).join(', ')} runs without its identity: set MERIDIAN_SERVICE_CLIENT_ID and MERIDIAN_SERVICE_CLIENT_SECRET to a service credential (\`meridian service-credential create\`), not the admin key`,
+      `${what.join(' and ')}: set MERIDIAN_SERVICE_CLIENT_ID and MERIDIAN_SERVICE_CLIENT_SECRET to a service credential with the role${needs.length > 1 ? 's' : ''} ${needs.map((need) => need.role).join(' and ')} (POST /admin/service-credentials at identity), not the admin key`,
     );
+  }
+  if (config.environments.length === 0 && config.secretsGiven.adminKey) {
+    warnings.push('MERIDIAN_ADMIN_KEY is set on a node that hosts no identity: it is not used here; keep the admin key on identity nodes only');
   }
 
   const publicHostedRegions = config.regions.filter((dc) => config.regionUrls[dc.code]);
@@ -95,3 +99,40 @@ function publicUrlProblem(url: string): string | undefined {
   return undefined;
 }
 
+
+/** What this node asks of an identity it does not host, with its service credential. */
+export interface ServiceCredentialNeed {
+  environment: EnvironmentId;
+  role: 'producer' | 'global';
+  dataCenters: string[];
+}
+
+export function serviceCredentialNeeds(config: MeridianConfig): ServiceCredentialNeed[] {
+  const hostsIdentity = (environment: EnvironmentId) => config.environments.includes(environment);
+  const needs: ServiceCredentialNeed[] = [];
+  for (const dc of config.regions) {
+    if (hostsIdentity(dc.environment)) continue;
+    const need = needs.find((item) => item.environment === dc.environment);
+    if (need) need.dataCenters.push(dc.code);
+    else needs.push({ environment: dc.environment, role: 'producer', dataCenters: [dc.code] });
+  }
+  // The global endpoint is the commercial environment's (its tokens, its customers' tenants).
+  if (config.global && !hostsIdentity('commercial')) needs.push({ environment: 'commercial', role: 'global', dataCenters: [] });
+  return needs;
+}
+
+/**
+ * What is wrong with the credential identity describes (GET /service/credential) for what the
+ * node needs of it: checked at start-up, so a credential of the wrong role stops the node
+ * instead of failing its first call.
+ */
+export function serviceCredentialProblems(need: ServiceCredentialNeed, credential: { clientId: string; roles: string[]; dataCenters: string[] }): string[] {
+  const problems: string[] = [];
+  const purpose = need.role === 'producer' ? `region ${need.dataCenters.join(', ')} without its identity` : 'the global endpoint without identity';
+  if (!credential.roles.includes(need.role)) {
+    problems.push(`the service credential ${credential.clientId} has the role${credential.roles.length === 1 ? '' : 's'} ${credential.roles.join(', ')}, but this node hosts ${purpose}, which needs the '${need.role}' role`);
+  }
+  const missing = need.dataCenters.filter((code) => !credential.dataCenters.includes(code));
+  if (missing.length > 0) problems.push(`the service credential ${credential.clientId} serves data centers ${credential.dataCenters.join(', ')}, not ${missing.join(', ')} that this node hosts`);
+  return problems;
+}

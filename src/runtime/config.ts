@@ -58,6 +58,8 @@ export interface MeridianConfig {
    * token endpoint's per-address limits with it.
    */
   trustProxy?: string | undefined;
+  /** How long an identity node may keep a client it read without a change message (MERIDIAN_CLIENT_CACHE_MS; 0 = off; needs Redis). */
+  clientCacheMs: number;
   /** How long identity nodes cache signing keys (MERIDIAN_SIGNING_KEY_CACHE_MS). */
   signingKeyCacheMs: number;
   /**
@@ -109,6 +111,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv = process.env, over
     tokenFailuresPerMinutePerAddress: parseCount('MERIDIAN_TOKEN_FAILURES_PER_MINUTE_PER_ADDRESS', env.MERIDIAN_TOKEN_FAILURES_PER_MINUTE_PER_ADDRESS ?? '300'),
     tokenFailuresPerMinutePerClient: parseCount('MERIDIAN_TOKEN_FAILURES_PER_MINUTE_PER_CLIENT', env.MERIDIAN_TOKEN_FAILURES_PER_MINUTE_PER_CLIENT ?? '60'),
     trustProxy: env.MERIDIAN_TRUST_PROXY?.trim() || undefined,
+    clientCacheMs: parseCount('MERIDIAN_CLIENT_CACHE_MS', env.MERIDIAN_CLIENT_CACHE_MS ?? '60000'),
     signingKeyCacheMs: parseCount('MERIDIAN_SIGNING_KEY_CACHE_MS', env.MERIDIAN_SIGNING_KEY_CACHE_MS ?? '30000'),
     signingKeyLeadMs: env.MERIDIAN_SIGNING_KEY_LEAD_MS ? parseCount('MERIDIAN_SIGNING_KEY_LEAD_MS', env.MERIDIAN_SIGNING_KEY_LEAD_MS) : undefined,
     ...overrides,

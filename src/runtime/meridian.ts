@@ -18,7 +18,8 @@ import { PRODUCT_MODULES } from './modules.js';
 import { registerOperationsRoutes, type ReadinessCheck } from '../platform/operations.js';
 import { jobQueueGauges } from '../platform/jobs/job-metrics.js';
 import { portFor, signingKeyLeadMs, type MeridianConfig } from './config.js';
-import { checkConfig } from './config-checks.js';
+import { checkConfig, ConfigurationError, serviceCredentialNeeds, serviceCredentialProblems } from './config-checks.js';
+import { ApiError } from '../platform/errors.js';
 
 /** Bound on any one Redis command when Redis is cut off. */
 export const REDIS_COMMAND_TIMEOUT_MS = 2000;
@@ -96,6 +97,7 @@ export class Meridian {
 
   private async boot(): Promise<void> {
     const { config } = this;
+    await this.checkServiceCredential();
     if (config.redisUrl) {
       // Without Redis a command fails at once (no offline queue) or within the command timeout: 503s, not held requests.
       this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: REDIS_COMMAND_TIMEOUT_MS, connectTimeout: 3000 });
@@ -134,6 +136,7 @@ export class Meridian {
           redisPrefix: config.postgresSchemaPrefix,
         },
         signingKeys: { cacheMs: config.signingKeyCacheMs, publishLeadMs: signingKeyLeadMs(config, envId) },
+        clientCacheMs: config.clientCacheMs,
         regionUrl: (code) => this.regionUrl(code),
         fetch: this.fetch,
       });
@@ -153,7 +156,7 @@ export class Meridian {
         issuer: () => this.identityUrl(dc.environment),
         fetch: this.fetch,
         endpointOf: (code) => this.regionUrl(code) ?? findDataCenter(code)?.url,
-        rateLimit: { perMinute: config.rateLimitPerMinute, redis: this.redis },
+        rateLimit: { perMinute: config.rateLimitPerMinute, redis: this.redis, redisPrefix: config.postgresSchemaPrefix },
         audit: (tenantId, records) => this.deliverAudit(dc.environment, dc.code, tenantId, records),
       });
       this.regions.set(dc.code, region);
@@ -238,15 +241,7 @@ export class Meridian {
     if (identity) {
       issued = await identity.issuer.issue({ clientId: 'meridian-internal', appName: 'Meridian', tenantId, tenantRegion: region, scopes: [PRODUCER_PERMISSION] }, 300);
     } else {
-      const credential = this.config.serviceCredential;
-      if (!credential) throw new Error(`No service credential to reach identity ${environment}: set MERIDIAN_SERVICE_CLIENT_ID and MERIDIAN_SERVICE_CLIENT_SECRET`);
-      const response = await this.fetch(`${this.identityUrl(environment)}/service/producer-token`, {
-        method: 'POST',
-        headers: { authorization: `Basic ${Buffer.from(`${credential.clientId}:${credential.clientSecret}`).toString('base64')}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ tenant: tenantId }),
-      });
-      if (!response.ok) throw new Error(`Identity of ${environment} refused a producer token: HTTP ${response.status}`);
-      issued = (await response.json()) as { access_token: string; expires_in: number };
+      issued = await this.serviceCall<{ access_token: string; expires_in: number }>(environment, 'POST', '/service/producer-token', { tenant: tenantId });
     }
     // Reused until shortly before it expires: one signature per tenant every few minutes, not per delivery.
     if (this.producerTokens.size > 10_000) this.producerTokens.clear();
@@ -256,48 +251,98 @@ export class Meridian {
 
   /**
    * A service token for the global endpoint's calls into a data center: minted here when
-   * this process hosts the data center's identity, else asked of that identity's admin API.
+   * this process hosts the data center's identity, else asked of that identity with this
+   * deployment's service credential (role global; the admin key stays with identity).
    */
   private async mintServiceToken(request: ServiceTokenRequest): Promise<{ access_token: string; expires_in: number }> {
     const environment = findDataCenter(request.region)?.environment ?? 'commercial';
     const identity = this.identities.get(environment);
     if (identity) return identity.issuer.issue({ clientId: 'meridian-elements', appName: 'Meridian Elements', tenantId: request.tenantId, tenantRegion: request.region, scopes: request.scopes }, 600);
-    return this.adminCall<{ access_token: string; expires_in: number }>(environment, 'POST', '/admin/service-tokens', request);
+    return this.serviceCall(environment, 'POST', '/service/tokens', request);
   }
 
-  /** Customers are tenants of their data center's environment, created through identity's admin API. */
+  /** Customers are tenants of their data center's environment: created in the directory here, or through identity's service routes. */
   private identityLink(): IdentityLink {
     return {
       createTenant: async (name, dataCenter) => {
         const environment = findDataCenter(dataCenter)!.environment;
-        const response = await this.adminRequest(environment, 'POST', '/admin/tenants', { name, region: dataCenter });
-        if (response.status === 409) return 'exists';
-        if (!response.ok) throw new Error(`Identity refused tenant ${name}: HTTP ${response.status} ${await response.text()}`);
-        return { id: ((await response.json()) as { id: string }).id };
+        const identity = this.identities.get(environment);
+        if (!identity) {
+          const created = await this.serviceCall<{ id: string } | 'exists'>(environment, 'POST', '/service/tenants', { name, region: dataCenter }, { 409: 'exists' });
+          return created === 'exists' ? 'exists' : { id: created.id };
+        }
+        try {
+          return { id: (await identity.directory.createTenant({ name, region: dataCenter }, { name: 'meridian-elements' })).id };
+        } catch (error) {
+          if (error instanceof ApiError && error.statusCode === 409) return 'exists';
+          throw error;
+        }
       },
       tenantName: async (id) => {
-        const response = await this.adminRequest('commercial', 'GET', `/admin/tenants/${encodeURIComponent(id)}`);
-        if (!response.ok) {
-          await response.body?.cancel();
-          return undefined;
-        }
-        return ((await response.json()) as { name: string }).name;
+        const identity = this.identities.get('commercial');
+        if (identity) return (await identity.directory.findTenant(id))?.name;
+        const tenant = await this.serviceCall<{ name: string } | undefined>('commercial', 'GET', `/service/tenants/${encodeURIComponent(id)}`, undefined, { 404: undefined });
+        return tenant?.name;
       },
     };
   }
 
-  private adminRequest(environment: EnvironmentId, method: string, path: string, body?: unknown): Promise<Response> {
-    return this.fetch(`${this.identityUrl(environment)}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${this.config.adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  /**
+   * A call to an identity this node does not host, with its service credential (HTTP Basic).
+   * `expected` maps refusals the caller handles to its answer; any other refusal, or no
+   * answer, is a 503 to the client (the reason is logged, not shown: it is the operator's).
+   */
+  private async serviceCall<T>(environment: EnvironmentId, method: string, path: string, body?: unknown, expected: Record<number, T> = {}): Promise<T> {
+    const credential = this.config.serviceCredential;
+    const unavailable = (reason: string) => {
+      this.logger.warn({ environment, path }, `identity did not serve this node's service call: ${reason}`);
+      return new ApiError(503, 'identity_unavailable', `The identity of the ${environment} environment cannot serve this request now; try again later.`, { 'retry-after': '30' });
+    };
+    if (!credential) throw unavailable('no service credential (MERIDIAN_SERVICE_CLIENT_ID, MERIDIAN_SERVICE_CLIENT_SECRET)');
+    let response: Response;
+    try {
+      response = await this.fetch(`${this.identityUrl(environment)}${path}`, {
+        method,
+        headers: { authorization: basicAuthorization(credential), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw unavailable((error as Error).message);
+    }
+    if (response.status in expected) {
+      await response.body?.cancel();
+      return expected[response.status]!;
+    }
+    const text = await response.text();
+    if (!response.ok) throw unavailable(`HTTP ${response.status} ${text.slice(0, 300)}`);
+    return JSON.parse(text) as T;
   }
 
-  private async adminCall<T>(environment: EnvironmentId, method: string, path: string, body?: unknown): Promise<T> {
-    const response = await this.adminRequest(environment, method, path, body);
-    if (!response.ok) throw new Error(`Identity of ${environment} refused ${method} ${path}: HTTP ${response.status}`);
-    return (await response.json()) as T;
+  /**
+   * A node that reaches identity with its service credential asks identity, before it
+   * listens, what the credential may do: a credential identity refuses, or of the wrong role
+   * or data centers, stops the node with the reason. Identity not answering yet is only
+   * warned about (it may be starting too); the calls then fail with 503 until it answers.
+   */
+  private async checkServiceCredential(): Promise<void> {
+    const credential = this.config.serviceCredential;
+    if (!credential) return;
+    const problems: string[] = [];
+    for (const need of serviceCredentialNeeds(this.config)) {
+      const url = `${this.identityUrl(need.environment)}/service/credential`;
+      let response: Response;
+      try {
+        response = await this.fetch(url, { headers: { authorization: basicAuthorization(credential) }, signal: AbortSignal.timeout(5000) });
+      } catch (error) {
+        this.logger.warn({ url }, `cannot check the service credential at identity (${(error as Error).message}); starting anyway`);
+        continue;
+      }
+      const text = await response.text();
+      if (response.status === 401) problems.push(`identity ${this.identityUrl(need.environment)} does not know the service credential MERIDIAN_SERVICE_CLIENT_ID=${credential.clientId} (or its secret is wrong)`);
+      else if (response.ok) problems.push(...serviceCredentialProblems(need, JSON.parse(text) as { clientId: string; roles: string[]; dataCenters: string[] }));
+      else this.logger.warn({ url, status: response.status }, 'cannot check the service credential at identity; starting anyway');
+    }
+    if (problems.length > 0) throw new ConfigurationError(problems);
   }
 
   /** Audit events go to the tenant's home region through its producer API, like any product's. */
@@ -347,3 +392,5 @@ export class Meridian {
     this.redis?.disconnect();
   }
 }
+
+const basicAuthorization = (credential: { clientId: string; clientSecret: string }) => `Basic ${Buffer.from(`${credential.clientId}:${credential.clientSecret}`).toString('base64')}`;

@@ -1,109 +1,28 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpClient } from '../../src/platform/http-client.js';
-import type { Endpoints } from '../../src/runtime/meridian.js';
-import { ENGINES, POSTGRES_URL } from '../support/services.js';
+import { MeridianProcess } from '../security/meridian-process.js';
+import { ENGINES } from '../support/services.js';
 import { record } from './fixture.js';
-
-const BIN = join(import.meta.dirname, '../../bin/meridian.mjs');
 
 /**
  * A real Meridian process, killed with SIGKILL straight after it acknowledged a write:
  * whatever it acknowledged must be there when it starts again.
  */
-class Server {
-  private child: ChildProcess | undefined;
-  endpoints!: Endpoints;
-  fetch!: typeof fetch;
-  private output = '';
-
-  constructor(
-    readonly dataDir: string,
-    private readonly env: Record<string, string>,
-  ) {}
-
-  async start(): Promise<void> {
-    const file = join(this.dataDir, 'endpoints.json');
-    rmSync(file, { force: true });
-    this.output = '';
-    const child = spawn(process.execPath, [BIN, 'start'], {
-      env: { ...process.env, MERIDIAN_DATA_DIR: this.dataDir, MERIDIAN_BASE_PORT: '0', MERIDIAN_REGIONS: 'us', MERIDIAN_DEMO: '0', MERIDIAN_GLOBAL: '0', MERIDIAN_LOG_LEVEL: 'warn', MERIDIAN_ADMIN_KEY: '', ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    this.child = child;
-    const until = Date.now() + 60_000;
-    while (!existsSync(file) || !/Meridian is running/.test(this.output)) {
-      if (child.exitCode !== null) throw new Error(`Meridian exited: ${this.output}`);
-      if (Date.now() > until) throw new Error(`Meridian did not start: ${this.output}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    this.endpoints = JSON.parse(readFileSync(file, 'utf8')) as Endpoints;
-    this.fetch = createHttpClient(readFileSync(this.endpoints.caCertificate!, 'utf8'));
-  }
-
-  /** No shutdown, no flush: the process is gone the instant the signal lands. */
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-  }
-
-  get region(): string {
-    return this.endpoints.regions.us!;
-  }
-
-  get identity(): string {
-    return this.endpoints.identity!;
-  }
-
-  async call(method: string, url: string, token: string | undefined, body?: unknown) {
-    const response = await this.fetch(url, {
-      method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as any) : undefined, text };
-  }
-
-  adminKey(): string {
-    return readFileSync(join(this.dataDir, 'admin-key'), 'utf8').trim();
-  }
-}
-
 describe.each(ENGINES)('acknowledged Opus writes survive kill -9 on %s', (engine) => {
-  let server: Server;
-  let dataDir: string;
-  let schemaPrefix: string | undefined;
+  let server: MeridianProcess;
   let tenantId: string;
   let app: { clientId: string; clientSecret: string };
   let connectionId: string;
 
   const token = async () => {
-    const response = await server.fetch(`${server.identity}/connect/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: app.clientId, client_secret: app.clientSecret }).toString(),
-    });
-    expect(response.status).toBe(200);
-    return ((await response.json()) as { access_token: string }).access_token;
+    const issued = await server.token({ grant_type: 'client_credentials', client_id: app.clientId, client_secret: app.clientSecret });
+    expect(issued.status, issued.text).toBe(200);
+    return issued.body.access_token as string;
   };
   const producerToken = async () => (await server.call('POST', `${server.identity}/admin/tenants/${tenantId}/producer-token`, server.adminKey())).body.access_token as string;
   const lookup = async (rowKey: string) => (await server.call('GET', `${server.region}/admin/opus/records?connectionId=${connectionId}&rowKey=${rowKey}`, await producerToken())).body;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'meridian-opus-kill-'));
-    schemaPrefix = engine === 'postgres' ? `k${randomBytes(5).toString('hex')}` : undefined;
-    server = new Server(dataDir, schemaPrefix ? { MERIDIAN_DATABASE_URL: POSTGRES_URL, MERIDIAN_PG_SCHEMA_PREFIX: schemaPrefix } : {});
+    server = new MeridianProcess(engine);
     await server.start();
     const tenant = await server.call('POST', `${server.identity}/admin/tenants`, server.adminKey(), { name: 'Durable', region: 'us' });
     expect(tenant.status, tenant.text).toBe(201);
@@ -117,18 +36,7 @@ describe.each(ENGINES)('acknowledged Opus writes survive kill -9 on %s', (engine
   }, 180_000);
 
   afterAll(async () => {
-    await server?.kill();
-    rmSync(dataDir, { recursive: true, force: true });
-    if (schemaPrefix) {
-      const client = new pg.Client({ connectionString: POSTGRES_URL });
-      await client.connect();
-      try {
-        const { rows } = await client.query<{ nspname: string }>('select nspname from pg_namespace where nspname like $1', [`${schemaPrefix}\\_%`]);
-        for (const row of rows) await client.query(`drop schema if exists "${row.nspname}" cascade`);
-      } finally {
-        await client.end();
-      }
-    }
+    await server?.dispose();
   });
 
   it('keeps every record acknowledged with 201, even with other submissions in flight', async () => {

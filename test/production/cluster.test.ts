@@ -17,8 +17,7 @@ import { POSTGRES_URL, REDIS_URL, postgresAvailable, redisAvailable } from '../s
  * part behind its load balancer. Tests call a node directly where it matters which node
  * answers, and the part's public URL where it must not.
  */
-// The token limit also counts the admin API's calls by address (all of this test's come from 127.0.0.1).
-const TOKEN_LIMIT = 150;
+const TOKEN_LIMIT = 40;
 const REGION_LIMIT = 60;
 const KEY_CACHE_MS = 2000;
 

@@ -23,6 +23,8 @@ describe.runIf(postgresAvailable)('a node that loses PostgreSQL or Redis', () =>
   let postgres: CuttableProxy;
   let redis: OwnRedis;
   let app: TestApp;
+  /** An app no token was asked for yet: identity has to read it from PostgreSQL. */
+  let unread: TestApp;
   let certApp: TestApp;
   let certificate: ClientCertificate;
   let token: string;
@@ -36,6 +38,7 @@ describe.runIf(postgresAvailable)('a node that loses PostgreSQL or Redis', () =>
     harness = await Harness.start({ engine: 'postgres', regions: ['us'], config: { databaseUrl: proxied.toString(), redisUrl: `redis://127.0.0.1:${redis.port}` } });
     app = await harness.tenantWithApp(['audit.read.all']);
     token = await harness.token(app);
+    unread = await harness.tenantWithApp(['audit.read.all']);
     certificate = await makeClientCertificate();
     certApp = await harness.tenantWithApp(['audit.read.all']);
     await harness.meridian.identities.get('commercial')!.directory.addCertificate(certApp.clientId, certificate.certPem, { name: 'test' });
@@ -78,10 +81,13 @@ describe.runIf(postgresAvailable)('a node that loses PostgreSQL or Redis', () =>
       expect(refused.body).toMatchObject({ statusCode: 503, traceId: expect.any(String) });
       expect(refused.text).not.toMatch(/ECONNREFUSED|at .*\.ts/);
       expect(ms).toBeLessThan(POSTGRES_CONNECT_TIMEOUT_MS + SLACK_MS);
-      const token503 = await harness.requestToken({ grant_type: 'client_credentials', client_id: app.clientId, client_secret: app.clientSecret });
+      const token503 = await harness.requestToken({ grant_type: 'client_credentials', client_id: unread.clientId, client_secret: unread.clientSecret });
       expect(token503.status).toBe(503);
       expect(token503.body.error).toBe('temporarily_unavailable');
       expect(token503.headers.get('retry-after')).toBeTruthy();
+      // A client the node has cached still gets tokens: no change of it can be committed while the node cannot see one.
+      const cached = await harness.requestToken({ grant_type: 'client_credentials', client_id: app.clientId, client_secret: app.clientSecret });
+      expect(cached.status).toBe(200);
       const notReady = await ready(harness.regionUrl('us'));
       expect(notReady.status).toBe(503);
       expect(notReady.body.checks).toEqual({ database: 'unreachable', redis: 'ok' });

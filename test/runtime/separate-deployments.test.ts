@@ -9,7 +9,8 @@ import { findDataCenter } from '../../src/topology/data-centers.js';
 
 /**
  * Production shape: identity, a region and the global endpoint as separate deployments that
- * know each other only by URL, sharing the admin key and a private CA.
+ * know each other only by URL and a private CA; the region and the global endpoint hold
+ * service credentials of their own, not the admin key.
  */
 describe('identity, region and global endpoint as separate deployments', () => {
   const dirs: string[] = [];
@@ -35,8 +36,10 @@ describe('identity, region and global endpoint as separate deployments', () => {
       configFromEnvironment({}, { ...regionOnly, ...material, serviceCredential, dataDir: dir(), regions: [findDataCenter('us')!], environments: [], global: false, identityUrls: { commercial: identity.identityUrl('commercial') }, regionUrls: {} }),
       { logger },
     );
+    // The global endpoint's own credential too (role global): it never holds the admin key either.
+    const globalCredential = await identity.identities.get('commercial')!.serviceCredentials.create({ name: 'global', dataCenters: ['us'], roles: ['global'] });
     global = await Meridian.start(
-      configFromEnvironment({}, { ...shared, ...material, dataDir: dir(), regions: [], environments: [], global: true, identityUrls: { commercial: identity.identityUrl('commercial') }, regionUrls: { us: region.regionUrl('us')! } }),
+      configFromEnvironment({}, { ...regionOnly, ...material, serviceCredential: globalCredential, dataDir: dir(), regions: [], environments: [], global: true, identityUrls: { commercial: identity.identityUrl('commercial') }, regionUrls: { us: region.regionUrl('us')! } }),
       { logger },
     );
     // Known in advance in production (fixed host names); here the region's port is known only now.

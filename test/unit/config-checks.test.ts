@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { configFromEnvironment } from '../../src/runtime/config.js';
-import { checkConfig, ConfigurationError } from '../../src/runtime/config-checks.js';
+import { checkConfig, ConfigurationError, serviceCredentialNeeds, serviceCredentialProblems } from '../../src/runtime/config-checks.js';
 
 /** Settings that contradict each other stop start-up with every problem named. */
 describe('start-up checks of the settings', () => {
@@ -50,6 +50,26 @@ describe('start-up checks of the settings', () => {
     const problems = problemsOf(regionNode);
     expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/set MERIDIAN_IDENTITY_URL_COMMERCIAL/), expect.stringMatching(/MERIDIAN_SERVICE_CLIENT_ID and MERIDIAN_SERVICE_CLIENT_SECRET/)]));
     expect(() => configFromEnvironment({ MERIDIAN_DATA_DIR: dir, MERIDIAN_SERVICE_CLIENT_ID: 'svc-1' })).toThrow(/set together/);
+  });
+
+  it('refuses a global-only node without a service credential, and warns of an admin key on a node without identity', () => {
+    const globalNode = { MERIDIAN_REGIONS: 'none', MERIDIAN_IDENTITIES: 'none', MERIDIAN_GLOBAL: '1', MERIDIAN_IDENTITY_URL_COMMERCIAL: 'https://identity.example.com' };
+    expect(problemsOf(globalNode)).toEqual([expect.stringMatching(/the global endpoint runs without identity: set MERIDIAN_SERVICE_CLIENT_ID .* with the role global/)]);
+    const credential = { MERIDIAN_SERVICE_CLIENT_ID: 'svc-1', MERIDIAN_SERVICE_CLIENT_SECRET: 'secret' };
+    expect(problemsOf({ ...globalNode, ...credential })).toEqual([]);
+    expect(checkConfig(configFromEnvironment({ MERIDIAN_DATA_DIR: dir, ...globalNode, ...credential, MERIDIAN_ADMIN_KEY: 'k' }))).toEqual([expect.stringMatching(/MERIDIAN_ADMIN_KEY is set on a node that hosts no identity/)]);
+    // A node with a region and the global endpoint but no identity needs both roles of one credential.
+    expect(problemsOf({ ...globalNode, MERIDIAN_REGIONS: 'us' })).toEqual([expect.stringMatching(/region us runs without its identity and the global endpoint runs without identity: .* roles producer and global/)]);
+  });
+
+  it('names what a service credential identity describes lacks for what the node hosts', () => {
+    const config = configFromEnvironment({ MERIDIAN_DATA_DIR: dir, MERIDIAN_REGIONS: 'us,we', MERIDIAN_IDENTITIES: 'none', MERIDIAN_GLOBAL: '1' });
+    const needs = serviceCredentialNeeds(config);
+    expect(needs).toEqual([{ environment: 'commercial', role: 'producer', dataCenters: ['us', 'we'] }, { environment: 'commercial', role: 'global', dataCenters: [] }]);
+    const producerUs = { clientId: 'svc-1', roles: ['producer'], dataCenters: ['us'] };
+    expect(serviceCredentialProblems(needs[0]!, producerUs)).toEqual([expect.stringMatching(/serves data centers us, not we/)]);
+    expect(serviceCredentialProblems(needs[1]!, producerUs)).toEqual([expect.stringMatching(/has the role producer, but this node hosts the global endpoint without identity, which needs the 'global' role/)]);
+    expect(serviceCredentialProblems(needs[1]!, { ...producerUs, roles: ['producer', 'global'] })).toEqual([]);
   });
 
   it('refuses a node behind a shared URL whose secrets would be its own, and a key lead shorter than the key cache', () => {

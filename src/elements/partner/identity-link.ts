@@ -1,7 +1,8 @@
 /**
  * What the partner API asks of identity: a customer is an AOS tenant of its own, homed in
  * its data center, so its own apps (and its own regional APIs) see the same data the partner
- * sees. Implemented over identity's admin API (src/runtime/meridian.ts).
+ * sees. Implemented over identity's service routes with the global deployment's own service
+ * credential, or the directory itself where one process hosts both (src/runtime/meridian.ts).
  */
 export interface IdentityLink {
   /** Creates the customer's tenant; `exists` when a tenant of that name is already registered. */

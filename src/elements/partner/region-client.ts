@@ -2,7 +2,7 @@ import { Agent, request } from 'undici';
 import { ApiError, notFound } from '../../platform/errors.js';
 import { findDataCenter } from '../../topology/data-centers.js';
 
-/** Mints the short-lived tokens the global endpoint calls a data center with (identity's admin API). */
+/** Mints the short-lived tokens the global endpoint calls a data center with (identity's /service/tokens, with the deployment's service credential). */
 export type ServiceTokens = (request: { tenantId: string; region: string; scopes: string[] }) => Promise<string>;
 
 export interface RegionClientOptions {
@@ -78,8 +78,9 @@ export class RegionClient {
     const url = `${base}${call.path}${params.size ? `?${params.toString()}` : ''}`;
     let status: number;
     let text: string;
+    // Identity not granting the token is its own 503 (identity_unavailable), not the data center's.
+    const token = await this.options.serviceToken({ tenantId: call.tenantId, region: call.dataCenter, scopes: call.scopes });
     try {
-      const token = await this.options.serviceToken({ tenantId: call.tenantId, region: call.dataCenter, scopes: call.scopes });
       const response = await request(url, {
         dispatcher: this.dispatcher,
         method: call.method ?? 'GET',

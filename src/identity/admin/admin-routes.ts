@@ -8,7 +8,7 @@ import { MERIDIAN_PERMISSION_NAMES, findPermission } from '../permissions.js';
 import type { SigningKeys } from '../signing-keys.js';
 import type { AccessTokenIssuer } from '../token/access-tokens.js';
 import { PRODUCER_PERMISSION } from '../../platform/producer.js';
-import type { ServiceCredentials } from '../service-credentials.js';
+import { SERVICE_ROLES, type ServiceCredentials } from '../service-credentials.js';
 import type { EnvironmentId } from '../../topology/data-centers.js';
 import { registerTenantDataRoutes, type RegionCall } from './tenant-data-routes.js';
 import type { CustomerScopes } from '../partners/customer-scope.js';
@@ -83,7 +83,7 @@ export async function registerAdminRoutes(app: FastifyInstance, options: AdminRo
       const { directory } = options;
       const actor = actorOf;
       const tags = ['admin'];
-      registerCustomerScopeRoutes(admin, directory, options.customerScopes, options.issuer);
+      registerCustomerScopeRoutes(admin, directory, options.customerScopes);
 
       admin.post(
         '/tenants',
@@ -182,15 +182,19 @@ export async function registerAdminRoutes(app: FastifyInstance, options: AdminRo
           schema: {
             tags,
             operationId: 'createServiceCredential',
-            summary: 'Create a service credential for a region-only deployment (producer tokens of its data centers only)',
-            body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 128 }), dataCenters: Type.Array(Type.String(), { minItems: 1 }) }),
-            response: { 201: Type.Object({ clientId: Type.String(), clientSecret: Type.String(), name: Type.String(), dataCenters: Type.Array(Type.String()) }), ...errors },
+            summary: 'Create a service credential for a deployment without identity: producer tokens (role producer) or the global endpoint\'s calls (role global), in its data centers only',
+            body: Type.Object({
+              name: Type.String({ minLength: 1, maxLength: 128 }),
+              dataCenters: Type.Array(Type.String(), { minItems: 1 }),
+              roles: Type.Optional(Type.Array(Type.Union(SERVICE_ROLES.map((role) => Type.Literal(role))), { minItems: 1, description: 'producer (default) and/or global' })),
+            }),
+            response: { 201: Type.Object({ clientId: Type.String(), clientSecret: Type.String(), name: Type.String(), dataCenters: Type.Array(Type.String()), roles: Type.Array(Type.String()) }), ...errors },
           },
           config: { public: true },
         },
         async (request, reply) => {
           reply.status(201);
-          return options.serviceCredentials.create(request.body as { name: string; dataCenters: string[] });
+          return options.serviceCredentials.create(request.body as { name: string; dataCenters: string[]; roles?: string[] });
         },
       );
       admin.post(

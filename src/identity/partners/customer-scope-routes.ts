@@ -1,8 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { badRequest } from '../../platform/errors.js';
 import type { Directory } from '../directory.js';
-import type { AccessTokenIssuer } from '../token/access-tokens.js';
 import { formatCustomerScope, parseCustomerScope, type CustomerScopes } from './customer-scope.js';
 
 const AdminError = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String(), requestId: Type.String() }) });
@@ -15,10 +13,10 @@ const ScopeView = Type.Object({ clientId: Type.String(), customerScope: Type.Str
 
 /**
  * Admin routes of the Elements side of app registrations: an app's customer scope, a
- * partner's customer groups, and short-lived service tokens the global endpoint uses to
- * read a customer's region (registered inside the admin API's authenticated scope).
+ * partner's customer groups (registered inside the admin API's authenticated scope). The global
+ * endpoint's own calls to identity go through /service/... with its service credential.
  */
-export function registerCustomerScopeRoutes(admin: FastifyInstance, directory: Directory, scopes: CustomerScopes, issuer: AccessTokenIssuer): void {
+export function registerCustomerScopeRoutes(admin: FastifyInstance, directory: Directory, scopes: CustomerScopes): void {
   const tags = ['admin'];
   const tenantOf = async (ref: string) => directory.requireTenant(ref);
 
@@ -62,20 +60,4 @@ export function registerCustomerScopeRoutes(admin: FastifyInstance, directory: D
     const tenant = await tenantOf(params.tenant);
     return scopes.removeMembers(tenant.id, params.group, (request.body as { customerIds: string[] }).customerIds);
   });
-  admin.post(
-    '/service-tokens',
-    {
-      schema: {
-        tags,
-        summary: 'Mint a short-lived service token (the global endpoint reading a data center)',
-        body: Type.Object({ tenantId: Type.String(), region: Type.String(), scopes: Type.Array(Type.String(), { minItems: 1, maxItems: 20 }) }),
-      },
-      config: { public: true },
-    },
-    async (request) => {
-      const body = request.body as { tenantId: string; region: string; scopes: string[] };
-      if (!/^[0-9a-z-]{1,64}$/i.test(body.tenantId) || !/^[a-z0-9-]{1,16}$/.test(body.region)) throw badRequest('tenantId and region must be ids.', 'invalid_parameter');
-      return issuer.issue({ clientId: 'meridian-elements', appName: 'Meridian Elements', tenantId: body.tenantId.toLowerCase(), tenantRegion: body.region, scopes: body.scopes }, 600);
-    },
-  );
 }
