@@ -178,6 +178,12 @@ describe.each(ENGINES)('bad input to Insights, Confide and DMSO on %s', (engine)
     }
   });
 
+  it('answers a path of the modules that no route serves with 404 in the module\'s envelope', async () => {
+    for (const path of ['/insights/nothing-here', '/insights/sharingLinks/x/summary', '/producer/insights/nothing', '/admin/shareSetting/nothing', '/dmso/nothing']) {
+      expectRefusal(path, await harness.get(`${base}${path}`, tokens.app), 404, /No resource at GET/, path);
+    }
+  });
+
   it('refuses a body that is not JSON on every operation that takes one, in the module\'s envelope', async () => {
     const spec = await harness.get(`${base}/openapi.json`);
     const withBody = Object.entries(spec.body.paths as Record<string, Record<string, { requestBody?: unknown }>>)
