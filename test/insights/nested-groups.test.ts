@@ -111,6 +111,20 @@ describe.each(ENGINES)('Insights access through nested groups on %s', (engine) =
     expect(entries['Finance Readers'].numberOfMembers).toBe(1);
   });
 
+  it('passes access through nested Google groups too, in the Google user access report', async () => {
+    const google = { platform: 'google' };
+    await produced('users', [{ ...google, id: 'g-ada', loginName: 'ada@contoso.com', email: 'ada@contoso.com', displayName: 'Ada Drive' }]);
+    await produced('groups', [
+      { ...google, id: 'g-inner', displayName: 'Drive Interns', email: 'interns@contoso.com', groupType: 'Google Group', memberIds: ['g-ada'] },
+      { ...google, id: 'g-outer', displayName: 'Drive Editors', email: 'editors@contoso.com', groupType: 'Google Group', memberGroupIds: ['g-inner'] },
+    ]);
+    await produced('workspaces', [{ ...google, id: '0AdriveX', url: 'https://drive.google.com/drive/folders/0AdriveX', title: 'Projects', module: 'Shared Drive' }]);
+    await produced('objects', [{ ...google, id: '0AdriveX:root', workspaceId: '0AdriveX', url: 'https://drive.google.com/drive/folders/0AdriveX', name: 'Projects', objectType: 'Drive', inheritType: 'Unique' }]);
+    await produced('permissions', [{ ...google, id: 'gp-outer', objectId: '0AdriveX:root', principalKind: 'group', principalId: 'g-outer', permission: 'Content manager' }]);
+    const report = await exportReport(harness, base, token, `/insights/google/users/${encodeURIComponent('ada@contoso.com')}/access/export?dataSources=Shared%20Drive`);
+    expect(report.report.sheets.get('User Access')!.rows.map((row) => [row.Permission, row.Name, row['Is Direct'], row['Inherited From']])).toEqual([['Content manager', 'Projects', false, 'Drive Editors']]);
+  });
+
   it('refuses a group in itself or a member group it does not know, naming the item, and writes none of the batch', async () => {
     const before = await accessOf('bea@contoso.com');
     const itself = await produce('groups', [{ id: 'grp-d', displayName: 'Loop', groupType: 'Security Group', memberGroupIds: ['grp-d'] }]);
