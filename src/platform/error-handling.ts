@@ -61,8 +61,10 @@ export function installNotFound(app: FastifyInstance, envelope: ErrorEnvelope, b
  * parameter past the router's limit) comes before every hook and handler: without this it is
  * Fastify's own body, in no module's envelope.
  */
-export function frameworkErrors(envelope: ErrorEnvelope, byPath: readonly PathEnvelope[] = []) {
+export function frameworkErrors(envelope: ErrorEnvelope, byPath: readonly PathEnvelope[], headers: Record<string, string>) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    // No onSend hook runs for these either: the listener's security headers are set here.
+    reply.headers(headers);
     const details: ErrorDetails =
       error.code === 'FST_ERR_MAX_PARAM_LENGTH'
         ? { statusCode: 414, code: 'uri_too_long', message: 'A path parameter of this request is longer than this server reads.' }

@@ -6,7 +6,7 @@ import { generateRequestId, registerRequestContext } from './request-context.js'
 import { registerCaseInsensitiveQuery } from './query.js';
 import { frameworkErrors, installErrorHandling, installNotFound, type ErrorEnvelope, type PathEnvelope } from './error-handling.js';
 import { refuseNonOriginFormTargets } from './request-target.js';
-import { registerSecurityHeaders } from './security-headers.js';
+import { registerSecurityHeaders, securityHeaders } from './security-headers.js';
 import { TLS_SERVER_POLICY } from './tls/tls-policy.js';
 import { instrumentRequests } from './metrics.js';
 import { recordRoutes } from './route-catalogue.js';
@@ -60,7 +60,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     // Path parameters can be whole URLs encoded once or twice (Insights' {siteUrl}, {objectUrl}).
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2048 },
     return503OnClosing: true,
-    frameworkErrors: frameworkErrors(options.errorEnvelope, options.errorEnvelopesByPath),
+    frameworkErrors: frameworkErrors(options.errorEnvelope, options.errorEnvelopesByPath ?? [], securityHeaders({ https: Boolean(options.tls) })),
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
     rewriteUrl: queryAfterAmpersand,
   };

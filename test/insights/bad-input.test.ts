@@ -123,8 +123,11 @@ describe.each(ENGINES)('bad input to Insights, Confide and DMSO on %s', (engine)
   afterAll(() => harness?.close());
 
   /** The error as the module documents it: exactly its envelope's fields, the status repeated, a message naming the problem. */
-  function expectRefusal(path: string, answer: { status: number; body: any; text: string }, status: number, names: RegExp, label: string) {
+  function expectRefusal(path: string, answer: { status: number; headers: Headers; body: any; text: string }, status: number, names: RegExp, label: string) {
     expect(answer.status, `${label}: ${answer.text}`).toBe(status);
+    // Refusals carry the listener's security headers too, even those given before any route.
+    expect(answer.headers.get('x-content-type-options'), label).toBe('nosniff');
+    expect(answer.headers.get('strict-transport-security'), label).toMatch(/max-age=\d+/);
     const [code, message] = envelopeOf(path) === 'insights' ? [answer.body?.status, answer.body?.message] : [answer.body?.statusCode, answer.body?.error];
     expect(Object.keys(answer.body ?? {}).sort(), label).toEqual(envelopeOf(path) === 'insights' ? ['message', 'status'] : ['error', 'statusCode', 'traceId']);
     expect(code, label).toBe(status);
