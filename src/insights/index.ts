@@ -27,6 +27,8 @@ export const insightsModule: ProductModule = {
   migrations: insightsMigrations,
   seed: seedInsights,
   seedOptions: INSIGHTS_SEED_OPTIONS,
+  // `{status, message}` also for an Insights path that matches no route or cannot be decoded.
+  errorEnvelope: { prefixes: ['/insights', '/producer/insights'], envelope: insightsErrorEnvelope },
   async register(app, context) {
     installErrorHandling(app, insightsErrorEnvelope);
     const db = context.db as Kysely<InsightsTables>;

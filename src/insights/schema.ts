@@ -6,7 +6,8 @@ import { addSequenceColumn, type ModuleMigrations } from '../storage/migrations.
  * Google Workspace ('google'), in a regional database. Times are epoch milliseconds. Every
  * `*_key` column is the lower-cased, fully decoded form a path or body value is matched on.
  *
- * users ─< group_members >─ groups          workspaces (site collections, Google drives)
+ * users ─< group_members >─ groups ─< group_nesting (groups in groups, any depth, cycles allowed)
+ *                                          workspaces (site collections, Google drives)
  *   │                                          └─< objects (the site itself, lists, folders, files)
  *   ├─< link_members >─ sharing_links ─────────────┤
  *   └── permissions (principal_key: u:user, g:group, l:link, s:everyone…) ─┘
@@ -49,6 +50,13 @@ export interface InsightsTables {
     platform: string;
     group_id: string;
     user_id: string;
+  };
+  /** Nested groups: `member_group_id` is a member of `group_id`, so its members are too. */
+  insights_group_nesting: {
+    tenant_id: string;
+    platform: string;
+    group_id: string;
+    member_group_id: string;
   };
   insights_workspaces: {
     seq: Generated<number>;
@@ -327,6 +335,21 @@ export const insightsMigrations: ModuleMigrations = {
           .addColumn('expires_ms', 'bigint')
           .execute();
         await db.schema.createIndex('insights_export_jobs_expiry').on('insights_export_jobs').columns(['expires_ms']).execute();
+      },
+    }),
+    '002_nested_groups': () => ({
+      async up(db) {
+        const text = (c: ColumnDefinitionBuilder) => c.notNull();
+        await db.schema
+          .createTable('insights_group_nesting')
+          .addColumn('tenant_id', 'text', text)
+          .addColumn('platform', 'text', text)
+          .addColumn('group_id', 'text', text)
+          .addColumn('member_group_id', 'text', text)
+          .addPrimaryKeyConstraint('insights_group_nesting_pk', ['tenant_id', 'platform', 'group_id', 'member_group_id'])
+          .execute();
+        // Upwards, from a user's groups to the groups holding them: what every access read walks.
+        await db.schema.createIndex('insights_group_nesting_member').on('insights_group_nesting').columns(['tenant_id', 'platform', 'member_group_id']).execute();
       },
     }),
   },

@@ -92,6 +92,7 @@ export function* simulateInsights(options: InsightsSimulation): Generator<Produc
       membershipType: random.chance(0.2) ? 'Dynamic' : 'Assigned',
       createdOn: iso(group.createdMs),
       memberIds: group.memberIds,
+      memberGroupIds: group.memberGroupIds,
     })),
     ...reviewers,
   ]);
@@ -99,6 +100,11 @@ export function* simulateInsights(options: InsightsSimulation): Generator<Produc
   // Sites, each with its SharePoint groups (owners, members, visitors).
   const sites = world.sites;
   const siteGroups = (site: WorldSite) => ({ owners: `${site.id}:owners`, members: `${site.id}:members`, visitors: `${site.id}:visitors` });
+  // A communication site's visitors include a directory group that holds other groups, so
+  // their members read the site through two or three levels of nesting.
+  const nestingGroups = world.groups.filter((group) => group.memberGroupIds.length > 0 && !world.groups.some((outer) => outer.memberGroupIds.includes(group.id)));
+  const communication = sites.filter((site) => site.kind === 'Communication site');
+  const visitorGroupsOf = (site: WorldSite) => (site.kind === 'Communication site' && nestingGroups.length > 0 ? [nestingGroups[communication.indexOf(site) % nestingGroups.length]!.id] : undefined);
   yield* batches('groups', sites.flatMap((site): ProducedGroup[] => {
     const ids = siteGroups(site);
     const group = site.groupId ? world.groups.find((candidate) => candidate.id === site.groupId) : undefined;
@@ -106,7 +112,7 @@ export function* simulateInsights(options: InsightsSimulation): Generator<Produc
     return [
       { id: ids.owners, displayName: `${site.title} Owners`, groupType: 'SharePoint Group', scope: 'site', createdOn: iso(site.createdMs), memberIds: site.ownerIds },
       { id: ids.members, displayName: `${site.title} Members`, groupType: 'SharePoint Group', scope: 'site', createdOn: iso(site.createdMs), memberIds },
-      { id: ids.visitors, displayName: `${site.title} Visitors`, groupType: 'SharePoint Group', scope: 'site', createdOn: iso(site.createdMs), memberIds: Array.from({ length: 2 }, pickUser).map((user) => user.id) },
+      { id: ids.visitors, displayName: `${site.title} Visitors`, groupType: 'SharePoint Group', scope: 'site', createdOn: iso(site.createdMs), memberIds: Array.from({ length: 2 }, pickUser).map((user) => user.id), memberGroupIds: visitorGroupsOf(site) },
     ];
   }));
   yield* batches('workspaces', sites.map((site): ProducedWorkspace => ({ id: site.id, url: site.url, title: site.title, module: moduleOf(site, world), createdOn: iso(site.createdMs) })));
@@ -247,7 +253,18 @@ function* simulateGoogle(options: InsightsSimulation, random: SeededRandom, star
   const google = { platform: 'google' as const };
   const driveId = (seed: string) => `0A${createHash('sha1').update(seed).digest('base64url').slice(0, 17)}`;
   yield* batches('users', people.map((user): ProducedUser => ({ ...google, id: user.id, loginName: user.mail, email: user.mail, displayName: user.displayName, userStatus: user.accountEnabled ? 'Active' : 'Blocked', lastSignIn: user.lastSignInMs === undefined ? null : iso(user.lastSignInMs), createdOn: iso(user.createdMs) })));
-  const groups = world.groups.filter((group) => group.mail).map((group): ProducedGroup => ({ ...google, id: group.id, displayName: group.displayName, email: group.mail!, groupType: 'Google Group', createdOn: iso(group.createdMs), memberIds: group.memberIds.filter((id) => people.some((user) => user.id === id)) }));
+  const mailed = world.groups.filter((group) => group.mail);
+  const groups = mailed.map((group): ProducedGroup => ({
+    ...google,
+    id: group.id,
+    displayName: group.displayName,
+    email: group.mail!,
+    groupType: 'Google Group',
+    createdOn: iso(group.createdMs),
+    memberIds: group.memberIds.filter((id) => people.some((user) => user.id === id)),
+    // Google groups nest too; only groups with an address are Google groups.
+    memberGroupIds: group.memberGroupIds.filter((id) => mailed.some((inner) => inner.id === id)),
+  }));
   yield* batches('groups', groups);
   const shared = ['Engineering', 'Marketing', 'Finance'].map((name) => ({ id: driveId(`${world.tenantId}:shared:${name}`), title: name, module: 'Shared Drive', group: groups.find((group) => group.displayName.includes(name)) ?? groups[0] }));
   const personal = people.slice(0, 10).map((user) => ({ id: driveId(`${world.tenantId}:my:${user.id}`), title: `${user.displayName}'s My Drive`, module: 'User Drive', owner: user }));

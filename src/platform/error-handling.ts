@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './errors.js';
+import { randomHex } from './ids.js';
+import { parseTraceparent } from './request-context.js';
 import { isStoreUnavailable, STORE_RETRY_AFTER_SECONDS } from './store-availability.js';
 
 /** What a module's error body is built from: never a stack, never an internal message. */
@@ -34,10 +36,45 @@ export function installErrorHandling(app: FastifyInstance, envelope: ErrorEnvelo
   });
 }
 
-export function installNotFound(app: FastifyInstance, envelope: ErrorEnvelope): void {
+/**
+ * A module's envelope for the paths under its prefixes, for the answers given before any route
+ * is matched (no route at the path, a path that cannot be decoded): they have no module scope.
+ */
+export interface PathEnvelope {
+  prefixes: readonly string[];
+  envelope: ErrorEnvelope;
+}
+
+function envelopeForUrl(url: string, byPath: readonly PathEnvelope[], fallback: ErrorEnvelope): ErrorEnvelope {
+  const path = url.split('?')[0]!.toLowerCase();
+  return byPath.find((entry) => entry.prefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`)))?.envelope ?? fallback;
+}
+
+export function installNotFound(app: FastifyInstance, envelope: ErrorEnvelope, byPath: readonly PathEnvelope[] = []): void {
   app.setNotFoundHandler((request, reply) =>
-    send(reply, { statusCode: 404, code: 'not_found', message: `No resource at ${request.method} ${request.url.split('?')[0]}.` }, envelope, request),
+    send(reply, { statusCode: 404, code: 'not_found', message: `No resource at ${request.method} ${request.url.split('?')[0]}.` }, envelopeForUrl(request.url, byPath, envelope), request),
   );
+}
+
+/**
+ * Fastify's answer to a path it cannot route (a `%` not followed by two hex digits, a path
+ * parameter past the router's limit) comes before every hook and handler: without this it is
+ * Fastify's own body, in no module's envelope.
+ */
+export function frameworkErrors(envelope: ErrorEnvelope, byPath: readonly PathEnvelope[], headers: Record<string, string>) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    // No onSend hook runs for these either: the listener's security headers are set here.
+    reply.headers(headers);
+    const details: ErrorDetails =
+      error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? { statusCode: 414, code: 'uri_too_long', message: 'A path parameter of this request is longer than this server reads.' }
+        : error.code === 'FST_ERR_BAD_URL'
+          ? { statusCode: 400, code: 'bad_url', message: "The request path is not valid percent-encoding: a '%' must be followed by two hexadecimal digits." }
+          : { statusCode: 400, code: 'bad_request', message: 'The request could not be read.' };
+    // No onRequest hook ran, so the request has no trace id yet; its error body names one all the same.
+    if (!request.traceId) request.traceId = parseTraceparent(typeof request.headers.traceparent === 'string' ? request.headers.traceparent : undefined)?.traceId ?? randomHex(16);
+    return send(reply, details, envelopeForUrl(request.url, byPath, envelope), request);
+  };
 }
 
 function send(reply: FastifyReply, details: ErrorDetails, envelope: ErrorEnvelope, request: FastifyRequest) {

@@ -4,9 +4,9 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
 import { generateRequestId, registerRequestContext } from './request-context.js';
 import { registerCaseInsensitiveQuery } from './query.js';
-import { installErrorHandling, installNotFound, type ErrorEnvelope } from './error-handling.js';
+import { frameworkErrors, installErrorHandling, installNotFound, type ErrorEnvelope, type PathEnvelope } from './error-handling.js';
 import { refuseNonOriginFormTargets } from './request-target.js';
-import { registerSecurityHeaders } from './security-headers.js';
+import { registerSecurityHeaders, securityHeaders } from './security-headers.js';
 import { TLS_SERVER_POLICY } from './tls/tls-policy.js';
 import { instrumentRequests } from './metrics.js';
 import { recordRoutes } from './route-catalogue.js';
@@ -24,6 +24,8 @@ export interface ApiServerOptions {
   /** Proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For gives `request.ip`; none by default. */
   trustProxy?: string | undefined;
   errorEnvelope: ErrorEnvelope;
+  /** Modules' envelopes by path prefix, for errors answered before a route is matched. */
+  errorEnvelopesByPath?: readonly PathEnvelope[];
   openapi: { title: string; description: string; version: string; securitySchemes?: Record<string, unknown> };
 }
 
@@ -58,6 +60,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     // Path parameters can be whole URLs encoded once or twice (Insights' {siteUrl}, {objectUrl}).
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2048 },
     return503OnClosing: true,
+    frameworkErrors: frameworkErrors(options.errorEnvelope, options.errorEnvelopesByPath ?? [], securityHeaders({ https: Boolean(options.tls) })),
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
     rewriteUrl: queryAfterAmpersand,
   };
@@ -71,7 +74,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
   instrumentRequests(app, String(options.logger.bindings().service ?? 'meridian'));
   registerCaseInsensitiveQuery(app);
   installErrorHandling(app, options.errorEnvelope);
-  installNotFound(app, options.errorEnvelope);
+  installNotFound(app, options.errorEnvelope, options.errorEnvelopesByPath);
 
   await app.register(swagger, {
     openapi: {

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Engine } from '../storage/database.js';
 import type { ModuleMigrations } from '../storage/migrations.js';
 import type { Clock } from './clock.js';
+import type { PathEnvelope } from './error-handling.js';
 import type { PagingTokenCodec } from './paging-token.js';
 import type { JobRunner } from './jobs/job-runner.js';
 import type { BlobStore } from '../storage/blob-store.js';
@@ -44,6 +45,11 @@ export interface ProductModule {
   name: string;
   migrations: ModuleMigrations;
   register(app: FastifyInstance, context: RegionContext): Promise<void>;
+  /**
+   * The module's error envelope for its paths when it differs from the region's (AOS): used
+   * for what is answered before a route is matched, which the module's own scope never sees.
+   */
+  errorEnvelope?: PathEnvelope;
   /** The module's part of the simulator; it writes only through the producer API. */
   seed?: ModuleSeeder;
   /** The sizes its seeder reads from `SeedRequest.counts`; each becomes a `meridian seed` option. */

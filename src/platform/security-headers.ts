@@ -28,8 +28,7 @@ export const STRICT_TRANSPORT_SECURITY = 'max-age=31536000';
  */
 export function registerSecurityHeaders(app: FastifyInstance, options: { https: boolean }): void {
   app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    if (options.https) reply.header('strict-transport-security', STRICT_TRANSPORT_SECURITY);
+    reply.headers(securityHeaders(options));
     const type = String(reply.getHeader('content-type') ?? '').toLowerCase();
     if (type.startsWith('text/html') || type.startsWith('application/xhtml+xml')) {
       reply.header('content-security-policy', HTML_CONTENT_SECURITY_POLICY);
@@ -39,4 +38,9 @@ export function registerSecurityHeaders(app: FastifyInstance, options: { https: 
     }
     return payload;
   });
+}
+
+/** The headers of every answer, JSON or not: also for the few a listener gives before any hook runs. */
+export function securityHeaders(options: { https: boolean }): Record<string, string> {
+  return { 'x-content-type-options': 'nosniff', ...(options.https ? { 'strict-transport-security': STRICT_TRANSPORT_SECURITY } : {}) };
 }

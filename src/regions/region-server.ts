@@ -61,6 +61,7 @@ export class RegionServer extends HostedService {
       tls: options.tls,
       bodyLimit: 4 * 1024 * 1024,
       errorEnvelope: aosErrorEnvelope,
+      errorEnvelopesByPath: options.modules.flatMap((module) => (module.errorEnvelope ? [module.errorEnvelope] : [])),
       openapi: {
         title: `AvePoint Graph API — ${options.dataCenter.region} (${options.dataCenter.code})`,
         description: `Regional API of data center '${options.dataCenter.code}', served by Meridian.`,

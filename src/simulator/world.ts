@@ -46,6 +46,11 @@ export interface WorldGroup {
   mail: string | undefined;
   kind: GroupKind;
   memberIds: string[];
+  /**
+   * Groups that are members of this group (nested groups): their members are this group's
+   * members too, at any depth. Microsoft 365 groups hold users only, as in Entra ID.
+   */
+  memberGroupIds: string[];
   ownerIds: string[];
   visibility: 'Public' | 'Private';
   createdMs: number;
@@ -322,7 +327,7 @@ class WorldBuilder {
   private buildGroups(users: WorldUser[]): WorldGroup[] {
     const count = Math.max(4, Math.ceil(this.userCount / 10));
     const kinds: GroupKind[] = ['Microsoft 365', 'Microsoft 365', 'Security', 'Distribution', 'Mail-enabled security'];
-    return Array.from({ length: count }, (_, i) => {
+    const groups = Array.from({ length: count }, (_, i): WorldGroup => {
       const kind = kinds[i % kinds.length]!;
       const name = i < PROJECTS.length ? PROJECTS[i]! : `${this.random.pick(PROJECTS)} ${Math.floor(i / PROJECTS.length) + 1}`;
       const size = Math.min(users.length, this.random.int(2, 25));
@@ -337,11 +342,20 @@ class WorldBuilder {
         mail: kind === 'Security' ? undefined : `${alias}@${this.domain}`,
         kind,
         memberIds: [...members],
+        memberGroupIds: [],
         ownerIds: [owner],
         visibility: this.random.chance(0.7) ? 'Private' : 'Public',
         createdMs: this.pastMs(900),
       };
     });
+    // Nesting, two deep in every run of five groups: the distribution group holds the security
+    // group before it, the mail-enabled security group holds that distribution group. Drawn
+    // from no random numbers, so every other part of the world is as it was without nesting.
+    groups.forEach((group, i) => {
+      const inner = groups[i - 1];
+      if (inner && ((group.kind === 'Distribution' && inner.kind === 'Security') || (group.kind === 'Mail-enabled security' && inner.kind === 'Distribution'))) group.memberGroupIds.push(inner.id);
+    });
+    return groups;
   }
 
   private buildSites(users: WorldUser[], groups: WorldGroup[], teams: WorldTeam[]): WorldSite[] {

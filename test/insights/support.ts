@@ -96,3 +96,17 @@ export function contractSample(page: string): any {
     return parsed;
   }
 }
+
+/** Starts an export, waits for it to finish, downloads and opens its file: what a caller of an export route gets. */
+export async function exportReport(harness: Harness, base: string, token: string, path: string): Promise<{ jobId: string; report: Awaited<ReturnType<typeof readReport>>; headers: Headers; size: number }> {
+  const started = await harness.get(`${base}${path}`, token);
+  expect(started.status, started.text).toBe(200);
+  expect(started.body).toEqual({ jobId: expect.stringMatching(/^\d+$/), status: 200, message: '' });
+  const status = await waitForExport(harness, base, token, started.body.jobId);
+  expect(status, JSON.stringify(status)).toEqual({ jobStatus: 2, status: 200, message: '' });
+  const file = await download(harness, base, token, started.body.jobId);
+  expect(file.status).toBe(200);
+  expect(file.headers.get('content-type')).toBe('application/zip');
+  expect(Number(file.headers.get('content-length'))).toBe(file.bytes.length);
+  return { jobId: started.body.jobId, report: await readReport(file.bytes), headers: file.headers, size: file.bytes.length };
+}

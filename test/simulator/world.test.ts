@@ -36,7 +36,15 @@ describe('the simulated Microsoft 365 world', () => {
     for (const group of world.groups) {
       expect(group.memberIds.every((id) => userIds.has(id))).toBe(true);
       expect(group.ownerIds.every((id) => group.memberIds.includes(id))).toBe(true);
+      // Nested groups are groups of the world; Microsoft 365 groups hold people only, as in Entra ID.
+      expect(group.memberGroupIds.every((id) => groupIds.has(id) && id !== group.id)).toBe(true);
+      if (group.kind === 'Microsoft 365') expect(group.memberGroupIds).toEqual([]);
     }
+    // Two levels deep: a mail-enabled security group holds a distribution group that holds a security group.
+    const byId = new Map(world.groups.map((group) => [group.id, group]));
+    const chains = world.groups.filter((group) => group.memberGroupIds.some((id) => byId.get(id)!.memberGroupIds.length > 0));
+    expect(chains.length).toBeGreaterThan(0);
+    expect(chains.every((group) => group.kind === 'Mail-enabled security')).toBe(true);
     for (const team of world.teams) {
       expect(groupIds.has(team.groupId)).toBe(true);
       expect(siteIds.has(team.siteId)).toBe(true);

@@ -3,11 +3,12 @@ import { invalidParameter, notFound } from '../../platform/errors.js';
 import { parseIsoDate } from '../../platform/query.js';
 import { GOOGLE_DATA_SOURCE_ALIASES, GOOGLE_DATA_SOURCES, GOOGLE_LINK_TYPES, M365_DATA_SOURCES, M365_LINK_TYPES, principalKey, type Platform } from '../catalogue.js';
 import { activityRows, type ActivityRow } from '../graph/activity-rows.js';
-import { externalMemberCounts, createdOn } from '../graph/directory-rows.js';
+import { createdOn } from '../graph/directory-rows.js';
 import type { GraphStore, GroupRow, UserRow, WorkspaceRow } from '../graph/graph-store.js';
 import { allRows } from '../graph/keyset.js';
 import { linkRows, type LinkRow } from '../graph/link-rows.js';
-import { accessRows, groupMemberCounts, userAccessSource, workspacePermissionRows, type AccessRow, type SitePermissionRow } from '../graph/permission-rows.js';
+import { enclosingGroups, memberCounts } from '../graph/group-nesting.js';
+import { accessRows, userAccessSource, workspacePermissionRows, type AccessRow, type SitePermissionRow } from '../graph/permission-rows.js';
 import { fullyDecoded } from '../keys.js';
 import { listOf, resolveDrives, resolveGroup, resolveSites, resolveUsers } from '../resolve.js';
 import type { ReportColumn, ReportSheet } from './report-writer.js';
@@ -159,7 +160,7 @@ function gone(what: string, id: string): never {
 
 async function groupSummaryLines(graph: GraphStore, tenantId: string, platform: Platform, groups: GroupRow[]): Promise<GroupSummaryLine[]> {
   const ids = groups.map((group) => group.group_id);
-  const [external, counts] = await Promise.all([externalMemberCounts(graph.db, tenantId, platform, ids), groupMemberCounts(graph.db, tenantId, platform, ids)]);
+  const [external, counts] = await Promise.all([memberCounts(graph.db, tenantId, platform, ids, true), memberCounts(graph.db, tenantId, platform, ids)]);
   return groups.map((group) => ({
     displayName: group.display_name,
     groupId: group.group_id,
@@ -274,7 +275,8 @@ function groupAccessKind(options: { kind: string; paths: string[]; operationId: 
         const source = accessRows(graph.db, {
           tenantId,
           platform,
-          subjects: [{ principalKeys: [principalKey('group', groupId)] }],
+          // The group's own entries and those of every group it is nested in: what its members reach through it.
+          subjects: [{ principalKeys: (await enclosingGroups(graph.db, tenantId, platform, groupId)).map((id) => principalKey('group', id)).sort() }],
           workspaceIds,
           modules,
           objectTypes: option === 1 ? (platform === 'google' ? ['Drive'] : ['Site Collection']) : undefined,

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { lastSignInBucket, principalKey, type Platform } from '../catalogue.js';
 import type { InsightsTables } from '../schema.js';
+import { memberCounts } from './group-nesting.js';
 
 /** A user summary (userSummary.md). The sample spells the sign-in bucket `LastSignIn`. */
 export interface UserSummaryRow {
@@ -62,11 +63,11 @@ export async function userSummaryPage(db: Db, tenantId: string, platform: Platfo
   };
 }
 
-/** One page of directory groups (SharePoint groups are not in the summary), with their external members counted. */
+/** One page of directory groups (SharePoint groups are not in the summary), with their external members counted, nested groups' included. */
 export async function groupSummaryPage(db: Db, tenantId: string, platform: Platform, offset: number, size: number): Promise<{ rows: GroupSummaryRow[]; more: boolean }> {
   const groups = await db.selectFrom('insights_groups').selectAll().where('tenant_id', '=', tenantId).where('platform', '=', platform).where('scope', '=', 'directory').orderBy('seq').limit(size + 1).offset(offset).execute();
   const page = groups.slice(0, size);
-  const external = await externalMemberCounts(db, tenantId, platform, page.map((group) => group.group_id));
+  const external = await memberCounts(db, tenantId, platform, page.map((group) => group.group_id), true);
   return {
     more: groups.length > size,
     rows: page.map((group) => ({
@@ -79,19 +80,4 @@ export async function groupSummaryPage(db: Db, tenantId: string, platform: Platf
       externalMemberCount: external.get(group.group_id) ?? 0,
     })),
   };
-}
-
-export async function externalMemberCounts(db: Db, tenantId: string, platform: Platform, groupIds: string[]): Promise<Map<string, number>> {
-  if (groupIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('insights_group_members as m')
-    .innerJoin('insights_users as u', (join) => join.onRef('u.tenant_id', '=', 'm.tenant_id').onRef('u.platform', '=', 'm.platform').onRef('u.user_id', '=', 'm.user_id'))
-    .select(['m.group_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('m.tenant_id', '=', tenantId)
-    .where('m.platform', '=', platform)
-    .where('m.group_id', 'in', groupIds)
-    .where('u.is_external', '=', 1)
-    .groupBy('m.group_id')
-    .execute();
-  return new Map(rows.map((row) => [row.group_id, Number(row.n)]));
 }

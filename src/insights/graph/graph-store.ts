@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { principalKey, SPECIAL_PRINCIPALS, SPECIAL_INCLUDING_EXTERNAL, type Platform, type SpecialPrincipal } from '../catalogue.js';
 import { queryTemplate } from '../../storage/query-template.js';
 import { matchKey } from '../keys.js';
+import { groupsOfUserTemplate } from './group-nesting.js';
 import type { InsightsTables } from '../schema.js';
 
 export type UserRow = Selectable<InsightsTables['insights_users']>;
@@ -29,9 +30,7 @@ export class GraphStore {
         .orderBy('seq')
         .limit(1),
     );
-    this.groupsOfUser = queryTemplate<ByUser, { group_id: string }>(db, ['tenantId', 'platform', 'userId'], (v) =>
-      db.selectFrom('insights_group_members').select('group_id').where('tenant_id', '=', v.tenantId).where('platform', '=', v.platform).where('user_id', '=', v.userId),
-    );
+    this.groupsOfUser = groupsOfUserTemplate(db);
     this.linksOfUser = queryTemplate<ByUser, { link_id: string }>(db, ['tenantId', 'platform', 'userId'], (v) =>
       db.selectFrom('insights_link_members').select('link_id').where('tenant_id', '=', v.tenantId).where('platform', '=', v.platform).where('user_id', '=', v.userId),
     );
@@ -80,8 +79,9 @@ export class GraphStore {
 
   /**
    * Every principal a user stands in, as permission-entry keys, sorted: the user, each group
-   * they are a member of, each sharing link given to them, and the special groups that
-   * include them. A user's access is exactly the permission entries under these keys.
+   * they are a member of and each group holding one of those (nested groups, any depth), each
+   * sharing link given to them, and the special groups that include them. A user's access is
+   * exactly the permission entries under these keys.
    */
   async principalKeysOf(tenantId: string, platform: Platform, user: UserRow): Promise<string[]> {
     const byUser = { tenantId, platform, userId: user.user_id };

@@ -74,7 +74,32 @@ export class GraphWriter {
         await trx.deleteFrom('insights_group_members').where('tenant_id', '=', tenantId).where('platform', '=', platform).where('group_id', '=', group.id).execute();
         await this.insertAll(trx, 'insights_group_members', [...new Set(group.memberIds)].map((userId) => ({ tenant_id: tenantId, platform, group_id: group.id, user_id: userId })));
       }
+      await this.nesting(trx, tenantId, items);
     });
+  }
+
+  /**
+   * Groups in groups. A member group must be known (reported before, or in this batch) and not
+   * the group itself; a cycle over several groups is kept as reported (on-premises directories
+   * allow them) and the reads walk it once.
+   */
+  private async nesting(trx: Transaction<Tables>, tenantId: string, items: ProducedGroup[]): Promise<void> {
+    for (const [index, group] of items.entries()) {
+      if (!group.memberGroupIds) continue;
+      const platform = platformOf(group);
+      const ids = [...new Set(group.memberGroupIds)];
+      const self = group.memberGroupIds.indexOf(group.id);
+      if (self >= 0) throw badRequest(`value[${index}].memberGroupIds[${self}] is the group '${group.id}' itself; a group cannot be a member of itself.`);
+      const known = new Set<string>();
+      for (let start = 0; start < ids.length; start += ROWS_PER_STATEMENT) {
+        const rows = await trx.selectFrom('insights_groups').select('group_id').where('tenant_id', '=', tenantId).where('platform', '=', platform).where('group_id', 'in', ids.slice(start, start + ROWS_PER_STATEMENT)).execute();
+        for (const row of rows) known.add(row.group_id);
+      }
+      const unknown = group.memberGroupIds.findIndex((id) => !known.has(id));
+      if (unknown >= 0) throw badRequest(`value[${index}].memberGroupIds[${unknown}] '${group.memberGroupIds[unknown]}' is no ${platform === 'google' ? 'Google' : 'Microsoft 365'} group of this tenant; report the group first.`);
+      await trx.deleteFrom('insights_group_nesting').where('tenant_id', '=', tenantId).where('platform', '=', platform).where('group_id', '=', group.id).execute();
+      await this.insertAll(trx, 'insights_group_nesting', ids.map((memberGroupId) => ({ tenant_id: tenantId, platform, group_id: group.id, member_group_id: memberGroupId })));
+    }
   }
 
   async workspaces(tenantId: string, items: ProducedWorkspace[]): Promise<void> {
@@ -295,7 +320,7 @@ export class GraphWriter {
     }
   }
 
-  private async insertAll(db: Db, table: 'insights_group_members' | 'insights_link_members', rows: Record<string, string>[]): Promise<void> {
+  private async insertAll(db: Db, table: 'insights_group_members' | 'insights_group_nesting' | 'insights_link_members', rows: Record<string, string>[]): Promise<void> {
     const anyDb = db as unknown as Kysely<Record<string, Record<string, unknown>>>;
     for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
       await anyDb.insertInto(table).values(rows.slice(start, start + ROWS_PER_STATEMENT) as never).execute();

@@ -3,6 +3,7 @@ import type { Platform } from '../catalogue.js';
 import { queryTemplate, TemplateCache } from '../../storage/query-template.js';
 import type { InsightsTables } from '../schema.js';
 import type { GraphStore, UserRow } from './graph-store.js';
+import { memberCounts } from './group-nesting.js';
 import type { Positioned, RowSource } from './keyset.js';
 
 /** A user permission (userPermissions.md), fields in the sample's order. */
@@ -183,7 +184,7 @@ export function workspacePermissionRows(db: Db, tenantId: string, platform: Plat
           .execute();
         const groupIds = rows.filter((row) => row.principal_kind === 'group').map((row) => row.principal_id);
         const linkIds = rows.filter((row) => row.principal_kind === 'link').map((row) => row.principal_id);
-        const [memberCounts, linkMembers] = await Promise.all([groupMemberCounts(db, tenantId, platform, groupIds), linkMemberNames(db, tenantId, platform, linkIds)]);
+        const [groupSizes, linkMembers] = await Promise.all([memberCounts(db, tenantId, platform, groupIds), linkMemberNames(db, tenantId, platform, linkIds)]);
         for (const row of rows) {
           seq = Number(row.seq);
           const isUser = row.principal_kind === 'user';
@@ -200,7 +201,7 @@ export function workspacePermissionRows(db: Db, tenantId: string, platform: Plat
               email: row.principal_email,
               principalType: row.principal_kind === 'group' ? (row.group_type ?? 'Group') : (PRINCIPAL_TYPES[row.principal_kind] ?? row.principal_kind),
               permission: row.permission,
-              numberOfMembers: row.principal_kind === 'group' ? (memberCounts.get(row.principal_id) ?? 0) : isLink ? members.length : 0,
+              numberOfMembers: row.principal_kind === 'group' ? (groupSizes.get(row.principal_id) ?? 0) : isLink ? members.length : 0,
               isExternalUser: isUser && Number(row.is_external) === 1,
               inheritType: row.inherit_type,
               linkGivingAccessTo: isLink ? members.join(', ') : null,
@@ -211,20 +212,6 @@ export function workspacePermissionRows(db: Db, tenantId: string, platform: Plat
       }
     }
   };
-}
-
-/** Members per group, for the groups listed. */
-export async function groupMemberCounts(db: Db, tenantId: string, platform: Platform, groupIds: string[]): Promise<Map<string, number>> {
-  if (groupIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('insights_group_members')
-    .select(['group_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('tenant_id', '=', tenantId)
-    .where('platform', '=', platform)
-    .where('group_id', 'in', [...new Set(groupIds)])
-    .groupBy('group_id')
-    .execute();
-  return new Map(rows.map((row) => [row.group_id, Number(row.n)]));
 }
 
 async function linkMemberNames(db: Db, tenantId: string, platform: Platform, linkIds: string[]): Promise<Map<string, string[]>> {

@@ -37,6 +37,7 @@ export const ProducedGroup = Type.Object(
     scope: Type.Optional(Type.String({ enum: ['directory', 'site'], description: "'directory' (default; listed by the group summary) or 'site' (a SharePoint group)." })),
     createdOn: Time('When the group was created'),
     memberIds: Ids('User ids of the members; when present it replaces the membership.'),
+    memberGroupIds: Ids('Ids of groups (of the same platform) that are members of this one, whose members reach what it reaches, at any depth; when present it replaces them.'),
   },
   { additionalProperties: false },
 );
