@@ -17,7 +17,8 @@ const BATCH = 1000;
  * (WAL lets a reader beside the writer).
  */
 interface JobPeek {
-  status(jobId: string): Promise<number | undefined>;
+  /** The newest job of a type: its id and status. */
+  latest(type: number): Promise<{ job_id: string; status: number } | undefined>;
   /** Writes a job row as a process that stopped before queueing it would have left it. */
   insertStoredJob(row: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
@@ -26,9 +27,9 @@ interface JobPeek {
 async function peek(server: MeridianProcess): Promise<JobPeek> {
   if (server.engine === 'sqlite') {
     const db = new SQLite(join(server.dataDir, 'region-us.sqlite'), { fileMustExist: true });
-    const read = db.prepare('select status from elements_bm_jobs where job_id = ?').pluck();
+    const read = db.prepare('select job_id, status from elements_bm_jobs where type = ? order by seq desc limit 1');
     return {
-      status: async (jobId) => read.get(jobId) as number | undefined,
+      latest: async (type) => read.get(type) as { job_id: string; status: number } | undefined,
       insertStoredJob: async (row) => {
         const columns = Object.keys(row);
         db.prepare(`insert into elements_bm_jobs (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`).run(...Object.values(row));
@@ -42,7 +43,7 @@ async function peek(server: MeridianProcess): Promise<JobPeek> {
   await client.connect();
   const table = `"${server.schemaPrefix}_region_us".elements_bm_jobs`;
   return {
-    status: async (jobId) => (await client.query<{ status: number }>(`select status from ${table} where job_id = $1`, [jobId])).rows[0]?.status,
+    latest: async (type) => (await client.query<{ job_id: string; status: number }>(`select job_id, status from ${table} where type = $1 order by seq desc limit 1`, [type])).rows[0],
     insertStoredJob: async (row) => {
       const columns = Object.keys(row);
       await client.query(`insert into ${table} (${columns.join(', ')}) values (${columns.map((_, i) => `$${i + 1}`).join(', ')})`, Object.values(row));
@@ -78,24 +79,31 @@ describe.each(ENGINES)('baseline jobs of a Meridian process killed with kill -9 
     }
     throw new Error(`job ${jobId} never ended`);
   };
-  /** Kills the process the moment the job is In progress, then starts it again on the same storage. */
-  const killMidJob = async (jobId: string) => {
+  /**
+   * Starts a job and kills the process the moment the job is In progress (watched in storage:
+   * on SQLite an API read would wait for the job's transaction), then starts it again on the
+   * same storage. Resolves with the job's id.
+   */
+  const killMidJob = async (type: number, start: () => Promise<void>) => {
     const storage = await peek(server);
     try {
-      let status: number | undefined;
+      const before = (await storage.latest(type))?.job_id;
+      await start();
+      let job: { job_id: string; status: number } | undefined;
       for (const until = Date.now() + 60_000; Date.now() < until; ) {
-        status = await storage.status(jobId);
-        if (status !== undefined && status >= 1) break;
-        await new Promise((resolve) => setTimeout(resolve, 5));
+        job = await storage.latest(type);
+        if (job && job.job_id !== before && job.status >= 1) break;
+        await new Promise((resolve) => setTimeout(resolve, 2));
       }
-      expect(status, 'the job was to be caught In progress').toBe(1);
+      expect(job?.status, 'the job was to be caught In progress').toBe(1);
       await server.kill();
       // What the kill left: the job In progress, its work not committed.
-      expect(await storage.status(jobId)).toBe(1);
+      expect(await storage.latest(type)).toEqual(job);
+      await server.start();
+      return job!.job_id;
     } finally {
       await storage.close();
     }
-    await server.start();
   };
 
   beforeAll(async () => {
@@ -114,7 +122,8 @@ describe.each(ENGINES)('baseline jobs of a Meridian process killed with kill -9 
       const answer = await server.call('POST', `${server.region}/producer/elements/${path}`, customerToken, body);
       expect(answer.status, answer.text).toBe(200);
     };
-    await produce('tenants', { value: [{ id: tenantId, name: 'fabrikam.onmicrosoft.com', type: 0, domain: 'fabrikam.onmicrosoft.com', aadEnvironment: 0, platformEnvironmentType: 0, consentedApps: ['PartnerTenantSettingManagement'] }] });
+    const tenant = await internal('POST', `/customers/${customerId}/tenants`, { value: [{ id: tenantId, name: 'fabrikam.onmicrosoft.com', type: 0, domain: 'fabrikam.onmicrosoft.com', aadEnvironment: 0, platformEnvironmentType: 0, consentedApps: ['PartnerTenantSettingManagement'] }] });
+    expect(tenant.status, tenant.text).toBe(200);
     await produce('subscriptions', { value: [{ product: 40, userSeats: 10, row: productRow({ product: 40, licenseType: 0 }, undefined) }] });
     // Every tenth setting cannot be read by the service app: the capture ends "with exception".
     for (let start = 0; start < SETTINGS; start += BATCH) {
@@ -127,14 +136,13 @@ describe.each(ENGINES)('baseline jobs of a Meridian process killed with kill -9 
   let baselineId: string;
 
   it('a capture killed mid-way is taken over after the restart and captures every setting once', async () => {
-    const created = await internal('POST', '/bm/baselines', { name: 'Golden', color: 2, customerId, tenantId });
-    expect(created.status, created.text).toBe(201);
-    baselineId = created.body.baselineId;
-    const [job] = await jobs();
-    expect(job).toMatchObject({ type: 3 });
-    await killMidJob(job!.jobId);
+    const jobId = await killMidJob(3, async () => {
+      const created = await internal('POST', '/bm/baselines', { name: 'Golden', color: 2, customerId, tenantId });
+      expect(created.status, created.text).toBe(201);
+      baselineId = created.body.baselineId;
+    });
 
-    expect(await finished(job!.jobId)).toEqual({ jobId: job!.jobId, type: 3, status: 5 });
+    expect(await finished(jobId)).toEqual({ jobId, type: 3, status: 5 });
     expect(await baseline(baselineId)).toMatchObject({ baselineName: 'Golden', status: 5 });
     const reports = await internal('GET', `/bm/baselines/${baselineId}/reports?pageIndex=1&pageSize=1`);
     expect(reports.body.metadata.totalCount).toBe(SETTINGS);
@@ -146,10 +154,13 @@ describe.each(ENGINES)('baseline jobs of a Meridian process killed with kill -9 
   }, 240_000);
 
   it('a deployment killed mid-way is taken over after the restart and deploys once', async () => {
-    const action = await internal('POST', bm('/actions'), { actionType: 1, data: [{ baselineId, rankingOrder: 1 }] });
-    expect(action.status, action.text).toBe(200);
-    const { jobId } = action.body as { jobId: string };
-    await killMidJob(jobId);
+    let accepted: string | undefined;
+    const jobId = await killMidJob(1, async () => {
+      const action = await internal('POST', bm('/actions'), { actionType: 1, data: [{ baselineId, rankingOrder: 1 }] });
+      expect(action.status, action.text).toBe(200);
+      accepted = action.body.jobId;
+    });
+    expect(jobId).toBe(accepted);
 
     expect(await finished(jobId)).toEqual({ jobId, type: 1, status: 2 });
     const state = await tenantState();

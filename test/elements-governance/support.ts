@@ -43,7 +43,7 @@ export async function governanceWorld(engine: TestEngine, options: { users?: num
     partnerId, organization: 'Fabrikam', ownerEmail: 'admin@fabrikam.example', firstName: 'Ada', lastName: 'Admin', countryCode: 'US', managementMode: 0, tags: [],
   });
   if (put.status !== 200) throw new Error(`customer write failed: ${put.status} ${put.text}`);
-  const tenants = await harness.send('POST', `${url}/producer/elements/tenants`, customerToken, {
+  const tenants = await harness.send('POST', `${url}/internal/elements/customers/${customerId}/tenants`, serviceToken, {
     value: [{ id: tenantId, name: 'fabrikam.onmicrosoft.com', type: 0, domain: 'fabrikam.onmicrosoft.com', aadEnvironment: 0, platformEnvironmentType: 0, consentedApps: ['PartnerTenantSettingManagement', 'PartnerWorkspaceOnboarding'] }],
   });
   if (tenants.status !== 200) throw new Error(`tenant write failed: ${tenants.status} ${tenants.text}`);
