@@ -8,7 +8,7 @@ import { MeridianProcess } from '../security/meridian-process.js';
 import { ENGINES, POSTGRES_URL } from '../support/services.js';
 
 /** Enough settings that capturing or deploying them takes a while: the kill lands inside the job. */
-const SETTINGS = 20_000;
+const SETTINGS = 10_000;
 const BATCH = 1000;
 
 /**
@@ -70,14 +70,20 @@ describe.each(ENGINES)('baseline jobs of a Meridian process killed with kill -9 
   const jobs = async () => (await internal('POST', bm('/process-center/jobs/batch?pageIndex=1&pageSize=100'), {})).body.data as Array<{ jobId: string; type: number; status: number }>;
   const tenantState = async () => (await internal('POST', '/bm/tenants/batch?pageIndex=1&pageSize=10', {})).body.data[0];
   const baseline = async (id: string) => (await internal('POST', '/bm/baselines/batch?pageIndex=1&pageSize=10', { baselineIds: [id] })).body.data[0];
-  /** Polls the process center until the job ends, as a client does; it must end. */
+  /** Polls the process center until the job ends, as a client does (retrying a call that fails while the node is busy); it must end. */
   const finished = async (jobId: string) => {
+    let last: unknown;
     for (const until = Date.now() + 120_000; Date.now() < until; ) {
-      const job = (await jobs()).find((candidate) => candidate.jobId === jobId);
-      if (job && job.status > 1) return job;
+      try {
+        const job = (await jobs()).find((candidate) => candidate.jobId === jobId);
+        if (job && job.status > 1) return job;
+        last = job;
+      } catch (error) {
+        last = error;
+      }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    throw new Error(`job ${jobId} never ended`);
+    throw new Error(`job ${jobId} never ended: ${String(last)}`);
   };
   /**
    * Starts a job and kills the process the moment the job is In progress (watched in storage:

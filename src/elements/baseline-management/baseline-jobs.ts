@@ -23,6 +23,12 @@ interface ApplyPayload {
   baselines: Array<{ baselineId: string; rankingOrder: number }>;
 }
 
+/**
+ * Lets the event loop run every few hundred rows: on SQLite each statement resolves at once, so
+ * a job of thousands of settings would otherwise hold the process (every listener) until it ends.
+ */
+const breathe = (index: number) => (index % 500 === 499 ? new Promise((resolve) => setImmediate(resolve)) : undefined);
+
 const refuse = (message: string) => new ApiError(409, 'conflict', message);
 
 /**
@@ -150,7 +156,8 @@ export class BaselineJobs {
     return this.store.db.transaction().execute(async (trx) => {
       const settings = await this.store.settings(trx, key);
       await trx.deleteFrom('elements_bm_baseline_settings').where('baseline_id', '=', payload.baselineId).execute();
-      for (const setting of settings) {
+      for (const [index, setting] of settings.entries()) {
+        await breathe(index);
         const ok = setting.retrievable === 1;
         await trx
           .insertInto('elements_bm_baseline_settings')
@@ -197,6 +204,7 @@ export class BaselineJobs {
       let deployed = 0;
       let refused = 0;
       for (const [id, value] of target) {
+        await breathe(deployed + refused);
         const existing = current.get(id);
         if (existing && existing.writable !== 1) {
           refused += 1;
