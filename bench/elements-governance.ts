@@ -60,7 +60,7 @@ export async function benchElementsGovernance(options: BenchOptions): Promise<Be
     const endMs = Date.now();
     const { customers } = await seedPartner(
       { global: httpProducerClient(meridian.fetch, global, () => producer(partner.tenantId)), customer: (id) => httpProducerClient(meridian.fetch, bench.regionUrl('us'), () => producer(id)) },
-      { partnerName: partner.tenantName, customers: 1, dataCenters: ['us'], days: 3, endMs, seed: 'bench', usersPerTenant: 20 },
+      { partnerName: partner.tenantName, customers: 1, dataCenters: ['us'], days: 3, endMs, seed: 'bench', usersPerTenant: 20, premium: () => true },
     );
     const customer = customers[0]!;
     const tenantId = customer.tenantIds[0]!;

@@ -17,6 +17,6 @@ export const elementsModule: ProductModule = {
   async register(app, context) {
     installErrorHandling(app, aosErrorEnvelope);
     registerElementsRegionRoutes(app, new RecordStore(context.db as Kysely<ElementsRegionTables>, () => context.clock.nowMs()));
-    registerGovernance(app, context);
+    await registerGovernance(app, context);
   },
 };

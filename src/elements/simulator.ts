@@ -1,7 +1,7 @@
 import type { ProducerClient } from '../platform/product-module.js';
 import { SeededRandom } from '../platform/random.js';
 import { buildWorld, worldId } from '../simulator/world.js';
-import { POOL_RESOURCES } from './catalogue.js';
+import { ADDABLE_PRODUCTS, POOL_RESOURCES, SERVICE_APPS } from './catalogue.js';
 import type { ProtectedUserRecord, ProtectionRecord, ScanProfileRecord, SubscriptionRecord, TenantRecord } from './region/records.js';
 import { productRow } from './services/service-routes.js';
 import { seedProductJobs } from './jobs/job-simulator.js';
@@ -28,6 +28,12 @@ export interface PartnerSeedRequest {
   detailedCustomers?: number;
   /** Users of each simulated Microsoft 365 tenant (default 25). */
   usersPerTenant?: number;
+  /**
+   * Which customers (by index) have every premium module (both service apps consented for
+   * their tenant, subscriptions 40, 42 and 49) and which none. Absent: chance decides the
+   * Workspace app's consent and a Workspace management subscription, as before.
+   */
+  premium?: (customerIndex: number) => boolean;
 }
 
 export interface SeededCustomer {
@@ -37,6 +43,8 @@ export interface SeededCustomer {
   /** Its Microsoft 365 tenants (none for the customer the demo keeps without any). */
   tenantIds: string[];
   scanProfileIds: string[];
+  /** Whether it was seeded with every premium module (`PartnerSeedRequest.premium`); absent when chance decided. */
+  premium?: boolean;
 }
 
 const ORGANIZATIONS = ['Contoso', 'Fabrikam', 'Northwind Traders', 'Adventure Works', 'Tailspin Toys', 'Wide World Importers', 'Litware', 'Proseware', 'Woodgrove Bank', 'Alpine Ski House', 'Coho Winery', 'Margie\'s Travel'];
@@ -93,13 +101,16 @@ export async function seedPartner(clients: PartnerSeedClients, request: PartnerS
   const detailed = Math.min(customers.length, request.detailedCustomers ?? customers.length);
   for (let i = 0; i < detailed; i++) {
     if (i === 1) continue; // the customer without tenants
-    await seedCustomer(clients.global, clients.customer(customers[i]!.id, customers[i]!.dataCenter), customers[i]!, request, random, report);
+    await seedCustomer(clients.global, clients.customer(customers[i]!.id, customers[i]!.dataCenter), customers[i]!, request, random, report, request.premium?.(i));
   }
   return { customers, report };
 }
 
-async function seedCustomer(partner: ProducerClient, producer: ProducerClient, customer: SeededCustomer, request: PartnerSeedRequest, random: SeededRandom, report: Record<string, number>): Promise<void> {
+async function seedCustomer(partner: ProducerClient, producer: ProducerClient, customer: SeededCustomer, request: PartnerSeedRequest, random: SeededRandom, report: Record<string, number>, premium: boolean | undefined): Promise<void> {
   const tenantId = worldId(customer.id, 'm365-tenant', 0);
+  // Drawn whether or not `premium` decides, so the rest of the seed stays the same.
+  const workspaceConsent = random.chance(0.5);
+  if (premium !== undefined) customer.premium = premium;
   const world = buildWorld({ tenantId, tenantName: customer.organization, seed: request.seed, users: request.usersPerTenant ?? 25, endMs: request.endMs });
   const members = world.users.filter((user) => user.userType === 'Member');
   const tenant: TenantRecord = {
@@ -111,7 +122,7 @@ async function seedCustomer(partner: ProducerClient, producer: ProducerClient, c
     platformEnvironmentType: 1,
     availableUserSeat: members.length + 10,
     assignedUserSeat: members.length,
-    consentedApps: random.chance(0.5) ? ['PartnerWorkspaceOnboarding'] : [],
+    consentedApps: premium === undefined ? (workspaceConsent ? ['PartnerWorkspaceOnboarding'] : []) : premium ? [...SERVICE_APPS] : [],
   };
   await partner.post(`/producer/elements/customers/${customer.id}/tenants`, { value: [tenant] });
   customer.tenantIds.push(tenantId);
@@ -121,7 +132,12 @@ async function seedCustomer(partner: ProducerClient, producer: ProducerClient, c
   const subscriptions: SubscriptionRecord[] = [
     { product: 2048, userSeats: members.length, row: productRow({ product: 2048, licenseType: 1, avepointStorageType: 0, retentionYear: 1, licenseItems: [{ resource: 'Office365Backup', subscriptionSourceType: 1, userSeat: members.length, paymentType: 0, packageType: 0, expireTime: iso(request.endMs + 365 * DAY_MS) }] }, undefined) },
   ];
-  if (random.chance(0.5)) subscriptions.push({ product: 42, userSeats: 10, row: productRow({ product: 42, licenseType: 1, licenseItems: [{ resource: 'PartnerWorkspaceOnboarding', subscriptionSourceType: 1, userSeat: 10, paymentType: 0, expireTime: iso(request.endMs + 180 * DAY_MS) }] }, undefined) });
+  const premiumSubscription = (product: number) => {
+    const resource = ADDABLE_PRODUCTS[product]!.resources[0]!;
+    return { product, userSeats: 10, row: productRow({ product, licenseType: 1, licenseItems: [{ resource, subscriptionSourceType: 1, userSeat: 10, paymentType: 0, expireTime: iso(request.endMs + 180 * DAY_MS) }] }, undefined) };
+  };
+  const workspaceSubscription = random.chance(0.5);
+  if (premium === undefined ? workspaceSubscription : premium) subscriptions.push(...(premium ? [40, 42, 49] : [42]).map(premiumSubscription));
   await producer.post('/producer/elements/subscriptions', { value: subscriptions });
   report.subscriptions! += subscriptions.length;
 

@@ -68,7 +68,7 @@ export async function ensureDemoTenant(meridian: Meridian): Promise<DemoTenant |
 
 /**
  * The demo tenant is also an Elements partner: six customers over Azure and GCP data
- * centers (the second without tenants), and the customer group `gold` of the customers
+ * centers (the second without tenants, every other one with the premium modules), and the customer group `gold` of the customers
  * tagged so. Made through the producer path like the rest of the demo.
  */
 async function seedDemoPartner(meridian: Meridian, partnerId: string, partnerName: string): Promise<Record<string, number>> {
@@ -83,7 +83,8 @@ async function seedDemoPartner(meridian: Meridian, partnerId: string, partnerNam
       global: httpProducerClient(meridian.fetch, meridian.global.url, () => producerToken(partnerId, DEMO_TENANT_REGION)),
       customer: (customerId, dataCenter) => httpProducerClient(meridian.fetch, meridian.regions.get(dataCenter)!.url, () => producerToken(customerId, dataCenter)),
     },
-    { partnerName, customers: 6, dataCenters: dataCenters.slice(0, 4), days: 14, endMs: meridian.clock.nowMs(), seed: 'demo' },
+    // Customers 0, 2 and 4 have every premium module (baseline, risk, user, workspace management), 3 and 5 none.
+    { partnerName, customers: 6, dataCenters: dataCenters.slice(0, 4), days: 14, endMs: meridian.clock.nowMs(), seed: 'demo', premium: (index) => index % 2 === 0 },
   );
   const group = await identity.customerScopes.createGroup(partnerId, DEMO_CUSTOMER_GROUP);
   await identity.customerScopes.addMembers(partnerId, group.name, customers.filter((_, index) => index % 3 === 0).map((customer) => customer.id));

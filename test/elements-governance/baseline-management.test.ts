@@ -107,6 +107,53 @@ for (const engine of ENGINES) {
       expectMatchesSample(await tenants([target.tenantIds[0]!]), responseSample(`${BM}/query-tenant.md`));
     });
 
+    it('applies baselines captured in one data center to tenants in two others, the job running where the tenant lives', async () => {
+      const inWe = f.withTenants.find((customer) => customer.dataCenter === 'we')!;
+      const inJp = f.withTenants.find((customer) => customer.dataCenter === 'gcp-jp')!;
+      expect(new Set([source.dataCenter, inWe.dataCenter, inJp.dataCenter]).size).toBe(3);
+      const travelling = await create(source, 'Travelling');
+      const local = await create(inJp, 'Local to Japan');
+      await settled(travelling);
+      await settled(local);
+      const listed = (await baselines()).metadata.totalCount;
+      const writableOf = (customer: SeededCustomer) =>
+        simulateDirectory({ tenantId: customer.tenantIds[0]!, tenantName: customer.organization, seed: 'elements-test', users: 12, endMs: f.clock.nowMs() }).settings.filter((setting) => setting.writable);
+      const captured = (await f.get(`${V3}/baselines/${travelling}/reports?pageSize=100`, f.all)).body.data.filter((row: { status: string }) => row.status === 'Successful');
+
+      for (const [customer, data] of [
+        [inWe, [{ baselineId: travelling, rankingOrder: 1 }]],
+        [inJp, [{ baselineId: local, rankingOrder: 2 }, { baselineId: travelling, rankingOrder: 1 }]],
+      ] as const) {
+        const action = await f.post(`${f.path('bm', customer)}/actions`, f.all, { actionType: 1, data });
+        expect(action.status, action.text).toBe(200);
+        const job = await settle(() => jobs(customer, [action.body.jobId]), (page) => page.data[0].status <= 1);
+        expect(job.data[0]).toEqual({ jobId: action.body.jobId, type: 1, status: expect.any(Number) });
+        expect([2, 5]).toContain(job.data[0].status);
+        // The job is the tenant's: its own data center's process center lists it, the baseline's home does not.
+        expect((await jobs(source, [action.body.jobId])).metadata.totalCount).toBe(0);
+        const state = (await tenants([customer.tenantIds[0]!])).data[0];
+        expect(state.appliedBaselines.map((b: { baselineId: string; baselineName: string }) => b.baselineName)).toEqual(data.length === 1 ? ['Travelling'] : ['Travelling', 'Local to Japan']);
+        expect(state.status).toBe(job.data[0].status === 2 ? 7 : 2);
+        expect(state.lastDeployedTime).toEqual(expect.any(String));
+        // The deployed settings are the travelling baseline's: changing one on the tenant is drift there.
+        const deployed = captured.find((row: { source: string; configuration: string }) => writableOf(customer).some((setting) => setting.source === row.source && setting.configuration === row.configuration));
+        await produce(customer, 'baseline/settings', [{ source: deployed.source, configuration: deployed.configuration, value: '{"moved":true}', retrievable: true, writable: true }]);
+        expect((await tenants([customer.tenantIds[0]!])).data[0].driftDetected).toBe(state.driftDetected + 1);
+      }
+      // The baseline is still listed once, at its home, and is Active there; its report is still its home's.
+      const after = await baselines();
+      expect(after.metadata.totalCount).toBe(listed);
+      expect(after.data.filter((row: { baselineId: string }) => row.baselineId === travelling)).toEqual([expect.objectContaining({ baselineName: 'Travelling', status: 3 })]);
+      expect((await baselines([local])).data[0].status).toBe(3);
+      expect((await f.get(`${V3}/baselines/${travelling}/reports?pageSize=100`, f.all)).body.data.filter((row: { status: string }) => row.status === 'Successful')).toEqual(captured);
+
+      // A baseline out of the app's customer scope is not found, wherever the tenant lives.
+      const scoped = await f.token(['elements.bm.tenant.readwrite.all'], `customers:${inWe.id}`);
+      const outOfScope = await f.post(`${f.path('bm', inWe)}/actions`, scoped, { actionType: 1, data: [{ baselineId: travelling, rankingOrder: 1 }] });
+      expect(outOfScope.status).toBe(404);
+      expect(outOfScope.body.error).toMatch(/customer scope/);
+    });
+
     it('refuses the documented tenant and baseline states with a clear 409, changing nothing', async () => {
       await produce(target, 'baseline/tenant-state', [{ status: 6, autoAlignment: true }]);
       const expired = await f.post(`${V3}/baselines`, f.all, { name: 'No', color: 0, customerId: target.id, tenantId: target.tenantIds[0] });

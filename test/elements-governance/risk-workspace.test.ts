@@ -90,6 +90,48 @@ for (const engine of ENGINES) {
       }
     });
 
+    it('refuses the premium modules on a tenant without them (403 naming what is missing), and serves each once its subscription and service app are there', async () => {
+      const c = f.standard;
+      const tenant = c.tenantIds[0]!;
+      const calls = {
+        bm: () => f.post(`${f.path('bm', c)}/process-center/jobs/batch`, f.all, {}),
+        createBaseline: () => f.post('/partner/external/v3/bm/baselines', f.all, { name: 'Not allowed', color: 1, customerId: c.id, tenantId: tenant }),
+        rm: () => f.get(`${f.path('rm', c)}/detection/rules`, f.all),
+        um: () => f.post(`${f.path('um', c)}/users/batch`, f.all, {}),
+        wm: () => f.get(`${f.path('wm', c)}/overview/workspace`, f.all),
+      };
+      const refusal = async (call: () => ReturnType<typeof f.get>, module: RegExp, missing: RegExp) => {
+        const answer = await call();
+        expect(answer.status, answer.text).toBe(403);
+        expect(answer.body).toEqual({ traceId: expect.any(String), error: expect.stringMatching(module), statusCode: 403 });
+        expect(answer.body.error).toMatch(missing);
+        expect(answer.body.error).toContain(c.id);
+      };
+      await refusal(calls.bm, /^Baseline management is a premium service/, /product 40.*'PartnerTenantSettingManagement'/);
+      await refusal(calls.createBaseline, /^Baseline management/, /product 40/);
+      await refusal(calls.rm, /^Risk management/, /product 41 or 42.*'PartnerWorkspaceOnboarding'/);
+      await refusal(calls.um, /^User management/, /product 49/);
+      await refusal(calls.wm, /^Workspace management/, /product 42/);
+      const listed = (await f.post('/partner/external/v3/bm/tenants/batch?pageSize=100', f.all, {})).body.data.map((row: { tenantId: string }) => row.tenantId);
+      expect(listed).not.toContain(tenant);
+      expect(listed).toEqual(expect.arrayContaining(f.withTenants.map((customer) => customer.tenantIds[0])));
+
+      // The documented way in: a Workspace management subscription, then the customer consents the Workspace service app.
+      const licenses = await f.token(['elements.license.readwrite.all']);
+      expect((await f.post(`/partner/external/v3/general/customers/${c.id}/services`, licenses, { product: 42, licenseType: 0 })).body.status).toBe(1);
+      await refusal(calls.wm, /^Workspace management/, /'PartnerWorkspaceOnboarding' is not consented/);
+      expect((await calls.wm()).body.error).not.toMatch(/product 42/);
+      const link = await f.post(`/partner/external/v3/general/customers/${c.id}/tenants/${tenant}/apps/auth-link`, await f.token(['elements.customers.readwrite.all']), { consentMethod: 0, isReAuth: false, aadEnvironment: 0, platformEnvironmentType: 1, productNames: ['PartnerWorkspaceOnboarding'] });
+      expect(link.status, link.text).toBe(200);
+      const accepted = await f.h.fetch(`${f.global}/app/CustomerAppAuthorizationLink`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ linkId: link.body.id, tenantId: tenant, decision: 'accept' }).toString() });
+      expect(accepted.status).toBe(200);
+      expect((await calls.wm()).status).toBe(200);
+      expect((await calls.rm()).status).toBe(200);
+      // Workspace management is not User and device management, nor baseline management.
+      await refusal(calls.um, /^User management/, /product 49/);
+      await refusal(calls.bm, /^Baseline management/, /product 40/);
+    });
+
     // Last: it closes a data center.
     it('answers a down data center\'s customers with a 503 naming it, while the partner-wide tenants batch answers the rest', async () => {
       const down = f.withTenants.find((customer) => customer.dataCenter === 'gcp-jp')!;

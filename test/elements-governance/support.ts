@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Harness } from '../support/harness.js';
 import type { TestEngine } from '../support/services.js';
+import { productRow } from '../../src/elements/services/service-routes.js';
 import { seedTenantDirectory, simulateDirectory, type DirectorySimulation } from '../../src/elements/tenant-directory/directory-simulator.js';
 
 /**
@@ -24,6 +25,8 @@ export interface GovernanceWorld {
 }
 
 export const END_MS = Date.UTC(2026, 11, 1, 12);
+/** Baseline, Workspace, and User and device management (add-service.md). */
+const PREMIUM_PRODUCTS = [40, 42, 49];
 
 export async function governanceWorld(engine: TestEngine, options: { users?: number } = {}): Promise<GovernanceWorld> {
   const region = 'us';
@@ -40,10 +43,13 @@ export async function governanceWorld(engine: TestEngine, options: { users?: num
     partnerId, organization: 'Fabrikam', ownerEmail: 'admin@fabrikam.example', firstName: 'Ada', lastName: 'Admin', countryCode: 'US', managementMode: 0, tags: [],
   });
   if (put.status !== 200) throw new Error(`customer write failed: ${put.status} ${put.text}`);
-  const tenants = await harness.send('POST', `${url}/producer/elements/tenants`, customerToken, {
+  const tenants = await harness.send('POST', `${url}/internal/elements/customers/${customerId}/tenants`, serviceToken, {
     value: [{ id: tenantId, name: 'fabrikam.onmicrosoft.com', type: 0, domain: 'fabrikam.onmicrosoft.com', aadEnvironment: 0, platformEnvironmentType: 0, consentedApps: ['PartnerTenantSettingManagement', 'PartnerWorkspaceOnboarding'] }],
   });
   if (tenants.status !== 200) throw new Error(`tenant write failed: ${tenants.status} ${tenants.text}`);
+  // The premium modules' subscriptions (both service apps are consented above).
+  const subscriptions = await harness.send('POST', `${url}/producer/elements/subscriptions`, customerToken, { value: PREMIUM_PRODUCTS.map((product) => ({ product, userSeats: 10, row: productRow({ product, licenseType: 0 }, undefined) })) });
+  if (subscriptions.status !== 200) throw new Error(`subscription write failed: ${subscriptions.status} ${subscriptions.text}`);
   const simulation = simulateDirectory({ tenantId, tenantName: 'Fabrikam', seed: 'governance-test', users: options.users ?? 80, endMs: END_MS });
   await seedTenantDirectory(
     {
@@ -75,20 +81,24 @@ export const GOVERNANCE_PERMISSIONS = [
 export interface GovernanceFixture extends ElementsFixture {
   /** A partner token holding every governance permission. */
   all: string;
-  /** The seeded customers that have a Microsoft 365 tenant with a directory. */
+  /** The seeded customers that have a Microsoft 365 tenant with a directory and every premium module. */
   withTenants: SeededCustomer[];
+  /** The customer (in gcp-jp) whose tenant has a directory but no premium module. */
+  standard: SeededCustomer;
   /** `/partner/external/v3/<area>/customers/{customer}/tenants/{tenant}`. */
   path(area: 'bm' | 'rm' | 'um' | 'wm', customer: SeededCustomer): string;
   put: (path: string, token: string, body: unknown) => ReturnType<ElementsFixture['post']>;
 }
 
 export async function startGovernance(engine: TestEngine): Promise<GovernanceFixture> {
-  const fixture = await startElements(engine);
+  // The last customer (gcp-jp) is the one without the premium modules.
+  const fixture = await startElements(engine, { premium: (index) => index !== 5 });
   const all = await fixture.token(GOVERNANCE_PERMISSIONS);
   return {
     ...fixture,
     all,
-    withTenants: fixture.customers.filter((customer) => customer.tenantIds.length > 0),
+    withTenants: fixture.customers.filter((customer) => customer.tenantIds.length > 0 && customer.premium),
+    standard: fixture.customers[5]!,
     path: (area, customer) => `/partner/external/v3/${area}/customers/${customer.id}/tenants/${customer.tenantIds[0]}`,
     put: (path, token, body) => fixture.h.send('PUT', `${fixture.global}${path}`, token, body),
   };

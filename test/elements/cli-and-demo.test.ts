@@ -65,7 +65,7 @@ describe('Elements from the CLI and in the demo', () => {
     const demo = await ensureDemoTenant(h.meridian);
     expect(demo?.created).toBe(true);
     const identity = h.meridian.identities.get('commercial')!;
-    const app = await identity.directory.createApp(demo!.tenantId, { name: 'elements', permissions: ['elements.customers.read.all', 'elements.jobs.read.all'], secretYears: 1 }, { name: 'test' });
+    const app = await identity.directory.createApp(demo!.tenantId, { name: 'elements', permissions: ['elements.customers.read.all', 'elements.jobs.read.all', 'elements.wm.read.all', 'elements.bm.tenant.read.all'], secretYears: 1 }, { name: 'test' });
     const token = await h.token({ tenantId: demo!.tenantId, clientId: app.app.clientId, clientSecret: app.clientSecret! });
     const page = await h.send('POST', `${h.meridian.global!.url}/partner/external/v3/general/customers/batch`, token);
     expect(page.body.metadata.totalCount).toBeGreaterThanOrEqual(6);
@@ -82,6 +82,12 @@ describe('Elements from the CLI and in the demo', () => {
         expect(jobs.body.data[0].jobType).toBe(jobType);
       }
     }
+    // Both kinds of customer: three with the premium modules, two without (the demo's rule).
+    const withTenants = page.body.data.filter((c: { tenants: unknown[] }) => c.tenants.length > 0) as Array<{ id: string; tenants: Array<{ id: string }> }>;
+    const workspace = await Promise.all(withTenants.map(async (c) => (await h.get(`${h.meridian.global!.url}/partner/external/v3/wm/customers/${c.id}/tenants/${c.tenants[0]!.id}/overview/workspace`, token)).status));
+    expect(workspace.sort()).toEqual([200, 200, 200, 403, 403]);
+    const baselineTenants = await h.send('POST', `${h.meridian.global!.url}/partner/external/v3/bm/tenants/batch`, token, {});
+    expect(baselineTenants.body.metadata.totalCount).toBe(3);
     const groups = await identity.customerScopes.listGroups(demo!.tenantId);
     expect(groups.map((g) => g.name)).toEqual([DEMO_CUSTOMER_GROUP]);
     expect(groups[0]!.customerIds.length).toBeGreaterThan(0);

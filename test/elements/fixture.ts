@@ -23,7 +23,7 @@ export interface ElementsFixture {
  * A partner homed in `us` with six simulated customers spread over three data centers
  * (Azure and GCP), the second without tenants, seeded through the producer path.
  */
-export async function startElements(engine: TestEngine): Promise<ElementsFixture> {
+export async function startElements(engine: TestEngine, options: { premium?: (customerIndex: number) => boolean } = {}): Promise<ElementsFixture> {
   const clock = fixedClock(new Date(Math.floor(Date.now() / 1000) * 1000));
   const h = await Harness.start({ engine, regions: ['us', 'we', 'gcp-jp', 'gcp-us'], clock });
   const global = h.meridian.global!.url;
@@ -39,7 +39,7 @@ export async function startElements(engine: TestEngine): Promise<ElementsFixture
       global: httpProducerClient(h.fetch, global, () => h.producerToken(app.tenantId, 'us')),
       customer: (id, dc) => httpProducerClient(h.fetch, h.regionUrl(dc), () => h.producerToken(id, dc)),
     },
-    { partnerName: name, customers: 6, dataCenters: CUSTOMER_DATA_CENTERS, days: 3, endMs: clock.nowMs(), seed: 'elements-test', usersPerTenant: 12 },
+    { partnerName: name, customers: 6, dataCenters: CUSTOMER_DATA_CENTERS, days: 3, endMs: clock.nowMs(), seed: 'elements-test', usersPerTenant: 12, ...(options.premium ? { premium: options.premium } : {}) },
   );
   /** A token of an app of the partner with these permissions and customer scope. */
   const token = async (permissions: string[] = ELEMENTS_PERMISSIONS as string[], scope?: string) => {

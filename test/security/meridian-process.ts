@@ -27,7 +27,8 @@ export class MeridianProcess {
   fetch!: typeof fetch;
   private output = '';
   readonly dataDir: string;
-  private readonly schemaPrefix: string | undefined;
+  /** The PostgreSQL schemas' prefix (`<prefix>_region_us` …), for tests that look at storage while it runs. */
+  readonly schemaPrefix: string | undefined;
 
   constructor(
     readonly engine: TestEngine,

@@ -23,6 +23,12 @@ interface ApplyPayload {
   baselines: Array<{ baselineId: string; rankingOrder: number }>;
 }
 
+/**
+ * Lets the event loop run every few hundred rows: on SQLite each statement resolves at once, so
+ * a job of thousands of settings would otherwise hold the process (every listener) until it ends.
+ */
+const breathe = (index: number) => (index % 500 === 499 ? new Promise((resolve) => setImmediate(resolve)) : undefined);
+
 const refuse = (message: string) => new ApiError(409, 'conflict', message);
 
 /**
@@ -34,8 +40,25 @@ const refuse = (message: string) => new ApiError(409, 'conflict', message);
  */
 export class BaselineJobs {
   constructor(private readonly store: BaselineStore, private readonly jobs: RegionContext['jobs']) {
-    jobs.define<CreatePayload>(CREATE_KIND, (job) => this.capture(job.payload), { maxAttempts: 3 });
-    jobs.define<ApplyPayload>(APPLY_KIND, (job) => this.apply(job.payload), { maxAttempts: 3 });
+    // Each handler is one transaction run again from the start, so a short lease hands a dead node's job over quickly.
+    jobs.define<CreatePayload>(CREATE_KIND, (job) => this.capture(job.payload), { maxAttempts: 3, leaseMs: 5_000 });
+    jobs.define<ApplyPayload>(APPLY_KIND, (job) => this.apply(job.payload), { maxAttempts: 3, leaseMs: 5_000 });
+  }
+
+  /**
+   * Queues the jobs a process stored and died before handing to the job runner (their row
+   * committed, no kernel job yet); the idempotency key makes a second queueing a no-op, so
+   * every node may do this when it starts.
+   */
+  async queueStored(): Promise<number> {
+    const rows = await this.store.db.selectFrom('elements_bm_jobs').selectAll().where('status', '=', JOB_STATUS.Waiting).where('kernel_job_id', 'is', null).execute();
+    for (const row of rows) {
+      const stored = JSON.parse(row.payload) as { baselineId?: string; previousTenantStatus?: number; baselines?: ApplyPayload['baselines'] };
+      const key = { customerId: row.customer_id, tenantId: row.tenant_id };
+      if (row.type === JOB_TYPE.CreateBaseline) await this.enqueue(CREATE_KIND, key, row.job_id, { jobId: row.job_id, baselineId: stored.baselineId!, previousTenantStatus: stored.previousTenantStatus ?? TENANT_STATUS.Connected });
+      else await this.enqueue(APPLY_KIND, key, row.job_id, { jobId: row.job_id, baselines: stored.baselines ?? [] });
+    }
+    return rows.length;
   }
 
   async createBaseline(partnerId: string, key: TenantKey, input: { name: string; color: number; description?: string | undefined }): Promise<string> {
@@ -49,7 +72,7 @@ export class BaselineJobs {
         .insertInto('elements_bm_baselines')
         .values({ baseline_id: baselineId, partner_id: partnerId, customer_id: key.customerId, tenant_id: key.tenantId, name: input.name, color: input.color, description: input.description ?? null, status: BASELINE_STATUS.RetrievingSettings, version: 1, created_ms: now, modified_ms: now })
         .execute();
-      await this.insertJob(trx, { jobId, partnerId, key, type: JOB_TYPE.CreateBaseline, payload: { baselineId } });
+      await this.insertJob(trx, { jobId, partnerId, key, type: JOB_TYPE.CreateBaseline, payload: { baselineId, previousTenantStatus: state.status } });
       await this.store.saveTenantState(trx, { ...state, status: TENANT_STATUS.RetrievingSetting });
       return state.status;
     });
@@ -133,7 +156,8 @@ export class BaselineJobs {
     return this.store.db.transaction().execute(async (trx) => {
       const settings = await this.store.settings(trx, key);
       await trx.deleteFrom('elements_bm_baseline_settings').where('baseline_id', '=', payload.baselineId).execute();
-      for (const setting of settings) {
+      for (const [index, setting] of settings.entries()) {
+        await breathe(index);
         const ok = setting.retrievable === 1;
         await trx
           .insertInto('elements_bm_baseline_settings')
@@ -180,6 +204,7 @@ export class BaselineJobs {
       let deployed = 0;
       let refused = 0;
       for (const [id, value] of target) {
+        await breathe(deployed + refused);
         const existing = current.get(id);
         if (existing && existing.writable !== 1) {
           refused += 1;

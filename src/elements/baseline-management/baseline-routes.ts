@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { badRequest, notFound } from '../../platform/errors.js';
 import { resolveTenant, type GovernanceEndpoint } from '../governance/endpoint.js';
+import { PREMIUM_MODULES } from '../governance/premium.js';
 import { dataPage, idFilter, idFilterBody, pageOf, pageQuery, type PageParams } from '../governance/paging.js';
 import { isoOf } from '../tenant-directory/directory-records.js';
 import { TENANT_STATUS, type AppliedBaseline } from './baseline-store.js';
@@ -54,7 +55,7 @@ export const BASELINE_ENDPOINTS: GovernanceEndpoint[] = (() => {
       response: { status: 201, schema: Type.Object({ baselineId: Type.String() }) },
       async handle({ partnerId, body }, { jobs, lookup }) {
         const input = body as { name: string; color: number; description?: string; customerId: string; tenantId: string };
-        const key = await resolveTenant(lookup, partnerId, input.customerId, input.tenantId);
+        const key = await resolveTenant(lookup, partnerId, input.customerId, input.tenantId, 'bm');
         return { baselineId: await jobs.createBaseline(partnerId, key, input) };
       },
     },
@@ -130,7 +131,7 @@ export const BASELINE_ENDPOINTS: GovernanceEndpoint[] = (() => {
       response: { status: 200, schema: dataPage(Tenant) },
       async handle({ partnerId, query, body, slice }, { baselines: store }) {
         const page = query as unknown as PageParams;
-        const tenants = await store.partnerTenantPage(partnerId, idFilter(body, 'tenantIds'), slice!);
+        const tenants = await store.partnerTenantPage(partnerId, idFilter(body, 'tenantIds'), slice!, PREMIUM_MODULES.bm);
         return pageOf(
           tenants.items.map((row) => ({
             tenantName: row.name,
@@ -155,7 +156,7 @@ export const BASELINE_ENDPOINTS: GovernanceEndpoint[] = (() => {
       summary: 'Perform an action on a tenant (apply baselines)',
       tags: BM_TAGS,
       permission: TENANT_WRITE,
-      routing: 'customer',
+      routing: 'customer-baselines',
       params: TenantParams,
       body: Type.Object(
         {
@@ -165,11 +166,13 @@ export const BASELINE_ENDPOINTS: GovernanceEndpoint[] = (() => {
         { additionalProperties: false },
       ),
       response: { status: 200, schema: Type.Object({ jobId: Type.String() }) },
-      async handle({ partnerId, tenant, body }, { jobs }) {
+      check(body) {
         const data = body.data as Array<{ baselineId: string; rankingOrder: number }>;
         if (new Set(data.map((item) => item.baselineId.toLowerCase())).size !== data.length) throw badRequest("The field 'data' names a baseline twice.", 'invalid_parameter');
         if (new Set(data.map((item) => item.rankingOrder)).size !== data.length) throw badRequest("The field 'data' gives two baselines the same rankingOrder.", 'invalid_parameter');
-        return { jobId: await jobs.applyBaselines(partnerId, tenant!, data) };
+      },
+      async handle({ partnerId, tenant, body }, { jobs }) {
+        return { jobId: await jobs.applyBaselines(partnerId, tenant!, body.data as Array<{ baselineId: string; rankingOrder: number }>) };
       },
     },
   ];

@@ -1,4 +1,4 @@
-import type { Generated, Kysely } from 'kysely';
+import type { ColumnType, Generated, Kysely } from 'kysely';
 import type { Engine } from '../../storage/database.js';
 import { addSequenceColumn } from '../../storage/migrations.js';
 
@@ -34,6 +34,11 @@ export interface BaselineTables {
     version: number;
     created_ms: number;
     modified_ms: number;
+    /**
+     * 1 for a copy of a baseline captured in another data center, brought here to be applied
+     * to a tenant of this one (never listed: its home lists it); 0 for a baseline captured here.
+     */
+    is_copy: ColumnType<number, number | undefined, number>;
   };
   elements_bm_baseline_settings: {
     seq: Generated<number>;
@@ -128,4 +133,9 @@ export const createBaselineTables = (engine: Engine) => async (db: Kysely<unknow
     .addColumn('payload', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('elements_bm_jobs_tenant').on('elements_bm_jobs').columns(['customer_id', 'tenant_id', 'seq']).execute();
+};
+
+/** Copies of baselines captured in another data center (see `is_copy`). */
+export const addBaselineCopies = async (db: Kysely<unknown>) => {
+  await db.schema.alterTable('elements_bm_baselines').addColumn('is_copy', 'integer', (c) => c.notNull().defaultTo(0)).execute();
 };

@@ -3,7 +3,7 @@ import type { ElementsRegionTables } from '../schema.js';
 import type { TenantKey, Page } from '../tenant-directory/directory-store.js';
 import type { BaselineTables } from './baseline-schema.js';
 
-type Db = BaselineTables & Pick<ElementsRegionTables, 'elements_customers' | 'elements_tenants'>;
+type Db = BaselineTables & Pick<ElementsRegionTables, 'elements_customers' | 'elements_tenants' | 'elements_subscriptions'>;
 export type BaselineRow = Selectable<BaselineTables['elements_bm_baselines']>;
 export type JobRow = Selectable<BaselineTables['elements_bm_jobs']>;
 export type TenantStateRow = Selectable<BaselineTables['elements_bm_tenants']>;
@@ -36,6 +36,21 @@ export interface Slice {
   offset: number;
   limit: number;
   customerIds: string[] | undefined;
+}
+
+/** A baseline with its captured settings, as a data center hands it to another to apply it there. */
+export interface BaselineDefinition {
+  baselineId: string;
+  customerId: string;
+  tenantId: string;
+  name: string;
+  color: number;
+  description: string | null;
+  status: number;
+  version: number;
+  createdMs: number;
+  modifiedMs: number;
+  settings: Array<{ source: string; configuration: string; status: string; details: string | null; value: string | null }>;
 }
 
 const offset = (pageIndex: number, pageSize: number) => (pageIndex - 1) * pageSize;
@@ -128,12 +143,56 @@ export class BaselineStore {
     return trx.selectFrom('elements_bm_baselines').selectAll().where('partner_id', '=', partnerId).where('baseline_id', '=', baselineId.toLowerCase()).executeTakeFirst();
   }
 
-  /** The partner's baselines here, those captured from a customer the app may see. */
+  /** The partner's baselines captured here (not the copies), those captured from a customer the app may see. */
   async baselinePage(partnerId: string, ids: string[] | undefined, slice: Slice): Promise<Page<BaselineRow>> {
-    let query = this.db.selectFrom('elements_bm_baselines').where('partner_id', '=', partnerId);
+    let query = this.db.selectFrom('elements_bm_baselines').where('partner_id', '=', partnerId).where('is_copy', '=', 0);
     if (ids) query = query.where('baseline_id', 'in', ids.map((id) => id.toLowerCase()));
     if (slice.customerIds) query = query.where('customer_id', 'in', slice.customerIds.length ? slice.customerIds : ['']);
     return paged(query.selectAll().orderBy('seq').limit(slice.limit).offset(slice.offset).execute(), query.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow());
+  }
+
+  /** A baseline captured here, with its settings, for another data center to copy. */
+  async definition(partnerId: string, baselineId: string): Promise<BaselineDefinition | undefined> {
+    const row = await this.baseline(this.db, partnerId, baselineId);
+    if (!row || row.is_copy) return undefined;
+    const settings = await this.db.selectFrom('elements_bm_baseline_settings').select(['source', 'configuration', 'status', 'details', 'value']).where('baseline_id', '=', row.baseline_id).orderBy('seq').execute();
+    return {
+      baselineId: row.baseline_id, customerId: row.customer_id, tenantId: row.tenant_id, name: row.name, color: row.color, description: row.description,
+      status: row.status, version: row.version, createdMs: Number(row.created_ms), modifiedMs: Number(row.modified_ms), settings,
+    };
+  }
+
+  /**
+   * Keeps (or refreshes) the copy of a baseline captured in another data center; false, and
+   * nothing changed, when the id is a baseline captured here.
+   */
+  async saveCopy(partnerId: string, definition: BaselineDefinition): Promise<boolean> {
+    const baselineId = definition.baselineId.toLowerCase();
+    return this.db.transaction().execute(async (trx) => {
+      const existing = await trx.selectFrom('elements_bm_baselines').select(['is_copy', 'partner_id']).where('baseline_id', '=', baselineId).executeTakeFirst();
+      if (existing && (!existing.is_copy || existing.partner_id !== partnerId)) return false;
+      const values = {
+        partner_id: partnerId, customer_id: definition.customerId, tenant_id: definition.tenantId, name: definition.name, color: definition.color, description: definition.description,
+        status: definition.status, version: definition.version, created_ms: definition.createdMs, modified_ms: definition.modifiedMs, is_copy: 1,
+      };
+      if (existing) await trx.updateTable('elements_bm_baselines').set(values).where('baseline_id', '=', baselineId).execute();
+      else await trx.insertInto('elements_bm_baselines').values({ baseline_id: baselineId, ...values }).execute();
+      await trx.deleteFrom('elements_bm_baseline_settings').where('baseline_id', '=', baselineId).execute();
+      for (const setting of definition.settings) await trx.insertInto('elements_bm_baseline_settings').values({ baseline_id: baselineId, ...setting }).execute();
+      return true;
+    });
+  }
+
+  /** A baseline captured here was applied to a tenant of another data center: it is Active. */
+  async markApplied(partnerId: string, baselineId: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('elements_bm_baselines')
+      .set({ status: BASELINE_STATUS.Active, modified_ms: this.nowMs() })
+      .where('partner_id', '=', partnerId)
+      .where('baseline_id', '=', baselineId.toLowerCase())
+      .where('is_copy', '=', 0)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   async reportPage(baselineId: string, pageIndex: number, pageSize: number) {
@@ -162,13 +221,19 @@ export class BaselineStore {
     await trx.updateTable('elements_bm_baselines').set({ ...values, modified_ms: this.nowMs() }).where('baseline_id', '=', baselineId).execute();
   }
 
-  /** The partner's tenants in this data center (every tenant of its customers here), with their baseline state. */
-  async partnerTenantPage(partnerId: string, tenantIds: string[] | undefined, slice: Slice) {
+  /**
+   * The partner's tenants in this data center that have baseline management (its service app
+   * consented, the customer subscribed to one of `products`: premium.ts), with their baseline state.
+   */
+  async partnerTenantPage(partnerId: string, tenantIds: string[] | undefined, slice: Slice, premium: { app: string; products: readonly number[] }) {
     let query = this.db
       .selectFrom('elements_tenants as t')
       .innerJoin('elements_customers as c', 'c.id', 't.customer_id')
       .leftJoin('elements_bm_tenants as b', (join) => join.onRef('b.customer_id', '=', 't.customer_id').onRef('b.tenant_id', '=', 't.tenant_id'))
-      .where('c.partner_id', '=', partnerId);
+      .where('c.partner_id', '=', partnerId)
+      // consented_apps is a JSON array of app names; the quotes keep one name from matching inside another.
+      .where('t.consented_apps', 'like', `%"${premium.app}"%`)
+      .where((eb) => eb.exists(eb.selectFrom('elements_subscriptions as s').select('s.seq').whereRef('s.customer_id', '=', 't.customer_id').where('s.product', 'in', [...premium.products])));
     if (tenantIds) query = query.where('t.tenant_id', 'in', tenantIds.map((id) => id.toLowerCase()));
     if (slice.customerIds) query = query.where('t.customer_id', 'in', slice.customerIds.length ? slice.customerIds : ['']);
     return paged(

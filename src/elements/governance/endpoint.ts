@@ -5,6 +5,7 @@ import { PRODUCER_PERMISSION } from '../../platform/producer.js';
 import type { BaselineJobs } from '../baseline-management/baseline-jobs.js';
 import type { BaselineStore } from '../baseline-management/baseline-store.js';
 import type { DirectoryStore, TenantKey } from '../tenant-directory/directory-store.js';
+import { areaOf, requirePremium, type GovernanceArea } from './premium.js';
 
 /** What the handlers answer from: this data center's governance stores and jobs. */
 export interface GovernanceServices {
@@ -23,7 +24,12 @@ export type Routing =
   /** A partner-wide list: every data center of the partner answers its part. */
   | 'partner'
   /** A baseline id in the path: the data center holding the baseline answers. */
-  | 'baseline';
+  | 'baseline'
+  /**
+   * `{customerId}` names the customer, whose data center answers; the baselines the body's
+   * `data` names that were captured in another data center are copied there first.
+   */
+  | 'customer-baselines';
 
 export interface GovernanceRequest {
   /** The partner the global endpoint calls for. */
@@ -65,6 +71,11 @@ export interface GovernanceEndpoint {
   body?: TSchema;
   /** The success status and its body schema (absent for 204). */
   response: { status: number; schema?: TSchema };
+  /**
+   * What a schema cannot say about the body (two items naming the same thing …): checked on
+   * both mounts before anything is read, so the global endpoint refuses it before it routes.
+   */
+  check?(body: Record<string, unknown>): void;
   /** Answers in the data center (never called on the global endpoint). */
   handle(request: GovernanceRequest, services: GovernanceServices): Promise<unknown>;
 }
@@ -75,20 +86,26 @@ export const INTERNAL_PREFIX = '/internal/elements';
 /** Where a documented path is served inside a region. */
 export const internalPath = (documentedPath: string): string => `${INTERNAL_PREFIX}${documentedPath.slice(DOCUMENTED_PREFIX.length)}`;
 
-/** Looks a customer up in this data center: the partner it belongs to and its tenants' ids. */
-export type CustomerLookup = (customerId: string) => Promise<{ partnerId: string; tenantIds: string[] } | undefined>;
+/**
+ * Looks a customer up in this data center: the partner it belongs to, its tenants (with the
+ * service apps consented for each) and the products it holds a subscription of.
+ */
+export type CustomerLookup = (customerId: string) => Promise<{ partnerId: string; tenantIds: string[]; consentedApps: Record<string, string[]>; products: number[] } | undefined>;
 
 /**
  * Resolves `{customerId}` and `{tenantId}` for the calling partner: a customer of another
  * partner, or a tenant the customer does not have, answers as absent (404), so nothing about
- * another partner's customers leaks.
+ * another partner's customers leaks. A tenant of the partner's customer without the area's
+ * premium module is then 403 (premium.ts).
  */
-export async function resolveTenant(lookup: CustomerLookup, partnerId: string, customerId: string, tenantId: string): Promise<TenantKey> {
+export async function resolveTenant(lookup: CustomerLookup, partnerId: string, customerId: string, tenantId: string, area: GovernanceArea): Promise<TenantKey> {
   const customer = await lookup(customerId.toLowerCase());
   if (!customer || customer.partnerId !== partnerId) throw notFound(`No customer '${customerId}' is managed by this partner.`);
   const tenant = customer.tenantIds.find((id) => id.toLowerCase() === tenantId.toLowerCase());
   if (!tenant) throw notFound(`Customer '${customerId}' has no tenant '${tenantId}'.`);
-  return { customerId: customerId.toLowerCase(), tenantId: tenant.toLowerCase() };
+  const key = { customerId: customerId.toLowerCase(), tenantId: tenant.toLowerCase() };
+  requirePremium(area, { ...key, consentedApps: customer.consentedApps[tenant] ?? [], products: customer.products });
+  return key;
 }
 
 /** What a partner-wide list's internal route takes beyond the documented query and body. */
@@ -138,9 +155,10 @@ export function mountOnRegion(app: FastifyInstance, endpoints: readonly Governan
       handler: async (request: FastifyRequest, reply) => {
         const params = (request.params ?? {}) as Record<string, string>;
         const partnerId = request.principal!.tenantId;
-        const tenant = params.customerId && params.tenantId ? await resolveTenant(lookup, partnerId, params.customerId, params.tenantId) : undefined;
         const query = (request.query ?? {}) as Record<string, unknown>;
         const body = (request.body ?? {}) as Record<string, unknown>;
+        endpoint.check?.(body);
+        const tenant = params.customerId && params.tenantId ? await resolveTenant(lookup, partnerId, params.customerId, params.tenantId, areaOf(endpoint.path)) : undefined;
         const result = await endpoint.handle({ partnerId, tenant, params, query, body, slice: sliceOf(endpoint, query, body), reply }, services);
         reply.status(endpoint.response.status);
         return endpoint.response.status === 204 ? reply.send() : result;

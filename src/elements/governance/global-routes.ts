@@ -60,6 +60,28 @@ export function registerGovernanceRoutes(app: FastifyInstance, data: PartnerData
     return { answers, unavailable: unavailable.sort() };
   };
 
+  /**
+   * The data center each named baseline was captured in, among those captured from a customer
+   * the app may see; one not found is 404 (503 when a data center that could hold it is down).
+   */
+  const baselineHomes = async (caller: PartnerCaller, request: FastifyRequest, ids: string[]) => {
+    const wanted = [...new Set(ids.map((id) => id.toLowerCase()))];
+    const batch = GOVERNANCE_ENDPOINTS.find((candidate) => candidate.operationId === 'queryBaselines')!;
+    const window = { pageIndex: 1, pageSize: wanted.length, offset: 0, limit: wanted.length };
+    const found = await everyDataCenter(caller, (dc) => relay(dc, caller, batch, request, { query: window, body: scopeBody(caller, { baselineIds: wanted }) }));
+    const homes = new Map<string, string>();
+    for (const { dataCenter, answer } of found.answers) {
+      if (answer.status !== 200) continue;
+      for (const row of parsed(answer).data as Array<{ baselineId: string }>) homes.set(row.baselineId, dataCenter);
+    }
+    const missing = wanted.find((id) => !homes.has(id));
+    if (missing) {
+      if (found.unavailable.length) throw new DataCenterUnavailable(found.unavailable[0]!);
+      throw notFound(`No baseline '${missing}' of this partner within this app's customer scope.`);
+    }
+    return homes;
+  };
+
   const scopeBody = (caller: PartnerCaller, body: unknown) => ({ ...((body ?? {}) as object), ...(caller.customerIds ? { scopeCustomerIds: [...caller.customerIds] } : {}) });
 
   const handlers: Record<GovernanceEndpoint['routing'], (endpoint: GovernanceEndpoint, request: FastifyRequest, reply: FastifyReply) => Promise<unknown>> = {
@@ -105,14 +127,27 @@ export function registerGovernanceRoutes(app: FastifyInstance, data: PartnerData
     baseline: async (endpoint, request, reply) => {
       const caller = partnerOf(request);
       const { baselineId } = request.params as { baselineId: string };
-      const batch = GOVERNANCE_ENDPOINTS.find((candidate) => candidate.operationId === 'queryBaselines')!;
-      const found = await everyDataCenter(caller, (dc) => relay(dc, caller, batch, request, { query: { pageIndex: 1, pageSize: 1, offset: 0, limit: 1 }, body: scopeBody(caller, { baselineIds: [baselineId] }) }));
-      const home = found.answers.find(({ answer }) => parsed(answer).metadata.totalCount > 0);
-      if (!home) {
-        if (found.unavailable.length) throw new DataCenterUnavailable(found.unavailable[0]!);
-        throw notFound(`No baseline '${baselineId}' of this partner within this app's customer scope.`);
+      const home = (await baselineHomes(caller, request, [baselineId])).get(baselineId.toLowerCase())!;
+      return send(reply, await relay(home, caller, endpoint, request));
+    },
+    'customer-baselines': async (endpoint, request, reply) => {
+      const caller = partnerOf(request);
+      const entry = await data.customer(caller, (request.params as { customerId: string }).customerId);
+      const named = ((request.body as { data?: Array<{ baselineId: string }> }).data ?? []).map((item) => item.baselineId);
+      const homes = await baselineHomes(caller, request, named);
+      const away = [...homes].filter(([, dataCenter]) => dataCenter !== entry.data_center);
+      const internal = (dataCenter: string, method: 'GET' | 'PUT' | 'POST', baselineId: string, action: 'definition' | 'copy' | 'applied', body?: unknown) =>
+        data.regions.call<unknown>({ dataCenter, tenantId: caller.partnerId, scopes: [PRODUCER_PERMISSION], method, path: `/internal/elements/baselines/${encodeURIComponent(baselineId)}/${action}`, body });
+      // A baseline lives where it was captured; the apply job runs where the tenant lives and reads a copy there.
+      for (const [baselineId, home] of away) await internal(entry.data_center, 'PUT', baselineId, 'copy', await internal(home, 'GET', baselineId, 'definition'));
+      const answer = await relay(entry.data_center, caller, endpoint, request);
+      if (answer.status === 200) {
+        for (const [baselineId, home] of away) {
+          // The apply is accepted whether or not the baseline's home hears of it now (docs/architecture.md).
+          await internal(home, 'POST', baselineId, 'applied').catch((error: unknown) => request.log.warn({ baselineId, dataCenter: home, err: (error as Error).message }, 'a baseline applied in another data center could not be marked Active at its home'));
+        }
       }
-      return send(reply, await relay(home.dataCenter, caller, endpoint, request));
+      return send(reply, answer);
     },
   };
 
@@ -131,7 +166,10 @@ export function registerGovernanceRoutes(app: FastifyInstance, data: PartnerData
         response: { [endpoint.response.status]: endpoint.response.schema ?? Type.Null(), ...errorResponses },
       },
       config: { permission: endpoint.permission },
-      handler: (request, reply) => handlers[endpoint.routing](endpoint, request, reply),
+      handler: (request, reply) => {
+        endpoint.check?.(request.body as Record<string, unknown>);
+        return handlers[endpoint.routing](endpoint, request, reply);
+      },
     });
   }
 }

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { OutboxDispatcher } from '../../platform/outbox.js';
 import type { RegionContext } from '../../platform/product-module.js';
 import type { ElementsRegionTables } from '../schema.js';
+import { registerBaselineCopyRoutes } from '../baseline-management/baseline-copy-routes.js';
 import { BaselineJobs } from '../baseline-management/baseline-jobs.js';
 import { BaselineStore, type SettingRecord } from '../baseline-management/baseline-store.js';
 import { registerDirectoryProducerRoutes, tenantProducerRoute } from '../tenant-directory/directory-producer-routes.js';
@@ -32,17 +33,22 @@ const TenantStateItem = Type.Object(
   { additionalProperties: false },
 );
 
-/** A customer record of this data center (the module's own table), with its tenants' ids, in one read. */
+/** A customer record of this data center (the module's own tables): its tenants with their consented apps, and its subscriptions' products. */
 function customerLookup(db: Kysely<ElementsRegionTables>): CustomerLookup {
   return async (customerId) => {
-    const rows = await db
-      .selectFrom('elements_customers as c')
-      .leftJoin('elements_tenants as t', 't.customer_id', 'c.id')
-      .select(['c.partner_id', 't.tenant_id'])
-      .where('c.id', '=', customerId.toLowerCase())
-      .execute();
+    const id = customerId.toLowerCase();
+    const [rows, subscriptions] = await Promise.all([
+      db.selectFrom('elements_customers as c').leftJoin('elements_tenants as t', 't.customer_id', 'c.id').select(['c.partner_id', 't.tenant_id', 't.consented_apps']).where('c.id', '=', id).execute(),
+      db.selectFrom('elements_subscriptions').select('product').where('customer_id', '=', id).execute(),
+    ]);
     if (rows.length === 0) return undefined;
-    return { partnerId: rows[0]!.partner_id, tenantIds: rows.flatMap((row) => (row.tenant_id ? [row.tenant_id] : [])) };
+    const tenants = rows.flatMap((row) => (row.tenant_id ? [{ id: row.tenant_id, apps: JSON.parse(row.consented_apps ?? '[]') as string[] }] : []));
+    return {
+      partnerId: rows[0]!.partner_id,
+      tenantIds: tenants.map((tenant) => tenant.id),
+      consentedApps: Object.fromEntries(tenants.map((tenant) => [tenant.id, tenant.apps])),
+      products: subscriptions.map((row) => row.product),
+    };
   };
 }
 
@@ -51,7 +57,7 @@ function customerLookup(db: Kysely<ElementsRegionTables>): CustomerLookup {
  * its producer routes, the baseline job kinds, the internal routes the global endpoint reads
  * through, and the audit delivery of user updates.
  */
-export function registerGovernance(app: FastifyInstance, context: RegionContext): void {
+export async function registerGovernance(app: FastifyInstance, context: RegionContext): Promise<void> {
   const now = () => context.clock.nowMs();
   const lookup = customerLookup(context.db as Kysely<ElementsRegionTables>);
   const directory = new DirectoryStore(context.db as Kysely<DirectoryTables>, now);
@@ -61,6 +67,9 @@ export function registerGovernance(app: FastifyInstance, context: RegionContext)
   tenantProducerRoute(app, lookup, 'baseline/settings', "Report a tenant's configuration settings", SettingItem, 1000, (key, settings: SettingRecord[]) => baselines.upsertSettings(key, settings));
   tenantProducerRoute(app, lookup, 'baseline/tenant-state', "Report a tenant's state outside baseline management (expired, restoring …)", TenantStateItem, 1, (key, [state]: Array<{ status: number; autoAlignment: boolean }>) => baselines.reportTenantState(key, state!));
   mountOnRegion(app, GOVERNANCE_ENDPOINTS, { directory, baselines, jobs, lookup });
+  registerBaselineCopyRoutes(app, baselines);
+  // Baseline jobs stored by a process that stopped before queueing them.
+  await jobs.queueStored();
   const audit = new OutboxDispatcher(context.db as unknown as Kysely<never>, GOVERNANCE_AUDIT_OUTBOX, (_destination, tenantId, records) => context.audit(tenantId, records), context.clock, context.logger.child({ module: 'elements-governance' }));
   app.addHook('onListen', async () => audit.start());
   app.addHook('onClose', async () => audit.stop());
