@@ -48,6 +48,44 @@ export function requestSamples(relativePath: string, heading: RegExp = /request 
     .flatMap((section) => section.blocks.map((block) => block.code));
 }
 
+/**
+ * The request samples of a page as requests: the URL on the block's first line (after an
+ * optional method), the method of the page's request table (GET when it has none), and the
+ * first JSON value after the URL as the body (a `...` line, the docs' "and so on", dropped).
+ * Blocks that hold only a body (no URL) are left out: there is nothing to send them to.
+ */
+export function requestSampleCalls(relativePath: string): Array<{ method: string; url: string; body?: unknown }> {
+  const table = /^\|\s*(GET|POST|PUT|PATCH|DELETE)\s*\|/m.exec(docPage(relativePath));
+  return requestSamples(relativePath).flatMap((code) => {
+    const lines = code.trim().split('\n');
+    // The whole line: one page's URL holds spaces (`jobType/Microsoft 365`), which a client encodes.
+    const first = /^(?:(GET|POST|PUT|PATCH|DELETE)\s+)?(https?:\/\/.+)$/.exec(lines[0]!.trim());
+    if (!first) return [];
+    const rest = lines.slice(1).filter((line) => line.trim() !== '...').join('\n');
+    const body = firstJsonValue(rest);
+    return [{ method: first[1] ?? table?.[1] ?? 'GET', url: first[2]!.trim().replace(/ /g, '%20'), ...(body === undefined ? {} : { body }) }];
+  });
+}
+
+/** The first JSON object or array in a text (loose JSON, prose around it allowed), parsed. */
+function firstJsonValue(text: string): unknown {
+  const source = stripComments(text);
+  const start = source.search(/[[{]/);
+  if (start < 0) return undefined;
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < source.length; i++) {
+    const char = source[i]!;
+    if (inString) {
+      if (char === '\\') i++;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '{' || char === '[') depth++;
+    else if ((char === '}' || char === ']') && --depth === 0) return parseLooseJson(source.slice(start, i + 1));
+  }
+  return undefined;
+}
+
 /** All JSON code blocks under headings matching `heading` (default: "Response Sample"), parsed. */
 export function responseSamples(relativePath: string, heading: RegExp = /response sample/i): unknown[] {
   return samplesOfText(docPage(relativePath), heading);
