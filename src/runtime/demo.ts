@@ -2,7 +2,7 @@ import { DOCUMENTED_PERMISSION_NAMES } from '../identity/permissions.js';
 import { PRODUCER_PERMISSION } from '../platform/producer.js';
 import { httpProducerClient, seedTenant } from '../simulator/seed.js';
 import { seedPartner } from '../elements/simulator.js';
-import { docSampleValues } from '../simulator/doc-samples.js';
+import { DOC_SAMPLE_OBJECTS, docSampleValues } from '../simulator/doc-samples.js';
 import { findDataCenter } from '../topology/data-centers.js';
 import type { Meridian } from './meridian.js';
 
@@ -73,7 +73,7 @@ export async function ensureDemoTenant(meridian: Meridian): Promise<DemoTenant |
 }
 
 /**
- * The demo tenant is also an Elements partner: six customers over Azure and GCP data
+ * The demo tenant is also an Elements partner: seven customers over Azure and GCP data
  * centers (the second without tenants), and the customer group `gold` of the customers
  * tagged so. Made through the producer path like the rest of the demo.
  */
@@ -89,7 +89,7 @@ async function seedDemoPartner(meridian: Meridian, partnerId: string, partnerNam
       global: httpProducerClient(meridian.fetch, meridian.global.url, () => producerToken(partnerId, DEMO_TENANT_REGION)),
       customer: (customerId, dataCenter) => httpProducerClient(meridian.fetch, meridian.regions.get(dataCenter)!.url, () => producerToken(customerId, dataCenter)),
     },
-    { partnerName, customers: 6, dataCenters: dataCenters.slice(0, 4), days: 14, endMs: meridian.clock.nowMs(), seed: 'demo' },
+    { partnerName, customers: DOC_SAMPLE_OBJECTS.elements.customers.length, dataCenters: dataCenters.slice(0, 4), days: 14, endMs: meridian.clock.nowMs(), seed: 'demo', fixedIds: DOC_SAMPLE_OBJECTS.elements.customers },
   );
   const group = await identity.customerScopes.createGroup(partnerId, DEMO_CUSTOMER_GROUP);
   await identity.customerScopes.addMembers(partnerId, group.name, customers.filter((_, index) => index % 3 === 0).map((customer) => customer.id));

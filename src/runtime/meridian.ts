@@ -268,9 +268,9 @@ export class Meridian {
   /** Customers are tenants of their data center's environment, created through identity's admin API. */
   private identityLink(): IdentityLink {
     return {
-      createTenant: async (name, dataCenter) => {
+      createTenant: async (name, dataCenter, id) => {
         const environment = findDataCenter(dataCenter)!.environment;
-        const response = await this.adminRequest(environment, 'POST', '/admin/tenants', { name, region: dataCenter });
+        const response = await this.adminRequest(environment, 'POST', '/admin/tenants', { name, region: dataCenter, ...(id ? { id } : {}) });
         if (response.status === 409) return 'exists';
         if (!response.ok) throw new Error(`Identity refused tenant ${name}: HTTP ${response.status} ${await response.text()}`);
         return { id: ((await response.json()) as { id: string }).id };

@@ -42,6 +42,23 @@ export const DOC_SAMPLE_OBJECTS = {
       objectId: '1SfizLNSDzc6xLEsQ4r7W8IEMZ13hTk28jLbc',
     },
   },
+  /**
+   * Elements: the demo partner's customers in order (the second has no tenants), with the
+   * tenant, scan profile and cloud user the samples name. Pages vary one id's middle groups
+   * from page to page (966f35cc-****-4070-… and 966f35cc-****-87b4-…); these fit the first and
+   * last groups every page shows.
+   */
+  elements: {
+    customers: [
+      { customerId: '966f35cc-2f4e-4070-9c1d-25cdbcf82a07', tenantId: '0c7715b3-5b2e-4c4c-8d7a-f3634dcfacec', cloudUserIds: ['7c18fd6f-3d2a-4353-9e8b-5725fa9edc3f', 'c2aa00d3-5e1b-40aa-8f2d-9e9c79232bff'] },
+      { customerId: 'd926b068-7e1a-4830-9f3b-fd2a6c8b4e99' },
+      { customerId: 'caf94a75-2cc6-43aa-b04b-794c8baf5ea3', tenantId: 'f04d7aee-8b3c-4f92-9a1d-65217c4be596', scanProfileId: '47db2c1e-1004-4a7b-b2ce-8f5e9d3a842d' },
+      { customerId: 'f162a8b3-b9d4-4e1c-a165-97db5e2afc15', tenantId: '0eaab044-6d2f-4a92-8b7e-93c61f0d711e' },
+      { customerId: 'ce43e186-51a0-48b4-9c2d-86b51b0aef92', tenantId: 'af83b8e1-4d2c-4b70-9e8a-970f92192dc5' },
+      { customerId: '38c6a73d-2b9e-48b6-a1f4-75b0f1959474', tenantId: 'a2145aa5-9c3d-46b8-b2e7-7fffd6e0cc68' },
+      { customerId: '00427fbc-8832-46cf-a1d2-582fa46ec638' },
+    ],
+  },
   /** DMSO: the actions the audit sample filters on (its window, 2024-10-10..14, is one of the demo's DOC_SAMPLE_WINDOWS). */
   dmso: { actions: [649, 650, 628, 629, 609, 610] },
 } as const;

@@ -91,9 +91,9 @@ export async function registerAdminRoutes(app: FastifyInstance, options: AdminRo
 
       admin.post(
         '/tenants',
-        { schema: { tags, operationId: 'createTenant', summary: 'Create a tenant', body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 128 }), region: Type.String({ description: 'Home data center code, e.g. us' }) }), response: { 201: Tenant, ...errors } }, config: { public: true } },
+        { schema: { tags, operationId: 'createTenant', summary: 'Create a tenant', body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 128 }), region: Type.String({ description: 'Home data center code, e.g. us' }), id: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$', description: 'The tenant id (a GUID); Meridian makes one when left out.' })) }), response: { 201: Tenant, ...errors } }, config: { public: true } },
         async (request, reply) => {
-          const body = request.body as { name: string; region: string };
+          const body = request.body as { name: string; region: string; id?: string };
           reply.status(201);
           return directory.createTenant(body, actor(request));
         },
