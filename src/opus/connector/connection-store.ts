@@ -122,5 +122,6 @@ export class ConnectionService {
 
 const isUniqueViolation = (error: unknown) => {
   const code = (error as { code?: string }).code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+  // A given id already used is a primary-key clash (SQLite names it apart from a unique one).
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 };
