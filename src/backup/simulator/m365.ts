@@ -140,13 +140,18 @@ export function m365ProtectedObjects(options: M365SimulationOptions) {
   ];
 }
 
-/** Detections of unusual activity, about two a week, some of them potential ransomware. */
+/**
+ * Detections of unusual activity, about two a week, some of them potential ransomware. The
+ * first ones of every history visit each location in turn, so a location filter (the docs'
+ * sample asks for NAM) finds one in any window whatever the tenant's random draw.
+ */
 export function m365UnusualActivities(options: M365SimulationOptions) {
   const random = new SeededRandom(`${options.seed}:backup:m365-unusual:${options.tenantId}`);
   const host = `https://${options.domain.split('.')[0]}.sharepoint.com`;
   const days = Math.max(1, Math.round((options.endMs - options.startMs) / 86_400_000));
   const owner = `admin@${options.domain}`;
-  return Array.from({ length: Math.max(3, Math.round(days * 0.3)) }, (_, i) => {
+  const everyLocation: M365Location[] = [CENTRAL, ...SATELLITES];
+  return Array.from({ length: Math.max(everyLocation.length, Math.round(days * 0.3)) }, (_, i) => {
     const service = random.pick([1, 2, 0, 6]);
     const objectId = service === 2 ? `${random.pick(USERS)}@${options.domain}` : service === 0 ? `${random.pick(USERS)}@${options.domain} (mailbox)` : `${host}/sites/${random.pick(SITES)}`;
     return {
@@ -158,7 +163,7 @@ export function m365UnusualActivities(options: M365SimulationOptions) {
       tenantOwner: owner,
       location: random.chance(0.45) ? random.pick(SATELLITES) : CENTRAL,
     };
-  });
+  }).map((detection, i) => (i < everyLocation.length ? { ...detection, location: everyLocation[i]! } : detection));
 }
 
 /** backup-frequency: the schedules above, per location, starting at a fixed minute of the day. */
