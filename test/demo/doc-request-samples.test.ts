@@ -126,56 +126,58 @@ function missingFields(answer: unknown, sample: unknown, path = '$'): string[] {
  * when one of them starts answering (take it off the list) and when any other stops.
  */
 const PENDING: Record<string, string> = {
-  "GET https://graph.avepointonlineservices.com/partner/external/v3/um/customers/966f35cc-****-4070-****-25cd****2a07/tenants/0c7715b3-****-4dcf-****-f363****acec/overview/security/compliances/workflows/4dbd4e4e-****-4d38-****-2e22****b0c4":
-    "Names a compliance workflow by id (4dbd4e4e-\u2026); Meridian's workflow catalogue has ids of its own (src/elements/user-management/compliance-routes.ts).",
-  "POST https://graph-us.avepointonlineservices.com/partner/external/v3/bm/baselines/batch?pageIndex=1&pageSize=50":
-    "query-tenant.md's sample URL is query-baselines' (`bm/baselines/batch`) with a `tenantIds` body; Meridian serves it at `bm/tenants/batch`, as the page's table says (docs/compatibility.md).",
-  "GET https://graph-us.avepointonlineservices.com/partner/external/v3/bm/baselines/23351ee7-****-78n6-****-e8e3ffc29cd7/reports?pageIndex=1&pageSize=50":
-    "Names baselines or a baseline job by id (23351ee7-\u2026, a7bd3e1b-\u2026, e12922f4-\u2026): their ids are made by Meridian when create-baseline.md runs, and no producer path creates a baseline with a given id.",
-  "POST https://graph-us.avepointonlineservices.com/partner/external/v3/bm/customers/38c6a73d-****-98b6-****-75b0f1959474/tenants/a2145aa5-****-76b8-****-7fffd6e0cc68/process-center/jobs/batch?pageIndex=1&pageSize=50":
-    "Names baselines or a baseline job by id (23351ee7-\u2026, a7bd3e1b-\u2026, e12922f4-\u2026): their ids are made by Meridian when create-baseline.md runs, and no producer path creates a baseline with a given id.",
-  "POST https://graph-us.avepointonlineservices.com/partner/external/v3/bm/customers/38c6a73d-****-57c6-****-75b0f1959474/tenants/a2145aa5-****-26v7-****-7fffd6e0cc68/actions":
-    "Names baselines or a baseline job by id (23351ee7-\u2026, a7bd3e1b-\u2026, e12922f4-\u2026): their ids are made by Meridian when create-baseline.md runs, and no producer path creates a baseline with a given id.",
-  "GET https://graph-us.avepointonlineservices.com/partner/external/v3/rm/customers/d926b068-****-4830-****-fd2a****4e99/tenants/0eaab044-****-4a92-****-93c6****711e/detection/rules":
-    "Names customer d926b068-\u2026's tenant 0eaab044-\u2026, the id the general pages give customer f162\u2026's tenant: a tenant belongs to one customer.",
-  "GET https://graph-us.avepointonlineservices.com/partner/external/v3/rm/customers/d926b068-****-4830-****-fd2a****4e99/tenants/0eaab044-****-4a92-****-93c6****711e/detection/rules/00000002-9E63-4A52-9946-00000036/hit-items":
-    "Names customer d926b068-\u2026's tenant 0eaab044-\u2026, the id the general pages give customer f162\u2026's tenant: a tenant belongs to one customer.",
-  "GET https://aostestpartnergcc.sharepointguild.com:5000/external/v3/um/customers/966f35cc-****-47vb-****-25cdbcf82a07/tenants/0c7715b3-****-91n4-****-f3634dcfacec/overview/security/compliances/workflows":
-    "Sent to a test server (aostestpartnergcc.sharepointguild.com:5000/external/v3/\u2026), not a Graph endpoint; Meridian answers it at /partner/external/v3/\u2026 on the global endpoint (docs/compatibility.md).",
-  "PUT https://graph.avepointonlineservices.com/partner/external/v3/um/customers/966f35cc-****-25v6-****-25cdbcf82a07/tenants/0c7715b3-****-46s7-****-f3634dcfacec/local-users/7c18fd6f-****-87c6-****-5725fa9edc3f/contact-information":
-    "The local-user pages name the user the cloud-user pages name (7c18fd6f-\u2026-5725fa9edc3f): one id cannot be both a cloud and a local user, and the demo's is a cloud user.",
-  "PUT https://graph.avepointonlineservices.com/partner/external/v3/um/customers/966f35cc-****-86a8-****-25cdbcf82a07/tenants/0c7715b3-****-35c6-****-f3634dcfacec/local-users/7c18fd6f-****-98v3-****-5725fa9edc3f/general-information":
-    "The local-user pages name the user the cloud-user pages name (7c18fd6f-\u2026-5725fa9edc3f): one id cannot be both a cloud and a local user, and the demo's is a cloud user.",
-  "PUT https://graph.avepointonlineservices.com/partner/external/v3/um/customers/966f35cc-****-4070-****-25cd****2a07/tenants/0c7715b3-****-4c4c-****-f363****acec/local-users/7c18fd6f-****-4353-****-5725****dc3f/notes":
-    "The local-user pages name the user the cloud-user pages name (7c18fd6f-\u2026-5725fa9edc3f): one id cannot be both a cloud and a local user, and the demo's is a cloud user.",
-  "PUT https://graph.avepointonlineservices.com/partner/external/v3/um/customers/966f35cc-****-98b1-****-25cdbcf82a07/tenants/0c7715b3-****-16b5-****-f3634dcfacec/local-users/7c18fd6f-****-87b2-****-5725fa9edc3f/office":
-    "The local-user pages name the user the cloud-user pages name (7c18fd6f-\u2026-5725fa9edc3f): one id cannot be both a cloud and a local user, and the demo's is a cloud user.",
-  "PUT https://graph.avepointonlineservices.com/partner/external/v3/um/customers/966f35cc-****-98b2-****-25cdbcf82a07/tenants/0c7715b3-****-16v8-****-f3634dcfacec/local-users/7c18fd6f-****-91c6-****-5725fa9edc3f/office-information":
-    "The local-user pages name the user the cloud-user pages name (7c18fd6f-\u2026-5725fa9edc3f): one id cannot be both a cloud and a local user, and the demo's is a cloud user.",
-  "PUT https://graph.avepointonlineservices.com/partner/external/v3/um/customers/966f35cc-****-98b1-****-25cdbcf82a07/tenants/0c7715b3-****-16b5-****-f3634dcfacec/local-users/7c18fd6f-****-87b2-****-5725fa9edc3f/profile":
-    "The local-user pages name the user the cloud-user pages name (7c18fd6f-\u2026-5725fa9edc3f): one id cannot be both a cloud and a local user, and the demo's is a cloud user.",
-  "GET https://graph.avepointonlineservices.com/partner/customers/00427fbc-8832-46cf-a1d2-582fa46ec63":
-    "The customer id is not a GUID (its last group has 11 digits); the jobs page spells the customer 00427fbc-\u2026-582fa46ec638, which the demo has.",
-  "GET https://graph.avepointonlineservices.com/partner/customers/00427fbc-8832-46cf-a1d2-582f46e638/jobs":
-    "The customer id is not a GUID (its last group has 10 digits); the jobType page spells it 00427fbc-\u2026-582fa46ec638, which the demo has.",
-  "GET https://graph.avepointonlineservices.com/partner/customers/caf94a89-2cc6-47aa-b04b-794cb9af5ea3/scanProfiles":
-    "The scan-profile pages spell their customer four ways (caf94a75-\u2026-794c8baf5ea3 on customers-protected.md and the Elements v3 pages, caf94a89-\u2026, caf94a75-2cc6-43bb-\u2026, \u2026-794cb9af5ea3) and the profile three ways: the demo has the customer of the other pages.",
-  "GET https://graph.avepointonlineservices.com/partner/customers/caf94a75-2cc6-43bb-b04b-794cb9af5ea3/scanProfiles/0e5e152d-65cc-4206-9829-636ee72c88c3/dailyNewDetails":
-    "The scan-profile pages spell their customer four ways (caf94a75-\u2026-794c8baf5ea3 on customers-protected.md and the Elements v3 pages, caf94a89-\u2026, caf94a75-2cc6-43bb-\u2026, \u2026-794cb9af5ea3) and the profile three ways: the demo has the customer of the other pages.",
-  "GET https://graph.avepointonlineservices.com/partner/customers/caf94a75-2cc6-43aa-b04b-794cb9af5ea3/scanProfiles/0e5c152d-65ec-4206-9829-636ee72c88c3/dailyNewSummary":
-    "The scan-profile pages spell their customer four ways (caf94a75-\u2026-794c8baf5ea3 on customers-protected.md and the Elements v3 pages, caf94a89-\u2026, caf94a75-2cc6-43bb-\u2026, \u2026-794cb9af5ea3) and the profile three ways: the demo has the customer of the other pages.",
-  "GET https://graph.avepointonlineservices.com/partner/customers/caf94a75-2cc6-43aa-b04b-794cb9af5ea3/scanProfiles/0e5e156e-65cc-4206-9829-636ee72c88c3":
-    "The scan-profile pages spell their customer four ways (caf94a75-\u2026-794c8baf5ea3 on customers-protected.md and the Elements v3 pages, caf94a89-\u2026, caf94a75-2cc6-43bb-\u2026, \u2026-794cb9af5ea3) and the profile three ways: the demo has the customer of the other pages.",
-  "GET https://graph-us.avepointonlineservices.com/partner/Services/aaaa75-666-aaaa-bbbb-cccc94cb9af5ea3":
-    "The customer id is a placeholder (aaaa75-666-aaaa-bbbb-cccc94cb9af5ea3), not an id of any customer.",
-  "POST https://graph-us.avepointonlineservices.com/backup/m365/restore/jobs?Location=NAM":
-    "Restores https://contoso.sharepoint.com/sites/Finance from Cloud Backup for Microsoft 365; the demo's backup holds its own tenant's sites, not Contoso's (Meridian answers 400 naming the site).",
-  "POST https://graph-us.avepointonlineservices.com/api/restore/SetRestoreGracePeriodTeamsGrou":
-    "The sample URL is cut short (\u2026TeamsGrou); Meridian serves \u2026/SetRestoreGracePeriodTeamsGroup as the page's table says (docs/compatibility.md).",
-  "DELETE https://graph-us.avepointonlineservices.com/records/connector/records":
-    "Destroys records (test_connector_0006, \u2026) the page's own submit sample would have made in its connection d9da492f-\u2026, whose columns (SingleText, Taxonomy, \u2026) no demo connection has.",
-  "POST https://graph-us.avepointonlineservices.com/records/connector/records":
-    "Submits to the page's connection d9da492f-\u2026 with the page's sample columns (SingleText, Taxonomy, \u2026); the demo's connections are the simulated ones with their own columns.",
+  "elements/user-management/risky_public_api/get-compliance-category.md GET https://graph.avepointonlineservices.com/partner/external/v3/um/customers/966f35cc-****-4070-****-25cd****2a07/tenants/0c7715b3-****-4dcf-****-f363****acec/overview/security/compliances/workflows/4dbd4e4e-****-4d38-****-2e22****b0c4":
+    'Names a compliance workflow by id (4dbd4e4e-…); Meridian\'s workflow catalogue has ids of its own (src/elements/user-management/compliance-routes.ts).',
+  "elements/baseline-management/query-baselines.md POST https://graph-us.avepointonlineservices.com/partner/external/v3/bm/baselines/batch?pageIndex=1&pageSize=50":
+    'Names baselines by id (0f0cb41b-…, 5aec2275-…): their ids are made by Meridian when create-baseline.md runs, and no producer path creates a baseline with a given id.',
+  "elements/baseline-management/query-tenant.md POST https://graph-us.avepointonlineservices.com/partner/external/v3/bm/baselines/batch?pageIndex=1&pageSize=50":
+    'query-tenant.md\'s sample URL is query-baselines\' (`bm/baselines/batch`) with a `tenantIds` body; Meridian serves it at `bm/tenants/batch`, as the page\'s table says (docs/compatibility.md).',
+  "elements/baseline-management/query-create-baseline-job-report-detail.md GET https://graph-us.avepointonlineservices.com/partner/external/v3/bm/baselines/23351ee7-****-78n6-****-e8e3ffc29cd7/reports?pageIndex=1&pageSize=50":
+    'Names baselines or a baseline job by id (23351ee7-…, a7bd3e1b-…, e12922f4-…): their ids are made by Meridian when create-baseline.md runs, and no producer path creates a baseline with a given id.',
+  "elements/baseline-management/query-job.md POST https://graph-us.avepointonlineservices.com/partner/external/v3/bm/customers/38c6a73d-****-98b6-****-75b0f1959474/tenants/a2145aa5-****-76b8-****-7fffd6e0cc68/process-center/jobs/batch?pageIndex=1&pageSize=50":
+    'Names baselines or a baseline job by id (23351ee7-…, a7bd3e1b-…, e12922f4-…): their ids are made by Meridian when create-baseline.md runs, and no producer path creates a baseline with a given id.',
+  "elements/baseline-management/tenant-action.md POST https://graph-us.avepointonlineservices.com/partner/external/v3/bm/customers/38c6a73d-****-57c6-****-75b0f1959474/tenants/a2145aa5-****-26v7-****-7fffd6e0cc68/actions":
+    'Names baselines or a baseline job by id (23351ee7-…, a7bd3e1b-…, e12922f4-…): their ids are made by Meridian when create-baseline.md runs, and no producer path creates a baseline with a given id.',
+  "elements/risk-management/all-data-source-match-risk-rule.md GET https://graph-us.avepointonlineservices.com/partner/external/v3/rm/customers/d926b068-****-4830-****-fd2a****4e99/tenants/0eaab044-****-4a92-****-93c6****711e/detection/rules":
+    'Names customer d926b068-…\'s tenant 0eaab044-…, the id the general pages give customer f162…\'s tenant: a tenant belongs to one customer.',
+  "elements/risk-management/specific-rule-detail-hit-items.md GET https://graph-us.avepointonlineservices.com/partner/external/v3/rm/customers/d926b068-****-4830-****-fd2a****4e99/tenants/0eaab044-****-4a92-****-93c6****711e/detection/rules/00000002-9E63-4A52-9946-00000036/hit-items":
+    'Names customer d926b068-…\'s tenant 0eaab044-…, the id the general pages give customer f162…\'s tenant: a tenant belongs to one customer.',
+  "elements/user-management/risky_public_api/get-risk-analyze-workflow.md GET https://aostestpartnergcc.sharepointguild.com:5000/external/v3/um/customers/966f35cc-****-47vb-****-25cdbcf82a07/tenants/0c7715b3-****-91n4-****-f3634dcfacec/overview/security/compliances/workflows":
+    'Sent to a test server (aostestpartnergcc.sharepointguild.com:5000/external/v3/…), not a Graph endpoint; Meridian answers it at /partner/external/v3/… on the global endpoint (docs/compatibility.md).',
+  "elements/user-management/user_public_api/update-contact-information-of-local-user.md PUT https://graph.avepointonlineservices.com/partner/external/v3/um/customers/966f35cc-****-25v6-****-25cdbcf82a07/tenants/0c7715b3-****-46s7-****-f3634dcfacec/local-users/7c18fd6f-****-87c6-****-5725fa9edc3f/contact-information":
+    'The local-user pages name the user the cloud-user pages name (7c18fd6f-…-5725fa9edc3f): one id cannot be both a cloud and a local user, and the demo\'s is a cloud user.',
+  "elements/user-management/user_public_api/update-general-information-of-local-user.md PUT https://graph.avepointonlineservices.com/partner/external/v3/um/customers/966f35cc-****-86a8-****-25cdbcf82a07/tenants/0c7715b3-****-35c6-****-f3634dcfacec/local-users/7c18fd6f-****-98v3-****-5725fa9edc3f/general-information":
+    'The local-user pages name the user the cloud-user pages name (7c18fd6f-…-5725fa9edc3f): one id cannot be both a cloud and a local user, and the demo\'s is a cloud user.',
+  "elements/user-management/user_public_api/update-notes-of-local-user.md PUT https://graph.avepointonlineservices.com/partner/external/v3/um/customers/966f35cc-****-4070-****-25cd****2a07/tenants/0c7715b3-****-4c4c-****-f363****acec/local-users/7c18fd6f-****-4353-****-5725****dc3f/notes":
+    'The local-user pages name the user the cloud-user pages name (7c18fd6f-…-5725fa9edc3f): one id cannot be both a cloud and a local user, and the demo\'s is a cloud user.',
+  "elements/user-management/user_public_api/update-office-information-of-local-user.md PUT https://graph.avepointonlineservices.com/partner/external/v3/um/customers/966f35cc-****-98b1-****-25cdbcf82a07/tenants/0c7715b3-****-16b5-****-f3634dcfacec/local-users/7c18fd6f-****-87b2-****-5725fa9edc3f/office":
+    'The local-user pages name the user the cloud-user pages name (7c18fd6f-…-5725fa9edc3f): one id cannot be both a cloud and a local user, and the demo\'s is a cloud user.',
+  "elements/user-management/user_public_api/update-office-location-information-of-local-user.md PUT https://graph.avepointonlineservices.com/partner/external/v3/um/customers/966f35cc-****-98b2-****-25cdbcf82a07/tenants/0c7715b3-****-16v8-****-f3634dcfacec/local-users/7c18fd6f-****-91c6-****-5725fa9edc3f/office-information":
+    'The local-user pages name the user the cloud-user pages name (7c18fd6f-…-5725fa9edc3f): one id cannot be both a cloud and a local user, and the demo\'s is a cloud user.',
+  "elements/user-management/user_public_api/update-profile-of-local-user.md PUT https://graph.avepointonlineservices.com/partner/external/v3/um/customers/966f35cc-****-98b1-****-25cdbcf82a07/tenants/0c7715b3-****-16b5-****-f3634dcfacec/local-users/7c18fd6f-****-87b2-****-5725fa9edc3f/profile":
+    'The local-user pages name the user the cloud-user pages name (7c18fd6f-…-5725fa9edc3f): one id cannot be both a cloud and a local user, and the demo\'s is a cloud user.',
+  "main/services-and-features/elements/customers/specific-customers.md GET https://graph.avepointonlineservices.com/partner/customers/00427fbc-8832-46cf-a1d2-582fa46ec63":
+    'The customer id is not a GUID (its last group has 11 digits); the jobs page spells the customer 00427fbc-…-582fa46ec638, which the demo has.',
+  "main/services-and-features/elements/jobs/all-backup-jobs.md GET https://graph.avepointonlineservices.com/partner/customers/00427fbc-8832-46cf-a1d2-582f46e638/jobs":
+    'The customer id is not a GUID (its last group has 10 digits); the jobType page spells it 00427fbc-…-582fa46ec638, which the demo has.',
+  "main/services-and-features/elements/scan-profiles/all-scan-profiles.md GET https://graph.avepointonlineservices.com/partner/customers/caf94a89-2cc6-47aa-b04b-794cb9af5ea3/scanProfiles":
+    'The scan-profile pages spell their customer four ways (caf94a75-…-794c8baf5ea3 on customers-protected.md and the Elements v3 pages, caf94a89-…, caf94a75-2cc6-43bb-…, …-794cb9af5ea3) and the profile three ways: the demo has the customer of the other pages.',
+  "main/services-and-features/elements/scan-profiles/daily-scan-profile-change-details.md GET https://graph.avepointonlineservices.com/partner/customers/caf94a75-2cc6-43bb-b04b-794cb9af5ea3/scanProfiles/0e5e152d-65cc-4206-9829-636ee72c88c3/dailyNewDetails":
+    'The scan-profile pages spell their customer four ways (caf94a75-…-794c8baf5ea3 on customers-protected.md and the Elements v3 pages, caf94a89-…, caf94a75-2cc6-43bb-…, …-794cb9af5ea3) and the profile three ways: the demo has the customer of the other pages.',
+  "main/services-and-features/elements/scan-profiles/daily-scan-profile-changes.md GET https://graph.avepointonlineservices.com/partner/customers/caf94a75-2cc6-43aa-b04b-794cb9af5ea3/scanProfiles/0e5c152d-65ec-4206-9829-636ee72c88c3/dailyNewSummary":
+    'The scan-profile pages spell their customer four ways (caf94a75-…-794c8baf5ea3 on customers-protected.md and the Elements v3 pages, caf94a89-…, caf94a75-2cc6-43bb-…, …-794cb9af5ea3) and the profile three ways: the demo has the customer of the other pages.',
+  "main/services-and-features/elements/scan-profiles/specific-scan-profiles.md GET https://graph.avepointonlineservices.com/partner/customers/caf94a75-2cc6-43aa-b04b-794cb9af5ea3/scanProfiles/0e5e156e-65cc-4206-9829-636ee72c88c3":
+    'The scan-profile pages spell their customer four ways (caf94a75-…-794c8baf5ea3 on customers-protected.md and the Elements v3 pages, caf94a89-…, caf94a75-2cc6-43bb-…, …-794cb9af5ea3) and the profile three ways: the demo has the customer of the other pages.',
+  "main/services-and-features/elements/services/service-subscription-customer.md GET https://graph-us.avepointonlineservices.com/partner/Services/aaaa75-666-aaaa-bbbb-cccc94cb9af5ea3":
+    'The customer id is a placeholder (aaaa75-666-aaaa-bbbb-cccc94cb9af5ea3), not an id of any customer.',
+  "main/services-and-features/m365/jobs/perform-restore-job.md POST https://graph-us.avepointonlineservices.com/backup/m365/restore/jobs?Location=NAM":
+    'Restores https://contoso.sharepoint.com/sites/Finance from Cloud Backup for Microsoft 365; the demo\'s backup holds its own tenant\'s sites, not Contoso\'s (Meridian answers 400 naming the site).',
+  "main/services-and-features/opus/restorearchiveddata/set-grace-period-for-deleting-archived-team-or-group-data.md POST https://graph-us.avepointonlineservices.com/api/restore/SetRestoreGracePeriodTeamsGrou":
+    'The sample URL is cut short (…TeamsGrou); Meridian serves …/SetRestoreGracePeriodTeamsGroup as the page\'s table says (docs/compatibility.md).',
+  "main/services-and-features/opus/useconnector/destroy-records.md DELETE https://graph-us.avepointonlineservices.com/records/connector/records":
+    'Destroys records (test_connector_0006, …) the page\'s own submit sample would have made in its connection d9da492f-…, whose columns (SingleText, Taxonomy, …) no demo connection has.',
+  "main/services-and-features/opus/useconnector/submit-records.md POST https://graph-us.avepointonlineservices.com/records/connector/records":
+    'Submits to the page\'s connection d9da492f-… with the page\'s sample columns (SingleText, Taxonomy, …); the demo\'s connections are the simulated ones with their own columns.',
 };
 
 describe('the docs request samples answer with data on the demo tenant', () => {
@@ -206,7 +208,8 @@ describe('the docs request samples answer with data on the demo tenant', () => {
     const outcomes: Record<string, string> = {};
     let exportJobId: string | undefined;
     for (const { page, method, url, body } of all) {
-      const key = `${method} ${url}`;
+      // The page names the sample: two pages may send the same request (query-baselines.md, query-tenant.md).
+      const key = `${page} ${method} ${url}`;
       // Only Graph hosts are swapped: a sample sent to another server (a test one) is not sent anywhere.
       if (!/^https:\/\/graph(-[a-z0-9-]+)?\.avepointonlineservices\.com\//.test(url)) {
         outcomes[key] = `not a Graph endpoint: ${new URL(url).host}`;
