@@ -1,4 +1,5 @@
 import type { ModuleSeeder } from '../platform/product-module.js';
+import { DOC_SAMPLE_OBJECTS } from '../simulator/doc-samples.js';
 import { buildWorld } from '../simulator/world.js';
 import { simulateDmsoAudits } from './simulator.js';
 
@@ -12,7 +13,7 @@ export const seedDmso: ModuleSeeder = async (producer, request) => {
   const users = world.users.filter((user) => user.accountEnabled && user.userType === 'Member');
   const siteUrls = world.sites.filter((site) => site.kind !== 'OneDrive').map((site) => site.url);
   let stored = 0;
-  for (const batch of simulateDmsoAudits({ tenantId: request.tenantId, users, siteUrls, count, days: request.days, endMs: request.endMs, seed: request.seed })) {
+  for (const batch of simulateDmsoAudits({ tenantId: request.tenantId, users, siteUrls, count, days: request.days, endMs: request.endMs, seed: request.seed, ...(request.docSamples ? { actions: DOC_SAMPLE_OBJECTS.dmso.actions } : {}) })) {
     await producer.post('/producer/dmso/audits', { value: batch });
     stored += batch.length;
   }

@@ -18,6 +18,8 @@ export interface DmsoHistoryOptions {
   days: number;
   endMs: number;
   seed?: string;
+  /** Actions the history holds whatever the draws: its first records take them in turn (the demo's request sample asks for six). */
+  actions?: readonly number[];
 }
 
 /**
@@ -70,12 +72,15 @@ export function* simulateDmsoAudits(options: DmsoHistoryOptions, batchSize = 100
   const step = spanMs / Math.max(1, options.count);
   let batch: ProducedAuditRecord[] = [];
   for (let i = 0; i < options.count; i++) {
-    const action = random.chance(0.7) ? random.pick(COMMON_ACTIONS) : random.pick(DMSO_ACTIONS)[0];
+    const drawn = random.chance(0.7) ? random.pick(COMMON_ACTIONS) : random.pick(DMSO_ACTIONS)[0];
+    const action = options.actions?.[i] ?? drawn;
     const user = random.pick(options.users);
     const at = Math.floor(startMs + i * step + random.next() * step);
     const objects = isDocumentAction(action) ? documentObjects(random, options.siteUrls) : [];
     batch.push({
-      id: `dmso-${options.tenantId.slice(0, 8)}-${i}`,
+      // The history's start in the id: two histories of one tenant (the demo's recent one and its
+      // windows at the samples' dates) never overwrite each other's records.
+      id: `dmso-${options.tenantId.slice(0, 8)}-${Math.floor(startMs / 1000).toString(36)}-${i}`,
       actionTime: new Date(at).toISOString(),
       module: moduleOfAction(action),
       action,

@@ -19,6 +19,7 @@ const ProducedCustomer = Type.Object(
     tags: Type.Optional(Type.Array(Type.String({ maxLength: 128 }), { maxItems: 50 })),
     managementMode: Type.Integer({ enum: [0, 1, 2] }),
     jobStatus: Type.Optional(Type.Integer({ minimum: 0, maximum: 6 })),
+    id: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$', description: "The customer's id as the collector knows it (a GUID); Meridian makes one when left out." })),
   },
   { additionalProperties: false },
 );

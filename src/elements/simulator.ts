@@ -34,6 +34,15 @@ export interface PartnerSeedRequest {
    * Workspace app's consent and a Workspace management subscription, as before.
    */
   premium?: (customerIndex: number) => boolean;
+  /** Ids the first customers take, with their tenant, scan profile and a cloud user (the demo's: those the docs' samples name). */
+  fixedIds?: ReadonlyArray<FixedCustomerIds>;
+}
+
+export interface FixedCustomerIds {
+  customerId: string;
+  tenantId?: string;
+  scanProfileId?: string;
+  cloudUserIds?: readonly string[];
 }
 
 export interface SeededCustomer {
@@ -87,6 +96,7 @@ export async function seedPartner(clients: PartnerSeedClients, request: PartnerS
       dataCenter: request.dataCenters[i % request.dataCenters.length]!,
       tags: i % 3 === 0 ? ['gold'] : ['standard'],
       managementMode: i === 1 ? 2 : i % 4 === 3 ? 0 : 1,
+      ...(request.fixedIds?.[i] ? { id: request.fixedIds[i].customerId } : {}),
     };
   });
   const customers: SeededCustomer[] = [];
@@ -101,13 +111,13 @@ export async function seedPartner(clients: PartnerSeedClients, request: PartnerS
   const detailed = Math.min(customers.length, request.detailedCustomers ?? customers.length);
   for (let i = 0; i < detailed; i++) {
     if (i === 1) continue; // the customer without tenants
-    await seedCustomer(clients.global, clients.customer(customers[i]!.id, customers[i]!.dataCenter), customers[i]!, request, random, report, request.premium?.(i));
+    await seedCustomer(clients.global, clients.customer(customers[i]!.id, customers[i]!.dataCenter), customers[i]!, request, random, report, request.premium?.(i), request.fixedIds?.[i]);
   }
   return { customers, report };
 }
 
-async function seedCustomer(partner: ProducerClient, producer: ProducerClient, customer: SeededCustomer, request: PartnerSeedRequest, random: SeededRandom, report: Record<string, number>, premium: boolean | undefined): Promise<void> {
-  const tenantId = worldId(customer.id, 'm365-tenant', 0);
+async function seedCustomer(partner: ProducerClient, producer: ProducerClient, customer: SeededCustomer, request: PartnerSeedRequest, random: SeededRandom, report: Record<string, number>, premium: boolean | undefined, fixed?: FixedCustomerIds): Promise<void> {
+  const tenantId = fixed?.tenantId ?? worldId(customer.id, 'm365-tenant', 0);
   // Drawn whether or not `premium` decides, so the rest of the seed stays the same.
   const workspaceConsent = random.chance(0.5);
   if (premium !== undefined) customer.premium = premium;
@@ -127,7 +137,7 @@ async function seedCustomer(partner: ProducerClient, producer: ProducerClient, c
   await partner.post(`/producer/elements/customers/${customer.id}/tenants`, { value: [tenant] });
   customer.tenantIds.push(tenantId);
   report.tenants! += 1;
-  await seedCustomerDirectory(producer, { tenantId, tenantName: customer.organization, seed: request.seed, users: request.usersPerTenant ?? 25, endMs: request.endMs }, report);
+  await seedCustomerDirectory(producer, { tenantId, tenantName: customer.organization, seed: request.seed, users: request.usersPerTenant ?? 25, endMs: request.endMs, ...(fixed?.cloudUserIds ? { cloudUserIds: fixed.cloudUserIds } : {}) }, report);
 
   const subscriptions: SubscriptionRecord[] = [
     { product: 2048, userSeats: members.length, row: productRow({ product: 2048, licenseType: 1, avepointStorageType: 0, retentionYear: 1, licenseItems: [{ resource: 'Office365Backup', subscriptionSourceType: 1, userSeat: members.length, paymentType: 0, packageType: 0, expireTime: iso(request.endMs + 365 * DAY_MS) }] }, undefined) },
@@ -141,7 +151,7 @@ async function seedCustomer(partner: ProducerClient, producer: ProducerClient, c
   await producer.post('/producer/elements/subscriptions', { value: subscriptions });
   report.subscriptions! += subscriptions.length;
 
-  const profileId = worldId(customer.id, 'scan-profile', 0);
+  const profileId = fixed?.scanProfileId ?? worldId(customer.id, 'scan-profile', 0);
   const createdMs = request.endMs - (request.days + 30) * DAY_MS;
   const sites = world.sites.filter((site) => site.kind !== 'OneDrive');
   const profile: ScanProfileRecord = {

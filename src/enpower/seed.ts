@@ -1,6 +1,11 @@
 import type { ModuleSeeder, SeedRequest } from '../platform/product-module.js';
 import { buildWorld, DEFAULT_WORLD_USERS, worldId, type M365World } from '../simulator/world.js';
-import { simulateEvents, simulateInventory } from './simulator.js';
+import { DOC_SAMPLE_OBJECTS } from '../simulator/doc-samples.js';
+import { CLOUD_FLOWS, DESKTOP_FLOWS } from './flows/flow-schemas.js';
+import { BOTS } from './copilotstudio/agent-schemas.js';
+import { POWER_PAGES } from './pages/page-schemas.js';
+import { POWER_APPS } from './powerapps/powerapp-schemas.js';
+import { simulateEvents, simulateInventory, type Inventory } from './simulator.js';
 
 const DEMO_EVENTS = 2000;
 const DEMO_TENANTS = 2;
@@ -31,8 +36,9 @@ export const seedEnPower: ModuleSeeder = async (producer, request) => {
   if (!request.demo && objects === 0 && request.counts.enpowerEvents === undefined && request.counts.enpowerTenants === undefined) return { enpowerObjects: 0, enpowerEvents: 0 };
   let storedObjects = 0;
   let storedEvents = 0;
-  for (const world of enPowerWorlds(request, tenants, objects)) {
+  for (const [index, world] of enPowerWorlds(request, tenants, objects).entries()) {
     const inventory = simulateInventory(world, { seed: request.seed, endMs: request.endMs, objects });
+    if (request.docSamples && index === 0) useDocSampleIds(inventory);
     for (const [spec, documents] of inventory) {
       for (let i = 0; i < documents.length; i += BATCH) await producer.post(`/producer/enpower/${spec.producerPath}`, { value: documents.slice(i, i + BATCH) });
       storedObjects += documents.length;
@@ -45,3 +51,23 @@ export const seedEnPower: ModuleSeeder = async (producer, request) => {
   }
   return { enpowerObjects: storedObjects, enpowerEvents: storedEvents };
 };
+
+/**
+ * The drill-down samples name one id (an app's launches, a flow's runs, an agent's
+ * activities, …): the demo's first app, cloud and desktop flow, agent and Power Pages site
+ * take it before their events are drawn, so the events are theirs.
+ */
+function useDocSampleIds(inventory: Inventory): void {
+  const id = DOC_SAMPLE_OBJECTS.enpower.objectId;
+  const first = (spec: Parameters<Inventory['get']>[0]) => inventory.get(spec)?.[0];
+  const app = first(POWER_APPS);
+  if (app) Object.assign(app, { id: `${id}_${String(app.environment)}`, appId: id });
+  for (const spec of [CLOUD_FLOWS, DESKTOP_FLOWS]) {
+    const flow = first(spec);
+    if (flow) flow.flowId = id;
+  }
+  const bot = first(BOTS);
+  if (bot) bot.botId = id;
+  const page = first(POWER_PAGES);
+  if (page) page.id = id;
+}

@@ -735,8 +735,10 @@ export function* simulateEvents(world: M365World, inventory: Inventory, options:
     if (objects.length === 0 || count === 0) continue;
     let batch: Document[] = [];
     for (let i = 0; i < count; i++) {
-      // A few objects get most of the use, as in a real estate.
-      const parent = objects[Math.floor(objects.length * random.next() ** 2)]!;
+      // A few objects get most of the use, as in a real estate; the first always has some
+      // (its drill-downs are never empty, whatever the draws).
+      const draw = objects[Math.floor(objects.length * random.next() ** 2)]!;
+      const parent = i === 0 ? objects[0]! : draw;
       const who = random.pick(world.users);
       const timeMs = startMs + Math.floor(random.next() * (options.endMs - startMs));
       const id = worldId(world.tenantId, `enpower-${spec.stream}`, i);

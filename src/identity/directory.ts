@@ -129,17 +129,19 @@ export class Directory {
     );
   }
 
-  async createTenant(input: { name: string; region: string }, actor: Actor): Promise<TenantView> {
+  async createTenant(input: { name: string; region: string; id?: string | undefined }, actor: Actor): Promise<TenantView> {
     const name = requireName('name', input.name);
     const dc = findDataCenter(input.region ?? '');
     if (!dc) throw badRequest(`Unknown data center '${input.region}'.`, 'invalid_region');
     if (dc.environment !== this.environment) {
       throw badRequest(`Data center '${dc.code}' belongs to the ${dc.environment} environment, not ${this.environment}.`, 'invalid_region');
     }
-    const row: TenantRow = { id: newId(), name, name_key: name.toLowerCase(), home_region: dc.code, created_at: this.clock.nowMs() };
+    // A given id (an operator's, or a docs sample's in the demo) is kept; ids are compared lower-case.
+    const row: TenantRow = { id: input.id?.toLowerCase() ?? newId(), name, name_key: name.toLowerCase(), home_region: dc.code, created_at: this.clock.nowMs() };
     await this.db.transaction().execute(async (trx) => {
       const clash = await trx.selectFrom('identity_tenants').select('id').where('name_key', '=', row.name_key).executeTakeFirst();
       if (clash) throw conflict(`A tenant named '${name}' already exists.`);
+      if (input.id && (await trx.selectFrom('identity_tenants').select('id').where('id', '=', row.id).executeTakeFirst())) throw conflict(`A tenant with the id '${row.id}' already exists.`);
       await trx.insertInto('identity_tenants').values(row).execute();
       await appendAuditEvent(trx, this.clock, row, event('Create tenant', 'Create', 'Tenant', name, actor, undefined, { name, homeRegion: row.home_region }));
     });

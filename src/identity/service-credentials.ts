@@ -8,6 +8,7 @@ import { PRODUCER_PERMISSION } from '../platform/producer.js';
 import { findDataCenter } from '../topology/data-centers.js';
 import { generateClientSecret, hashClientSecret, secretMatches } from './client-secrets.js';
 import type { Directory } from './directory.js';
+import { NewTenantBody, type NewTenant } from './tenant-input.js';
 import type { IdentityTables } from './schema.js';
 import type { AccessTokenIssuer } from './token/access-tokens.js';
 
@@ -135,13 +136,13 @@ export function registerServiceRoutes(app: FastifyInstance, options: ServiceRout
     '/service/tenants',
     {
       schema: schema('Create a tenant homed in one of the credential\'s data centers (role global: onboarding a customer)', {
-        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 128 }), region: Type.String({ description: 'Home data center code' }) }),
+        body: NewTenantBody,
         response: { 201: TenantAnswer },
       }),
       config,
     },
     async (request, reply) => {
-      const body = request.body as { name: string; region: string };
+      const body = request.body as NewTenant;
       const credential = await require(request, 'global', body.region.trim().toLowerCase());
       const tenant = await options.directory.createTenant(body, { name: `service ${credential.name}`, clientIP: request.ip });
       reply.status(201);

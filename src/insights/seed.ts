@@ -1,5 +1,6 @@
 import type { ModuleSeeder, SeedOption } from '../platform/product-module.js';
 import { buildWorld } from '../simulator/world.js';
+import { docSampleInsights } from './doc-samples.js';
 import { simulateInsights } from './simulator.js';
 
 export const INSIGHTS_SEED_OPTIONS: readonly SeedOption[] = [
@@ -22,7 +23,11 @@ export const seedInsights: ModuleSeeder = async (producer, request) => {
   if (counts.objects + counts.activities + counts.googleObjects + counts.reviewerGroups === 0) return {};
   const world = buildWorld({ tenantId: request.tenantId, tenantName: request.tenantName, seed: request.seed, endMs: request.endMs });
   const report: Record<string, number> = {};
-  for (const batch of simulateInsights({ world, seed: request.seed, endMs: request.endMs, days: request.days, ...counts })) {
+  const all = function* () {
+    yield* simulateInsights({ world, seed: request.seed, endMs: request.endMs, days: request.days, ...counts });
+    if (request.docSamples) yield* docSampleInsights(world);
+  };
+  for (const batch of all()) {
     await producer.post(`/producer/insights/${batch.feed}`, { value: batch.value });
     const key = `insights${batch.feed.replace(/(^|-)(\w)/g, (_, __, letter: string) => letter.toUpperCase())}`;
     report[key] = (report[key] ?? 0) + batch.value.length;

@@ -1,4 +1,5 @@
 import type { ModuleSeeder } from '../platform/product-module.js';
+import { DOC_SAMPLE_OBJECTS } from '../simulator/doc-samples.js';
 import { DAY_MS } from './retention/rules.js';
 import { SIMULATED_CONNECTIONS, SIMULATED_TERMS, simulateArchive, simulateRecords } from './simulator.js';
 
@@ -21,7 +22,7 @@ const DOC_SAMPLE_ARCHIVE = {
     { scopeType: 'SiteCollection' as const, scope: 'https://contoso.sharepoint.com/sites/Finance', hasArchivedData: true },
     { scopeType: 'TeamsGroup' as const, scope: 'finance-team@contoso.com', hasArchivedData: true },
   ],
-  jobs: [{ scopeType: 'SiteCollection' as const, scope: 'https://contoso.sharepoint.com/sites/Finance', status: 2, progress: 100, daysAgo: 3, hours: 2, id: '8f1678a9-****-****-****-745212ef3c2a' }],
+  jobs: [{ scopeType: 'SiteCollection' as const, scope: 'https://contoso.sharepoint.com/sites/Finance', status: 2, progress: 100, daysAgo: 3, hours: 2, id: DOC_SAMPLE_OBJECTS.opus.restoreJobId }],
 };
 
 export const seedOpus: ModuleSeeder = async (producer, request) => {
@@ -31,8 +32,10 @@ export const seedOpus: ModuleSeeder = async (producer, request) => {
   const iso = (ms: number) => new Date(ms).toISOString();
 
   const connectionIds = new Map<string, string>();
-  for (const connection of SIMULATED_CONNECTIONS) {
-    const created = (await producer.post('/admin/opus/connections', { ...connection, columns: connection.columns.map((column) => ({ ...column })), actor: ACTOR })) as { id: string };
+  for (const [index, connection] of SIMULATED_CONNECTIONS.entries()) {
+    // The demo's first connection is the one the records sample names by id.
+    const id = request.docSamples && index === 0 ? { id: DOC_SAMPLE_OBJECTS.opus.connectionId } : {};
+    const created = (await producer.post('/admin/opus/connections', { ...id, ...connection, columns: connection.columns.map((column) => ({ ...column })), actor: ACTOR })) as { id: string };
     connectionIds.set(connection.name, created.id);
   }
   for (const term of SIMULATED_TERMS) {

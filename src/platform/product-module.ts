@@ -77,6 +77,11 @@ export interface SeedRequest {
   counts: Record<string, number | undefined>;
   /** The first-start demo history: a little of everything. */
   demo: boolean;
+  /**
+   * The demo tenant only: also make the objects the docs' samples name, at their fixed ids
+   * (src/simulator/doc-samples.ts). Ids are unique in an installation, so one tenant has them.
+   */
+  docSamples?: boolean;
   seed: string;
 }
 

@@ -2,6 +2,7 @@ import { DOCUMENTED_PERMISSION_NAMES } from '../identity/permissions.js';
 import { PRODUCER_PERMISSION } from '../platform/producer.js';
 import { httpProducerClient, seedTenant } from '../simulator/seed.js';
 import { seedPartner } from '../elements/simulator.js';
+import { DOC_SAMPLE_OBJECTS, docSampleValues } from '../simulator/doc-samples.js';
 import { findDataCenter } from '../topology/data-centers.js';
 import type { Meridian } from './meridian.js';
 
@@ -15,12 +16,14 @@ export const DEMO_TENANT_REGION = 'us';
  * same simulated history. Sizes are small: the point is that a sample finds data.
  */
 /** The modules whose samples the windows serve (test/demo/doc-request-samples.test.ts walks them). */
-const DOC_SAMPLE_MODULES = ['aos', 'backup', 'opus'];
+const DOC_SAMPLE_MODULES = ['aos', 'backup', 'opus', 'dmso'];
+const NONE = { auditEvents: 0, scanJobDays: 0, opusRecords: 0, dmsoAudits: 0 };
 const DOC_SAMPLE_WINDOWS: Array<{ end: string; days: number; counts: Record<string, number> }> = [
-  { end: '2024-10-14T17:00:00Z', days: 5, counts: { auditEvents: 600, scanJobDays: 0, opusRecords: 0 } },
-  { end: '2024-10-27T00:00:00Z', days: 3, counts: { auditEvents: 0, scanJobDays: 0, opusRecords: 0 } },
-  { end: '2024-12-13T00:00:00Z', days: 2, counts: { auditEvents: 0, scanJobDays: 0, opusRecords: 0 } },
-  { end: '2024-09-22T11:00:00Z', days: 2, counts: { auditEvents: 0, scanJobDays: 0, opusRecords: 0 } },
+  // aos and DMSO audit samples: 2024-10-10T08:00 to 2024-10-14T17:00.
+  { end: '2024-10-14T17:00:00Z', days: 5, counts: { ...NONE, auditEvents: 600, dmsoAudits: 300 } },
+  { end: '2024-10-27T00:00:00Z', days: 3, counts: NONE },
+  { end: '2024-12-13T00:00:00Z', days: 2, counts: NONE },
+  { end: '2024-09-22T11:00:00Z', days: 2, counts: NONE },
 ];
 
 export interface DemoTenant {
@@ -36,6 +39,9 @@ export interface DemoTenant {
 /** Where the demo partner's customers live: Azure and GCP data centers (those this process hosts). */
 export const DEMO_CUSTOMER_DATA_CENTERS = ['us', 'we', 'gcp-us', 'gcp-jp', 'de', 'gcp-we'];
 export const DEMO_CUSTOMER_GROUP = 'gold';
+
+/** The values the demo gives the objects the docs' samples name (ids, names, URLs): what their masked values stand for. */
+export const DEMO_SAMPLE_VALUES: readonly string[] = docSampleValues();
 
 /**
  * The first start's demo: a tenant homed in `us` with an app holding every documented
@@ -56,10 +62,10 @@ export async function ensureDemoTenant(meridian: Meridian): Promise<DemoTenant |
   const token = async () =>
     (await identity.issuer.issue({ clientId: 'meridian-simulator', appName: 'Meridian simulator', tenantId: tenant.id, tenantRegion: tenant.homeRegion, scopes: [PRODUCER_PERMISSION] }, 600)).access_token;
   const producer = httpProducerClient(meridian.fetch, region.url, token);
-  const seeded = await seedTenant(producer, { tenantId: tenant.id, tenantName: tenant.name, days: 30, endMs: meridian.clock.nowMs(), counts: {}, demo: true, seed: 'demo' });
+  const seeded = await seedTenant(producer, { tenantId: tenant.id, tenantName: tenant.name, days: 30, endMs: meridian.clock.nowMs(), counts: {}, demo: true, docSamples: true, seed: 'demo' });
   // The docs' request samples ask for their own dates (2024-2025): the demo has a history there too.
   for (const window of DOC_SAMPLE_WINDOWS) {
-    const more = await seedTenant(producer, { tenantId: tenant.id, tenantName: tenant.name, days: window.days, endMs: Date.parse(window.end), counts: window.counts, demo: true, seed: `demo-${window.end.slice(0, 10)}` }, DOC_SAMPLE_MODULES);
+    const more = await seedTenant(producer, { tenantId: tenant.id, tenantName: tenant.name, days: window.days, endMs: Date.parse(window.end), counts: window.counts, demo: true, docSamples: true, seed: `demo-${window.end.slice(0, 10)}` }, DOC_SAMPLE_MODULES);
     for (const [kind, count] of Object.entries(more)) seeded[kind] = (seeded[kind] ?? 0) + count;
   }
   const partner = await seedDemoPartner(meridian, tenant.id, tenant.name);
@@ -67,8 +73,9 @@ export async function ensureDemoTenant(meridian: Meridian): Promise<DemoTenant |
 }
 
 /**
- * The demo tenant is also an Elements partner: six customers over Azure and GCP data
- * centers (the second without tenants, every other one with the premium modules), and the customer group `gold` of the customers
+ * The demo tenant is also an Elements partner: seven customers over Azure and GCP data
+ * centers (the second without tenants; the first, third and sixth, which the governance pages'
+ * samples name, with the premium modules), and the customer group `gold` of the customers
  * tagged so. Made through the producer path like the rest of the demo.
  */
 async function seedDemoPartner(meridian: Meridian, partnerId: string, partnerName: string): Promise<Record<string, number>> {
@@ -83,8 +90,8 @@ async function seedDemoPartner(meridian: Meridian, partnerId: string, partnerNam
       global: httpProducerClient(meridian.fetch, meridian.global.url, () => producerToken(partnerId, DEMO_TENANT_REGION)),
       customer: (customerId, dataCenter) => httpProducerClient(meridian.fetch, meridian.regions.get(dataCenter)!.url, () => producerToken(customerId, dataCenter)),
     },
-    // Customers 0, 2 and 4 have every premium module (baseline, risk, user, workspace management), 3 and 5 none.
-    { partnerName, customers: 6, dataCenters: dataCenters.slice(0, 4), days: 14, endMs: meridian.clock.nowMs(), seed: 'demo', premium: (index) => index % 2 === 0 },
+    // Customers 0, 2 and 5 have every premium module (baseline, risk, user, workspace management), 3, 4 and 6 none.
+    { partnerName, customers: DOC_SAMPLE_OBJECTS.elements.customers.length, dataCenters: dataCenters.slice(0, 4), days: 14, endMs: meridian.clock.nowMs(), seed: 'demo', fixedIds: DOC_SAMPLE_OBJECTS.elements.customers, premium: (index) => [0, 2, 5].includes(index) },
   );
   const group = await identity.customerScopes.createGroup(partnerId, DEMO_CUSTOMER_GROUP);
   await identity.customerScopes.addMembers(partnerId, group.name, customers.filter((_, index) => index % 3 === 0).map((customer) => customer.id));

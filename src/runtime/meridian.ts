@@ -264,15 +264,15 @@ export class Meridian {
   /** Customers are tenants of their data center's environment: created in the directory here, or through identity's service routes. */
   private identityLink(): IdentityLink {
     return {
-      createTenant: async (name, dataCenter) => {
+      createTenant: async (name, dataCenter, id) => {
         const environment = findDataCenter(dataCenter)!.environment;
         const identity = this.identities.get(environment);
         if (!identity) {
-          const created = await this.serviceCall<{ id: string } | 'exists'>(environment, 'POST', '/service/tenants', { name, region: dataCenter }, { 409: 'exists' });
+          const created = await this.serviceCall<{ id: string } | 'exists'>(environment, 'POST', '/service/tenants', { name, region: dataCenter, ...(id ? { id } : {}) }, { 409: 'exists' });
           return created === 'exists' ? 'exists' : { id: created.id };
         }
         try {
-          return { id: (await identity.directory.createTenant({ name, region: dataCenter }, { name: 'meridian-elements' })).id };
+          return { id: (await identity.directory.createTenant({ name, region: dataCenter, id }, { name: 'meridian-elements' })).id };
         } catch (error) {
           if (error instanceof ApiError && error.statusCode === 409) return 'exists';
           throw error;

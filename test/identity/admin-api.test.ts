@@ -31,6 +31,20 @@ describe.each(ENGINES)('admin API on %s', (engine) => {
     expect((await admin('GET', '/tenants/contoso')).body.id).toBe(created.body.id);
   });
 
+  it('creates a tenant with a given id (an Elements customer a collector knows), refusing a taken or malformed one', async () => {
+    const id = '966F35CC-2F4E-4070-9C1D-25CDBCF82A07';
+    const created = await admin('POST', '/tenants', { name: 'Given id', region: 'us', id });
+    expect(created.status, created.text).toBe(201);
+    expect(created.body.id).toBe(id.toLowerCase());
+    expect((await admin('GET', `/tenants/${id.toLowerCase()}`)).body.name).toBe('Given id');
+    const taken = await admin('POST', '/tenants', { name: 'Another', region: 'us', id });
+    expect(taken.status).toBe(409);
+    expect(taken.body.error.message).toContain(id.toLowerCase());
+    const malformed = await admin('POST', '/tenants', { name: 'Malformed', region: 'us', id: '00427fbc-8832-46cf-a1d2-582fa46ec63' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.message).toMatch(/id/);
+  });
+
   it('registers apps with permissions, secrets and certificates and refuses bad input clearly', async () => {
     await admin('POST', '/tenants', { name: 'Fabrikam', region: 'us' });
     const unknownPermission = await admin('POST', '/tenants/Fabrikam/apps', { name: 'a', permissions: ['audit.read.all', 'nope.all'], secretYears: 1 });

@@ -48,6 +48,57 @@ export function requestSamples(relativePath: string, heading: RegExp = /request 
     .flatMap((section) => section.blocks.map((block) => block.code));
 }
 
+/**
+ * The request samples of a page as requests: the URL on a block's first line (after an
+ * optional method), the method of the page's request table (GET when it has none), and as
+ * the body the first JSON value after the URL (a `...` line, the docs' "and so on", dropped)
+ * or, when the URL stands alone, the page's body sample: the block under a "Request Body
+ * Sample" heading or a bold "**Body …**" line of the request sample.
+ * Blocks that hold only a body (no URL anywhere) are left out: there is nothing to send them to.
+ */
+export function requestSampleCalls(relativePath: string): Array<{ method: string; url: string; body?: unknown }> {
+  const table = /^\|\s*(GET|POST|PUT|PATCH|DELETE)\s*\|/m.exec(docPage(relativePath));
+  const calls: Array<{ method: string; url: string; body?: unknown }> = [];
+  const bodies: unknown[] = [];
+  let inSample = false;
+  for (const section of docFixture(relativePath).sections) {
+    const heading = section.heading ?? '';
+    if (/^#{1,6}\s/.test(heading)) inSample = /request (body )?sample/i.test(heading);
+    if (!inSample) continue;
+    const isBody = /body/i.test(heading);
+    for (const { code } of section.blocks) {
+      const lines = code.trim().split('\n');
+      // The whole line: one page's URL holds spaces (`jobType/Microsoft 365`), which a client encodes.
+      const first = /^(?:(GET|POST|PUT|PATCH|DELETE)\s+)?(https?:\/\/.+)$/.exec(lines[0]!.trim());
+      const rest = (first ? lines.slice(1) : lines).filter((line) => line.trim() !== '...').join('\n');
+      const body = firstJsonValue(rest);
+      if (first) calls.push({ method: first[1] ?? table?.[1] ?? 'GET', url: first[2]!.trim().replace(/ /g, '%20'), ...(body === undefined ? {} : { body }) });
+      else if (isBody && body !== undefined) bodies.push(body);
+    }
+  }
+  // A body sample of its own belongs to the URL sample(s) before it.
+  return calls.map((call) => (call.body === undefined && bodies.length > 0 && call.method !== 'GET' ? { ...call, body: bodies[0] } : call));
+}
+
+/** The first JSON object or array in a text (loose JSON, prose around it allowed), parsed. */
+function firstJsonValue(text: string): unknown {
+  const source = stripComments(text);
+  const start = source.search(/[[{]/);
+  if (start < 0) return undefined;
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < source.length; i++) {
+    const char = source[i]!;
+    if (inString) {
+      if (char === '\\') i++;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '{' || char === '[') depth++;
+    else if ((char === '}' || char === ']') && --depth === 0) return parseLooseJson(source.slice(start, i + 1));
+  }
+  return undefined;
+}
+
 /** All JSON code blocks under headings matching `heading` (default: "Response Sample"), parsed. */
 export function responseSamples(relativePath: string, heading: RegExp = /response sample/i): unknown[] {
   return samplesOfText(docPage(relativePath), heading);

@@ -19,6 +19,8 @@ export interface NewCustomer {
   tags?: string[] | null | undefined;
   managementMode: number;
   jobStatus?: number | undefined;
+  /** The producer route only: the customer's id, as the collector knows it. */
+  id?: string | undefined;
 }
 
 /**
@@ -39,7 +41,7 @@ export class Onboarding {
     const code = dataCenterOfId(input.dataCenter) ?? findDataCenter(input.dataCenter)?.code;
     const dc = code ? findDataCenter(code) : undefined;
     if (!dc || !this.isHosted(dc.code)) return { status: ONBOARD_STATUS.failedToRegister, id: '' };
-    const created = await this.identity.createTenant(key, dc.code);
+    const created = await this.identity.createTenant(key, dc.code, input.id);
     // A tenant of that account exists but no partner manages it: an existing AOS customer.
     if (created === 'exists') return { status: ONBOARD_STATUS.alreadyExists, id: '' };
     const entry: Omit<DirectoryEntry, 'seq'> = {

@@ -6,7 +6,7 @@
  */
 export interface IdentityLink {
   /** Creates the customer's tenant; `exists` when a tenant of that name is already registered. */
-  createTenant(name: string, dataCenter: string): Promise<{ id: string } | 'exists'>;
+  createTenant(name: string, dataCenter: string, id?: string): Promise<{ id: string } | 'exists'>;
   /** A tenant's name, by id. */
   tenantName(id: string): Promise<string | undefined>;
 }

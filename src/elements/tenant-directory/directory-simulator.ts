@@ -26,6 +26,8 @@ export interface DirectorySimulationOptions {
   endMs: number;
   /** Sign-ins and file accesses per user (0 leaves activity out: a bare directory for benchmarks). */
   activityPerUser?: number;
+  /** Ids the first cloud (not synced) users take, everywhere they are named: the demo's docs-sample users. */
+  cloudUserIds?: readonly string[];
 }
 
 const PLACES: Record<string, { lat: number; lon: number; language: string; state: string }> = {
@@ -56,6 +58,16 @@ const SETTINGS: Array<[string, string]> = [
 ];
 
 export function simulateDirectory(options: DirectorySimulationOptions): DirectorySimulation {
+  const simulation = simulateWorldDirectory(options);
+  const renames = (options.cloudUserIds ?? []).map((id, index) => [simulation.users.filter((user) => user.kind === 'cloud')[index]?.id, id] as const).filter(([from]) => from !== undefined);
+  if (renames.length === 0) return simulation;
+  // Renamed in every record that names the user (sign-ins, managers, owners), so the directory stays whole.
+  let text = JSON.stringify(simulation);
+  for (const [from, to] of renames) text = text.replaceAll(from!, to);
+  return JSON.parse(text) as DirectorySimulation;
+}
+
+function simulateWorldDirectory(options: DirectorySimulationOptions): DirectorySimulation {
   const world = buildWorld({ tenantId: options.tenantId, tenantName: options.tenantName, seed: options.seed, users: options.users, endMs: options.endMs });
   const random = new SeededRandom(`${options.seed}:elements-directory:${options.tenantId}`);
   const now = options.endMs;

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { NewTenantBody, type NewTenant } from '../tenant-input.js';
 import { Type } from 'typebox';
 import { forbidden } from '../../platform/errors.js';
 import { installErrorHandling, type ErrorEnvelope } from '../../platform/error-handling.js';
@@ -87,9 +88,9 @@ export async function registerAdminRoutes(app: FastifyInstance, options: AdminRo
 
       admin.post(
         '/tenants',
-        { schema: { tags, operationId: 'createTenant', summary: 'Create a tenant', body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 128 }), region: Type.String({ description: 'Home data center code, e.g. us' }) }), response: { 201: Tenant, ...errors } }, config: { public: true } },
+        { schema: { tags, operationId: 'createTenant', summary: 'Create a tenant', body: NewTenantBody, response: { 201: Tenant, ...errors } }, config: { public: true } },
         async (request, reply) => {
-          const body = request.body as { name: string; region: string };
+          const body = request.body as NewTenant;
           reply.status(201);
           return directory.createTenant(body, actor(request));
         },

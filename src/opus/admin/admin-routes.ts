@@ -65,8 +65,8 @@ export function registerOpusAdminRoutes(app: FastifyInstance, services: OpusServ
     '/admin/opus/connections',
     { schema: { tags, security, summary: 'Create a connection with custom columns', body: CreateConnection, response: { 200: ConnectionView, 201: ConnectionView, ...errors } }, config },
     async (request, reply) => {
-      const body = request.body as { name: string; description?: string | null; columns?: ColumnSpec[]; actor?: string };
-      const { connection, created } = await connectionAdmin.create(tenantOf(request), { name: body.name, description: body.description ?? undefined, columns: body.columns ?? [] }, actorOf(request, body.actor));
+      const body = request.body as { id?: string; name: string; description?: string | null; columns?: ColumnSpec[]; actor?: string };
+      const { connection, created } = await connectionAdmin.create(tenantOf(request), { id: body.id, name: body.name, description: body.description ?? undefined, columns: body.columns ?? [] }, actorOf(request, body.actor));
       services.audit.kick();
       return reply.code(created ? 201 : 200).send(connectionView(connection));
     },

@@ -19,6 +19,8 @@ export const ColumnSpec = Type.Object(
 
 export const CreateConnection = Type.Object(
   {
+    /** The id the connection gets (a GUID); Meridian makes one when left out. */
+    id: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' })),
     name: Type.String({ minLength: 1, maxLength: 255 }),
     description: Type.Optional(NullableString({ maxLength: 2000 })),
     columns: Type.Optional(Type.Array(ColumnSpec, { maxItems: 100 })),

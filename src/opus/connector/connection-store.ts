@@ -85,7 +85,7 @@ export class ConnectionService {
    * Creates a connection. Asking again for one that exists exactly as asked returns it
    * (created: false), so a retried or re-run setup never fails or duplicates.
    */
-  async create(tenantId: string, request: { name: string; description?: string | undefined; columns: ColumnSpec[] }, actor: string): Promise<{ connection: Connection; created: boolean }> {
+  async create(tenantId: string, request: { id?: string | undefined; name: string; description?: string | undefined; columns: ColumnSpec[] }, actor: string): Promise<{ connection: Connection; created: boolean }> {
     const name = request.name.trim();
     if (!name || name.length > 255) throw badRequest("The parameter 'name' must have 1 to 255 characters.", 'invalid_parameter');
     const columns = defineColumns(request.columns);
@@ -95,14 +95,16 @@ export class ConnectionService {
     return this.db.transaction().execute(async (trx) => {
       const existing = await this.store.findByName(trx, tenantId, name);
       if (existing) {
-        if (existing.description === description && JSON.stringify(existing.columns) === JSON.stringify(columns)) return { connection: existing, created: false };
+        if (existing.description === description && JSON.stringify(existing.columns) === JSON.stringify(columns) && (request.id === undefined || request.id.toLowerCase() === existing.id)) return { connection: existing, created: false };
         throw taken();
       }
       const now = this.clock.nowMs();
-      const connection: Connection = { id: newId(), tenantId, name, description, columns, createdAt: now, updatedAt: now };
+      // An operator (or the demo) may give the id, so a collector's file keeps the one it knows.
+      const connection: Connection = { id: request.id?.toLowerCase() ?? newId(), tenantId, name, description, columns, createdAt: now, updatedAt: now };
       // Two operators naming a connection at once: the unique index decides, not a 500.
       await this.store.insert(trx, connection).catch((error: unknown) => {
-        throw isUniqueViolation(error) ? taken() : error;
+        if (!isUniqueViolation(error)) throw error;
+        throw request.id !== undefined ? conflict(`A connection with the id '${request.id}' already exists.`) : taken();
       });
       await appendAudit(trx, this.clock, tenantId, {
         actionName: 'Create connection',
@@ -120,5 +122,6 @@ export class ConnectionService {
 
 const isUniqueViolation = (error: unknown) => {
   const code = (error as { code?: string }).code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+  // A given id already used is a primary-key clash (SQLite names it apart from a unique one).
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 };
