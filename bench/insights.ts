@@ -151,10 +151,20 @@ function prepareScan(db: SQLite.Database, tenantId: string) {
        where p.tenant_id = ? and p.platform = 'm365' and p.principal_key = ? and p.seq > ? order by p.seq limit ?`,
     )
     .raw(true);
-  const groups = db.prepare(`select group_id from insights_group_members where tenant_id = ? and platform = 'm365' and user_id = ?`).pluck();
+  // The groups the user stands in, nested ones included, walked as Meridian walks them (src/insights/graph/group-nesting.ts).
+  const groups = db
+    .prepare(
+      `with recursive reached(group_id) as (
+         select group_id from insights_group_members where tenant_id = @tenantId and platform = 'm365' and user_id = @userId
+         union
+         select n.group_id from insights_group_nesting n join reached r on n.member_group_id = r.group_id where n.tenant_id = @tenantId and n.platform = 'm365'
+       )
+       select group_id from reached`,
+    )
+    .pluck();
   const links = db.prepare(`select link_id from insights_link_members where tenant_id = ? and platform = 'm365' and user_id = ?`).pluck();
   const specials = ['s:allUsersMembership', 's:allUsersWindows', 's:everyone', 's:everyoneExceptExternalUsers'];
-  const keysOf = (userId: string) => [...new Set([`u:${userId}`, ...(groups.all(tenantId, userId) as string[]).map((id) => `g:${id}`), ...(links.all(tenantId, userId) as string[]).map((id) => `l:${id}`), ...specials])].sort();
+  const keysOf = (userId: string) => [...new Set([`u:${userId}`, ...(groups.all({ tenantId, userId }) as string[]).map((id) => `g:${id}`), ...(links.all(tenantId, userId) as string[]).map((id) => `l:${id}`), ...specials])].sort();
   return { entries, keysOf };
 }
 

@@ -93,7 +93,6 @@ describe('admin API for tenant administrators', () => {
       ['POST', '/signing-keys/rotate', undefined],
       ['POST', `/tenants/${own.id}/producer-token`, undefined],
       ['POST', '/service-credentials', { name: 'x', dataCenters: ['us'] }],
-      ['POST', '/service-tokens', { tenantId: own.id, region: 'us', scopes: ['audit.read.all'] }],
     ] as Array<[string, string, unknown]>) {
       const refused = await asTenantAdmin(method, path, body);
       expect(refused.status, `${method} ${path}`).toBe(403);
