@@ -75,10 +75,11 @@ export class Harness {
   }
 
   /** A tenant with an app holding `permissions` and a one-year secret, made through the directory. */
-  async tenantWithApp(permissions: string[], region = 'us', name = `tenant-${randomBytes(4).toString('hex')}`): Promise<TestApp> {
+  /** `id` fixes the tenant id, and so the simulated world built from it, for a test that needs one particular draw. */
+  async tenantWithApp(permissions: string[], region = 'us', name = `tenant-${randomBytes(4).toString('hex')}`, id?: string): Promise<TestApp> {
     const environment = findDataCenter(region)!.environment;
     const directory = this.meridian.identities.get(environment)!.directory;
-    const tenant = await directory.createTenant({ name, region }, { name: 'test' });
+    const tenant = await directory.createTenant({ name, region, id }, { name: 'test' });
     const { app, clientSecret } = await directory.createApp(tenant.id, { name: 'test app', permissions, secretYears: 1 }, { name: 'test' });
     return { tenantId: tenant.id, clientId: app.clientId, clientSecret: clientSecret! };
   }
