@@ -2,7 +2,13 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pageFixture, samplesText } from '../support/doc-fixture-format.js';
-import { DOCS_ROOT, FIXTURES_ROOT, docFixture, docPage, requestSamples, responseSample, responseSamples, samplesOfText } from '../support/doc-samples.js';
+import { FIXTURES_ROOT, docFixture, docPage, requestSamples, responseSample, responseSamples, samplesOfText } from '../support/doc-samples.js';
+
+/** Where the docs themselves are, when present: this freshness check reads them (as `npm run fixtures` does); every other test reads only the kept fixtures. */
+const DOCS_ROOT =
+  process.env.MERIDIAN_DOCS_DIR ??
+  ['../../..', '../../../..'].map((up) => join(import.meta.dirname, up, 'shared/reference/graph-api-docs')).find((dir) => existsSync(dir)) ??
+  join(import.meta.dirname, '../../../shared/reference/graph-api-docs');
 
 const filesUnder = (root: string, suffix: string): string[] =>
   (function walk(dir: string): string[] {

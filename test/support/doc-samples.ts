@@ -13,12 +13,6 @@ export { FIXTURES_ROOT } from './doc-fixture-format.js';
  * The samples are JSON with `//` comments and trailing commas; `responseSamples` reads the JSON
  * code blocks under a heading that names the response sample.
  */
-/** Where the docs themselves are, when present: only `npm run fixtures` and the freshness test read them. */
-export const DOCS_ROOT =
-  process.env.MERIDIAN_DOCS_DIR ??
-  ['../../..', '../../../..'].map((up) => join(import.meta.dirname, up, 'shared/reference/graph-api-docs')).find((dir) => existsSync(dir)) ??
-  join(import.meta.dirname, '../../../shared/reference/graph-api-docs');
-
 const fixtures = new Map<string, PageFixture>();
 
 /** The fixture of one docs page (its path under graph-api-docs, e.g. `main/register-app.md`). */
