@@ -4,6 +4,8 @@ import { ensureDemoTenant } from '../runtime/demo.js';
 
 /** `meridian start`: runs until SIGINT/SIGTERM, then closes every listener and database. */
 export async function startCommand(options: { json?: boolean } = {}): Promise<void> {
+  // Taken first: read after the summary, npm may already be gone (killed as soon as it printed).
+  const launcher = npmLauncher();
   const config = configFromEnvironment();
   const meridian = await Meridian.start(config);
   const demo = config.demo ? await ensureDemoTenant(meridian) : undefined;
@@ -29,10 +31,7 @@ export async function startCommand(options: { json?: boolean } = {}): Promise<vo
     lines.push(demo.clientSecret ? `  Client secret: ${demo.clientSecret}  (shown once: store it now)` : '  Client secret: shown on the first start only; add one with `npx meridian secret add --client-id <id>`');
     if (demo.seeded) lines.push(`  Demo history:  ${Object.entries(demo.seeded).map(([k, v]) => `${v} ${k}`).join(', ')}`);
   }
-  lines.push('');
-  // The last line of the summary (or the JSON) says it is up: scripts and tests wait for it.
-  if (options.json) process.stdout.write(`${JSON.stringify({ status: 'Meridian is running', endpoints, endpointsFile, demo: demo ?? null })}\n`);
-  else process.stdout.write(`${lines.join('\n')}\n`);
+  // Stopping is armed before the summary says it is up: a script may stop it the moment it reads that.
   let stopping = false;
   const stop = async (reason: string) => {
     if (stopping) return;
@@ -49,27 +48,37 @@ export async function startCommand(options: { json?: boolean } = {}): Promise<vo
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGHUP', () => void stop('SIGHUP'));
-  watchLauncher(() => void stop('launcher exited'));
+  if (launcher !== undefined) watchLauncher(launcher, () => void stop('launcher exited'));
+  lines.push('');
+  // The last line of the summary (or the JSON) says it is up: scripts and tests wait for it.
+  if (options.json) process.stdout.write(`${JSON.stringify({ status: 'Meridian is running', endpoints, endpointsFile, demo: demo ?? null })}\n`);
+  else process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 const STOP_DEADLINE_MS = 8000;
+/** How often the launcher is looked for: a poll is one getppid call, and the ports should go soon after npm does. */
+const LAUNCHER_POLL_MS = 200;
 
 /**
- * `npm start & kill $!` signals npm, which exits without passing the signal on: its child
- * would serve on, orphaned. Started by npm, Meridian stops when npm is gone (it is then
- * re-parented). Started directly (`node bin/meridian.mjs start`, a service manager) it
- * leaves that to its signals.
+ * `npm start & kill $!` signals npm, which passes the signal to its shell but not past it:
+ * Meridian would serve on, orphaned. Started by npm, Meridian stops when npm's shell is gone
+ * (it is then re-parented). Started directly (`node bin/meridian.mjs start`, a service
+ * manager) it leaves that to its signals.
  */
-function watchLauncher(onGone: () => void): void {
-  if (!process.env.npm_lifecycle_event) return;
-  const launcher = process.ppid;
-  const timer = setInterval(() => {
-    if (process.ppid !== launcher) {
-      clearInterval(timer);
-      onGone();
-    }
-  }, 500);
+function npmLauncher(): number | undefined {
+  return process.env.npm_lifecycle_event ? process.ppid : undefined;
+}
+
+function watchLauncher(launcher: number, onGone: () => void): void {
+  const check = () => {
+    if (process.ppid === launcher) return false;
+    clearInterval(timer);
+    onGone();
+    return true;
+  };
+  const timer = setInterval(check, LAUNCHER_POLL_MS);
   timer.unref();
+  check();
 }
 
 /** The public URL of one of this node's listeners, to tell whether it sits behind another address. */

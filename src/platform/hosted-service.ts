@@ -20,19 +20,30 @@ export abstract class HostedService {
     this.publicUrl = url.replace(/\/+$/, '');
   }
 
+  private draining?: Promise<void>;
+
   /**
    * Stops accepting, lets requests in flight finish, then cuts what is left: a keep-alive
    * connection that went idle after closing began would otherwise hold the close for the
-   * whole keep-alive timeout.
+   * whole keep-alive timeout. Idempotent, so an owner closing several listeners can start
+   * them all at once and finish each one's own resources later.
    */
+  stopListening(): Promise<void> {
+    this.draining ??= (async () => {
+      const closing = this.app.close();
+      const cut = setTimeout(() => this.app.server.closeAllConnections(), CLOSE_GRACE_MS);
+      cut.unref();
+      try {
+        await closing;
+      } finally {
+        clearTimeout(cut);
+      }
+    })();
+    return this.draining;
+  }
+
+  /** Stops listening; subclasses then release what they own (job runners, databases). */
   async close(): Promise<void> {
-    const closing = this.app.close();
-    const cut = setTimeout(() => this.app.server.closeAllConnections(), CLOSE_GRACE_MS);
-    cut.unref();
-    try {
-      await closing;
-    } finally {
-      clearTimeout(cut);
-    }
+    await this.stopListening();
   }
 }

@@ -385,7 +385,12 @@ export class Meridian {
    */
   async close(): Promise<void> {
     for (const release of this.gaugeReleases) release();
+    // Every listener stops accepting at once, before any background work is waited for: a
+    // stop must free the ports promptly however long a delivery or a job takes to wind down.
+    const listeners = [...this.identities.values(), this.global, ...this.regions.values()].filter((listener) => listener !== undefined);
+    const drained = Promise.allSettled(listeners.map((listener) => listener.stopListening()));
     await Promise.allSettled([...this.identities.values()].map((identity) => identity.outbox.stop()));
+    await drained;
     await Promise.allSettled([this.global?.close(), ...[...this.regions.values()].map((region) => region.close())]);
     await Promise.allSettled([...this.identities.values()].map((identity) => identity.close()));
     await this.replayCache?.close();
