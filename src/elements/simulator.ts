@@ -34,8 +34,13 @@ export interface PartnerSeedRequest {
    * Workspace app's consent and a Workspace management subscription, as before.
    */
   premium?: (customerIndex: number) => boolean;
-  /** Ids the first customers take, with their tenant, scan profile and a cloud user (the demo's: those the docs' samples name). */
+  /** Ids the first customers take, with their tenant, scan profile and users (the demo's: those the docs' samples name). */
   fixedIds?: ReadonlyArray<FixedCustomerIds>;
+  /**
+   * Which customer (by index) is kept without tenants, managed "to be configured" (2): a
+   * customer onboarded whose tenant is still to be added. Default: the second.
+   */
+  withoutTenants?: number;
 }
 
 export interface FixedCustomerIds {
@@ -43,6 +48,7 @@ export interface FixedCustomerIds {
   tenantId?: string;
   scanProfileId?: string;
   cloudUserIds?: readonly string[];
+  localUserIds?: readonly string[];
 }
 
 export interface SeededCustomer {
@@ -75,8 +81,8 @@ const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '');
  * customer's data center, its subscriptions, scan profiles (with a daily report), protected
  * users and protection per module, and the backup and scan jobs of the customer's own
  * regional APIs (`/producer/backup/m365/jobs`, `/producer/aos/scan-jobs`, and the other Cloud
- * Backup products' producer routes, `src/elements/jobs/job-simulator.ts`). The second
- * customer has no tenants (a customer still to be configured).
+ * Backup products' producer routes, `src/elements/jobs/job-simulator.ts`). One customer
+ * (`withoutTenants`, the second unless told) has no tenants (a customer still to be configured).
  */
 export async function seedPartner(clients: PartnerSeedClients, request: PartnerSeedRequest): Promise<{ customers: SeededCustomer[]; report: Record<string, number> }> {
   const random = new SeededRandom(`${request.seed}:${request.partnerName}`);
@@ -84,6 +90,7 @@ export async function seedPartner(clients: PartnerSeedClients, request: PartnerS
   await clients.global.post('/producer/elements/seat-pools', {
     value: POOL_RESOURCES.map((resource) => ({ resource, subscriptionSourceType: 1, totalSeats: 100_000, premiumLimit: 1000, expirationDate: new Date(request.endMs + 365 * DAY_MS).toISOString() })),
   });
+  const withoutTenants = request.withoutTenants ?? 1;
   const plans = Array.from({ length: request.customers }, (_, i) => {
     const base = ORGANIZATIONS[i % ORGANIZATIONS.length]!;
     const organization = i < ORGANIZATIONS.length ? base : `${base} ${Math.floor(i / ORGANIZATIONS.length) + 1}`;
@@ -95,7 +102,7 @@ export async function seedPartner(clients: PartnerSeedClients, request: PartnerS
       countryCode: COUNTRIES[i % COUNTRIES.length]!,
       dataCenter: request.dataCenters[i % request.dataCenters.length]!,
       tags: i % 3 === 0 ? ['gold'] : ['standard'],
-      managementMode: i === 1 ? 2 : i % 4 === 3 ? 0 : 1,
+      managementMode: i === withoutTenants ? 2 : i % 4 === 3 ? 0 : 1,
       ...(request.fixedIds?.[i] ? { id: request.fixedIds[i].customerId } : {}),
     };
   });
@@ -110,7 +117,7 @@ export async function seedPartner(clients: PartnerSeedClients, request: PartnerS
   report.customers = customers.length;
   const detailed = Math.min(customers.length, request.detailedCustomers ?? customers.length);
   for (let i = 0; i < detailed; i++) {
-    if (i === 1) continue; // the customer without tenants
+    if (i === withoutTenants) continue;
     await seedCustomer(clients.global, clients.customer(customers[i]!.id, customers[i]!.dataCenter), customers[i]!, request, random, report, request.premium?.(i), request.fixedIds?.[i]);
   }
   return { customers, report };
@@ -137,7 +144,7 @@ async function seedCustomer(partner: ProducerClient, producer: ProducerClient, c
   await partner.post(`/producer/elements/customers/${customer.id}/tenants`, { value: [tenant] });
   customer.tenantIds.push(tenantId);
   report.tenants! += 1;
-  await seedCustomerDirectory(producer, { tenantId, tenantName: customer.organization, seed: request.seed, users: request.usersPerTenant ?? 25, endMs: request.endMs, ...(fixed?.cloudUserIds ? { cloudUserIds: fixed.cloudUserIds } : {}) }, report);
+  await seedCustomerDirectory(producer, { tenantId, tenantName: customer.organization, seed: request.seed, users: request.usersPerTenant ?? 25, endMs: request.endMs, ...(fixed?.cloudUserIds ? { cloudUserIds: fixed.cloudUserIds } : {}), ...(fixed?.localUserIds ? { localUserIds: fixed.localUserIds } : {}) }, report);
 
   const subscriptions: SubscriptionRecord[] = [
     { product: 2048, userSeats: members.length, row: productRow({ product: 2048, licenseType: 1, avepointStorageType: 0, retentionYear: 1, licenseItems: [{ resource: 'Office365Backup', subscriptionSourceType: 1, userSeat: members.length, paymentType: 0, packageType: 0, expireTime: iso(request.endMs + 365 * DAY_MS) }] }, undefined) },

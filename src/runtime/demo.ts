@@ -2,7 +2,7 @@ import { DOCUMENTED_PERMISSION_NAMES } from '../identity/permissions.js';
 import { PRODUCER_PERMISSION } from '../platform/producer.js';
 import { httpProducerClient, seedTenant } from '../simulator/seed.js';
 import { seedPartner } from '../elements/simulator.js';
-import { DOC_SAMPLE_OBJECTS, docSampleValues } from '../simulator/doc-samples.js';
+import { DOC_SAMPLE_OBJECTS, docSampleScopes, docSampleValues, type SampleScope } from '../simulator/doc-samples.js';
 import { findDataCenter } from '../topology/data-centers.js';
 import type { Meridian } from './meridian.js';
 
@@ -42,6 +42,8 @@ export const DEMO_CUSTOMER_GROUP = 'gold';
 
 /** The values the demo gives the objects the docs' samples name (ids, names, URLs): what their masked values stand for. */
 export const DEMO_SAMPLE_VALUES: readonly string[] = docSampleValues();
+/** The same values where the samples' URLs name them (customers, their tenants, the tenants' users). */
+export const DEMO_SAMPLE_SCOPES: SampleScope = docSampleScopes();
 
 /**
  * The first start's demo: a tenant homed in `us` with an app holding every documented
@@ -73,10 +75,13 @@ export async function ensureDemoTenant(meridian: Meridian): Promise<DemoTenant |
 }
 
 /**
- * The demo tenant is also an Elements partner: seven customers over Azure and GCP data
- * centers (the second without tenants; the first, third, fifth and sixth, the governance pages'
- * samples name three of them, with the premium modules), and the customer group `gold` of the customers
- * tagged so. Made through the producer path like the rest of the demo.
+ * The demo tenant is also an Elements partner: the customers the docs' samples name
+ * (DOC_SAMPLE_OBJECTS.elements.customers) over Azure and GCP data centers, the first, second,
+ * third, fifth and sixth with the premium modules (the governance pages' samples name all but
+ * the third),
+ * then one more without tenants, still to be configured (clients meet such customers: `tenants`
+ * is `[]`); and the customer group `gold` of the customers tagged so. Made through the producer
+ * path like the rest of the demo.
  */
 async function seedDemoPartner(meridian: Meridian, partnerId: string, partnerName: string): Promise<Record<string, number>> {
   const identity = meridian.identities.get('commercial')!;
@@ -90,8 +95,18 @@ async function seedDemoPartner(meridian: Meridian, partnerId: string, partnerNam
       global: httpProducerClient(meridian.fetch, meridian.global.url, () => producerToken(partnerId, DEMO_TENANT_REGION)),
       customer: (customerId, dataCenter) => httpProducerClient(meridian.fetch, meridian.regions.get(dataCenter)!.url, () => producerToken(customerId, dataCenter)),
     },
-    // Customers 0, 2, 4 and 5 have every premium module (baseline, risk, user, workspace management), 3 and 6 none.
-    { partnerName, customers: DOC_SAMPLE_OBJECTS.elements.customers.length, dataCenters: dataCenters.slice(0, 4), days: 14, endMs: meridian.clock.nowMs(), seed: 'demo', fixedIds: DOC_SAMPLE_OBJECTS.elements.customers, premium: (index) => [0, 2, 4, 5].includes(index) },
+    // Customers 0, 1, 2, 4 and 5 have every premium module (baseline, risk, user, workspace management), 3 and 6 none.
+    {
+      partnerName,
+      customers: DOC_SAMPLE_OBJECTS.elements.customers.length + 1,
+      withoutTenants: DOC_SAMPLE_OBJECTS.elements.customers.length,
+      dataCenters: dataCenters.slice(0, 4),
+      days: 14,
+      endMs: meridian.clock.nowMs(),
+      seed: 'demo',
+      fixedIds: DOC_SAMPLE_OBJECTS.elements.customers,
+      premium: (index) => [0, 1, 2, 4, 5].includes(index),
+    },
   );
   const group = await identity.customerScopes.createGroup(partnerId, DEMO_CUSTOMER_GROUP);
   await identity.customerScopes.addMembers(partnerId, group.name, customers.filter((_, index) => index % 3 === 0).map((customer) => customer.id));

@@ -43,15 +43,19 @@ export const DOC_SAMPLE_OBJECTS = {
     },
   },
   /**
-   * Elements: the demo partner's customers in order (the second has no tenants), with the
-   * tenant, scan profile and cloud user the samples name. Pages vary one id's middle groups
-   * from page to page (966f35cc-****-4070-… and 966f35cc-****-87b4-…); these fit the first and
-   * last groups every page shows.
+   * Elements: the demo partner's customers in order, with the tenant, scan profile and users
+   * the samples name. Pages vary one id's middle groups from page to page (966f35cc-****-4070-…
+   * and 966f35cc-****-87b4-…); these fit the first and last groups every page shows. Where
+   * pages show the same first and last groups for two objects of one kind under different
+   * parents (the cloud and the local user 7c18fd6f-…-5725fa9edc3f; the tenants 0eaab044-…-711e
+   * of customers f162… and d926b068-…), each parent has its own object fitting the mask: the
+   * mask stands for the parent's object. The demo's customer without tenants comes after these.
    */
   elements: {
     customers: [
-      { customerId: '966f35cc-2f4e-4070-9c1d-25cdbcf82a07', tenantId: '0c7715b3-5b2e-4c4c-8d7a-f3634dcfacec', cloudUserIds: ['7c18fd6f-3d2a-4353-9e8b-5725fa9edc3f', 'c2aa00d3-5e1b-40aa-8f2d-9e9c79232bff'] },
-      { customerId: 'd926b068-7e1a-4830-9f3b-fd2a6c8b4e99' },
+      { customerId: '966f35cc-2f4e-4070-9c1d-25cdbcf82a07', tenantId: '0c7715b3-5b2e-4c4c-8d7a-f3634dcfacec', cloudUserIds: ['7c18fd6f-3d2a-4353-9e8b-5725fa9edc3f', 'c2aa00d3-5e1b-40aa-8f2d-9e9c79232bff'], localUserIds: ['7c18fd6f-5b41-4c87-a6d2-5725fa9edc3f'] },
+      // The risk-management pages' customer, with premium modules (risk management is one).
+      { customerId: 'd926b068-7e1a-4830-9f3b-fd2a6c8b4e99', tenantId: '0eaab044-2c71-4a92-9d15-93c6a8e4711e' },
       { customerId: 'caf94a75-2cc6-43aa-b04b-794c8baf5ea3', tenantId: 'f04d7aee-8b3c-4f92-9a1d-65217c4be596', scanProfileId: '47db2c1e-1004-4a7b-b2ce-8f5e9d3a842d' },
       { customerId: 'f162a8b3-b9d4-4e1c-a165-97db5e2afc15', tenantId: '0eaab044-6d2f-4a92-8b7e-93c61f0d711e' },
       { customerId: 'ce43e186-51a0-48b4-9c2d-86b51b0aef92', tenantId: 'af83b8e1-4d2c-4b70-9e8a-970f92192dc5' },
@@ -74,4 +78,30 @@ export function docSampleValues(): string[] {
   };
   walk(DOC_SAMPLE_OBJECTS);
   return [...new Set(values)];
+}
+
+/**
+ * The Elements values above placed where a URL names them: each collection segment with its
+ * members, and under each member the collections its path continues with
+ * (`customers/{c}/tenants/{t}/local-users/{u}`). `users/` holds a tenant's cloud users, as
+ * the user-management pages name them; its hybrid/local users are under `local-users/`.
+ */
+export interface SampleScope {
+  [collection: string]: Array<{ id: string; under: SampleScope }>;
+}
+
+export function docSampleScopes(): SampleScope {
+  const leaves = (ids: readonly string[] = []) => ids.map((id) => ({ id, under: {} }));
+  return {
+    customers: DOC_SAMPLE_OBJECTS.elements.customers.map((customer) => {
+      const ids: { customerId: string; tenantId?: string; scanProfileId?: string; cloudUserIds?: readonly string[]; localUserIds?: readonly string[] } = customer;
+      return {
+        id: ids.customerId,
+        under: {
+          tenants: ids.tenantId ? [{ id: ids.tenantId, under: { users: leaves(ids.cloudUserIds), 'local-users': leaves(ids.localUserIds) } }] : [],
+          'scan-profiles': leaves(ids.scanProfileId ? [ids.scanProfileId] : []),
+        },
+      };
+    }),
+  };
 }

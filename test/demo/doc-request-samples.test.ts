@@ -1,7 +1,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SAMPLE_VALUES, ensureDemoTenant, type DemoTenant } from '../../src/runtime/demo.js';
+import { DEMO_SAMPLE_SCOPES, DEMO_SAMPLE_VALUES, ensureDemoTenant, type DemoTenant } from '../../src/runtime/demo.js';
+import type { SampleScope } from '../../src/simulator/doc-samples.js';
 import { FIXTURES_ROOT, requestSampleCalls, responseSamples } from '../support/doc-samples.js';
 import { Harness } from '../support/harness.js';
 
@@ -39,7 +40,16 @@ function samples(): Sample[] {
  *   any characters (none too: `https%3A%2F***%2Fm3…` masks a separator), compared without
  *   case as the sample encodes it (raw, URL-encoded, or encoded twice as the guest accounts'
  *   `#ext#` are).
- * Each masked value must fit exactly one demo value; the test fails otherwise.
+ * A masked value stands for the page's object of its kind, so it is looked for among the
+ * objects of that kind under the object the path has just named, as a reader fills in "the
+ * page's local user" (DEMO_SAMPLE_SCOPES): after `customers/` among the customers, after
+ * `customers/{c}/tenants/` among c's tenants, after `tenants/{t}/users/` among t's cloud users
+ * and after `tenants/{t}/local-users/` among its local users. A segment that is not such a
+ * collection of the object before it (`…/tenants/{t}/detection/rules/…`) ends the path's
+ * objects: it and what follows, and masked values in queries and bodies, are looked for among
+ * all the values. Pages show one id's visible groups for two objects under different parents
+ * (the cloud and the local user 7c18fd6f-…-5725fa9edc3f), which only this tells apart.
+ * Each masked value must fit exactly one candidate value; the test fails otherwise.
  * Two placeholders are not masks but values of an earlier answer, filled in as a client would:
  * a body's `nextLink` ("1231") stands for the one a previous page returned, so the first page
  * is asked for (the real nextLink is tamper-evident); an Insights export job id (`job/169`)
@@ -63,9 +73,27 @@ function unmask(token: string, values: readonly string[]): string {
   return [...found][0]!;
 }
 
-function unmaskUrl(url: string, values: readonly string[]): string {
+function unmaskUrl(url: string, values: readonly string[], scopes: SampleScope): string {
   const parsed = /^(https?:\/\/[^/]+)([^?]*)(\?.*)?$/.exec(url)!;
-  const path = parsed[2]!.split('/').map((segment) => unmask(segment, values)).join('/');
+  // A path's objects start at its first collection (after `/partner/external/v3/um/`) and end at the first segment that is not one under the object before it.
+  let collections: SampleScope | undefined = scopes;
+  let named = false;
+  let members: SampleScope[string] | undefined;
+  const path = parsed[2]!
+    .split('/')
+    .map((segment) => {
+      if (members) {
+        const value = unmask(segment, members.map((member) => member.id));
+        collections = members.find((member) => member.id.toLowerCase() === value.toLowerCase())?.under;
+        members = undefined;
+        named = true;
+        return value;
+      }
+      members = collections && Object.hasOwn(collections, segment) ? collections[segment] : undefined;
+      if (!members && named) collections = undefined;
+      return unmask(segment, values);
+    })
+    .join('/');
   const query = (parsed[3] ?? '').replace(/=([^&]*)/g, (_, value: string) => `=${unmask(value, values)}`);
   return `${parsed[1]}${path}${query}`;
 }
@@ -138,24 +166,8 @@ const PENDING: Record<string, string> = {
     'Names baselines or a baseline job by id (23351ee7-…, a7bd3e1b-…, e12922f4-…): their ids are made by Meridian when create-baseline.md runs, and no producer path creates a baseline with a given id.',
   "elements/baseline-management/tenant-action.md POST https://graph-us.avepointonlineservices.com/partner/external/v3/bm/customers/38c6a73d-****-57c6-****-75b0f1959474/tenants/a2145aa5-****-26v7-****-7fffd6e0cc68/actions":
     'Names baselines or a baseline job by id (23351ee7-…, a7bd3e1b-…, e12922f4-…): their ids are made by Meridian when create-baseline.md runs, and no producer path creates a baseline with a given id.',
-  "elements/risk-management/all-data-source-match-risk-rule.md GET https://graph-us.avepointonlineservices.com/partner/external/v3/rm/customers/d926b068-****-4830-****-fd2a****4e99/tenants/0eaab044-****-4a92-****-93c6****711e/detection/rules":
-    'Names customer d926b068-…\'s tenant 0eaab044-…, the id the general pages give customer f162…\'s tenant: a tenant belongs to one customer.',
-  "elements/risk-management/specific-rule-detail-hit-items.md GET https://graph-us.avepointonlineservices.com/partner/external/v3/rm/customers/d926b068-****-4830-****-fd2a****4e99/tenants/0eaab044-****-4a92-****-93c6****711e/detection/rules/00000002-9E63-4A52-9946-00000036/hit-items":
-    'Names customer d926b068-…\'s tenant 0eaab044-…, the id the general pages give customer f162…\'s tenant: a tenant belongs to one customer.',
   "elements/user-management/risky_public_api/get-risk-analyze-workflow.md GET https://aostestpartnergcc.sharepointguild.com:5000/external/v3/um/customers/966f35cc-****-47vb-****-25cdbcf82a07/tenants/0c7715b3-****-91n4-****-f3634dcfacec/overview/security/compliances/workflows":
     'Sent to a test server (aostestpartnergcc.sharepointguild.com:5000/external/v3/…), not a Graph endpoint; Meridian answers it at /partner/external/v3/… on the global endpoint (docs/compatibility.md).',
-  "elements/user-management/user_public_api/update-contact-information-of-local-user.md PUT https://graph.avepointonlineservices.com/partner/external/v3/um/customers/966f35cc-****-25v6-****-25cdbcf82a07/tenants/0c7715b3-****-46s7-****-f3634dcfacec/local-users/7c18fd6f-****-87c6-****-5725fa9edc3f/contact-information":
-    'The local-user pages name the user the cloud-user pages name (7c18fd6f-…-5725fa9edc3f): one id cannot be both a cloud and a local user, and the demo\'s is a cloud user.',
-  "elements/user-management/user_public_api/update-general-information-of-local-user.md PUT https://graph.avepointonlineservices.com/partner/external/v3/um/customers/966f35cc-****-86a8-****-25cdbcf82a07/tenants/0c7715b3-****-35c6-****-f3634dcfacec/local-users/7c18fd6f-****-98v3-****-5725fa9edc3f/general-information":
-    'The local-user pages name the user the cloud-user pages name (7c18fd6f-…-5725fa9edc3f): one id cannot be both a cloud and a local user, and the demo\'s is a cloud user.',
-  "elements/user-management/user_public_api/update-notes-of-local-user.md PUT https://graph.avepointonlineservices.com/partner/external/v3/um/customers/966f35cc-****-4070-****-25cd****2a07/tenants/0c7715b3-****-4c4c-****-f363****acec/local-users/7c18fd6f-****-4353-****-5725****dc3f/notes":
-    'The local-user pages name the user the cloud-user pages name (7c18fd6f-…-5725fa9edc3f): one id cannot be both a cloud and a local user, and the demo\'s is a cloud user.',
-  "elements/user-management/user_public_api/update-office-information-of-local-user.md PUT https://graph.avepointonlineservices.com/partner/external/v3/um/customers/966f35cc-****-98b1-****-25cdbcf82a07/tenants/0c7715b3-****-16b5-****-f3634dcfacec/local-users/7c18fd6f-****-87b2-****-5725fa9edc3f/office":
-    'The local-user pages name the user the cloud-user pages name (7c18fd6f-…-5725fa9edc3f): one id cannot be both a cloud and a local user, and the demo\'s is a cloud user.',
-  "elements/user-management/user_public_api/update-office-location-information-of-local-user.md PUT https://graph.avepointonlineservices.com/partner/external/v3/um/customers/966f35cc-****-98b2-****-25cdbcf82a07/tenants/0c7715b3-****-16v8-****-f3634dcfacec/local-users/7c18fd6f-****-91c6-****-5725fa9edc3f/office-information":
-    'The local-user pages name the user the cloud-user pages name (7c18fd6f-…-5725fa9edc3f): one id cannot be both a cloud and a local user, and the demo\'s is a cloud user.',
-  "elements/user-management/user_public_api/update-profile-of-local-user.md PUT https://graph.avepointonlineservices.com/partner/external/v3/um/customers/966f35cc-****-98b1-****-25cdbcf82a07/tenants/0c7715b3-****-16b5-****-f3634dcfacec/local-users/7c18fd6f-****-87b2-****-5725fa9edc3f/profile":
-    'The local-user pages name the user the cloud-user pages name (7c18fd6f-…-5725fa9edc3f): one id cannot be both a cloud and a local user, and the demo\'s is a cloud user.',
   "main/services-and-features/elements/customers/specific-customers.md GET https://graph.avepointonlineservices.com/partner/customers/00427fbc-8832-46cf-a1d2-582fa46ec63":
     'The customer id is not a GUID (its last group has 11 digits); the jobs page spells the customer 00427fbc-…-582fa46ec638, which the demo has.',
   "main/services-and-features/elements/jobs/all-backup-jobs.md GET https://graph.avepointonlineservices.com/partner/customers/00427fbc-8832-46cf-a1d2-582f46e638/jobs":
@@ -221,7 +233,7 @@ describe('the docs request samples answer with data on the demo tenant', () => {
         // The regional hosts (graph-us, graph-jp, …) are the demo's home region; graph. is the global
         // endpoint, and so is every /partner/ path: the partner API lives there only, whatever host
         // a page writes (docs/compatibility.md, Elements "Hosts").
-        local = unmaskUrl(url, values).replace(/^https:\/\/graph(-[a-z0-9-]+)?\.avepointonlineservices\.com(?=(\/partner\/)?)/, (_, region: string | undefined, partner: string | undefined) =>
+        local = unmaskUrl(url, values, DEMO_SAMPLE_SCOPES).replace(/^https:\/\/graph(-[a-z0-9-]+)?\.avepointonlineservices\.com(?=(\/partner\/)?)/, (_, region: string | undefined, partner: string | undefined) =>
           region && !partner ? harness.regionUrl('us') : harness.meridian.global!.url,
         );
         sent = body === undefined ? undefined : unmaskBody(body, values);

@@ -5,7 +5,7 @@ import { startGovernance, type GovernanceFixture } from './support.js';
 
 const RM = 'elements/risk-management';
 const WM = 'elements/workspace-management';
-const GROUPS_WITHOUT_OWNERS = '00000002-0000-4a52-0000-000000000036';
+const GROUPS_WITHOUT_OWNERS = '00000002-9e63-4a52-9946-00000036';
 
 for (const engine of ENGINES) {
   describe(`Elements risk and workspace management on ${engine}`, () => {

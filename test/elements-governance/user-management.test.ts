@@ -5,7 +5,7 @@ import { FIELD_GROUPS } from '../../src/elements/user-management/user-update-rou
 import { startGovernance, type GovernanceFixture } from './support.js';
 
 const PAGES = 'elements/user-management';
-const TEST_USER_RULE = '00000002-0000-4a52-0000-000000000026';
+const TEST_USER_RULE = '00000002-9e63-4a52-9946-00000026';
 
 /** A valid body for each field group: every field its page marks required, within its limits. */
 const VALID: Record<string, Record<string, unknown>> = {

@@ -17,8 +17,15 @@ export interface RiskRule {
   setting: string | null;
 }
 
+/**
+ * A rule's id, in the form the pages show: specific-rule-detail-hit-items.md names "Groups
+ * without owners" `00000002-9E63-4A52-9946-00000036` whole (a last group of eight), and the
+ * rules list masks others as `00000002-****-4A52-****-00000023`; the rule's number ends it.
+ */
+export const riskRuleId = (n: number) => `00000002-9e63-4a52-9946-${String(n).padStart(8, '0')}`;
+
 const rule = (n: number, name: string, dataSource: number, where: Condition, options: { enabled?: boolean; setting?: string } = {}): RiskRule => ({
-  id: `00000002-0000-4a52-0000-${String(n).padStart(12, '0')}`,
+  id: riskRuleId(n),
   name,
   dataSource,
   on: dataSource === DATA_SOURCES.Users ? 'users' : 'objects',

@@ -28,6 +28,8 @@ export interface DirectorySimulationOptions {
   activityPerUser?: number;
   /** Ids the first cloud (not synced) users take, everywhere they are named: the demo's docs-sample users. */
   cloudUserIds?: readonly string[];
+  /** Ids the first hybrid/local (synced) users take, likewise. */
+  localUserIds?: readonly string[];
 }
 
 const PLACES: Record<string, { lat: number; lon: number; language: string; state: string }> = {
@@ -59,7 +61,8 @@ const SETTINGS: Array<[string, string]> = [
 
 export function simulateDirectory(options: DirectorySimulationOptions): DirectorySimulation {
   const simulation = simulateWorldDirectory(options);
-  const renames = (options.cloudUserIds ?? []).map((id, index) => [simulation.users.filter((user) => user.kind === 'cloud')[index]?.id, id] as const).filter(([from]) => from !== undefined);
+  const given = (kind: DirectoryUserRecord['kind'], ids: readonly string[] = []) => ids.map((id, index) => [simulation.users.filter((user) => user.kind === kind)[index]?.id, id] as const);
+  const renames = [...given('cloud', options.cloudUserIds), ...given('local', options.localUserIds)].filter(([from]) => from !== undefined);
   if (renames.length === 0) return simulation;
   // Renamed in every record that names the user (sign-ins, managers, owners), so the directory stays whole.
   let text = JSON.stringify(simulation);
