@@ -128,16 +128,8 @@ function missingFields(answer: unknown, sample: unknown, path = '$'): string[] {
 const PENDING: Record<string, string> = {
   "elements/user-management/risky_public_api/get-compliance-category.md GET https://graph.avepointonlineservices.com/partner/external/v3/um/customers/966f35cc-****-4070-****-25cd****2a07/tenants/0c7715b3-****-4dcf-****-f363****acec/overview/security/compliances/workflows/4dbd4e4e-****-4d38-****-2e22****b0c4":
     'Names a compliance workflow by id (4dbd4e4e-…); Meridian\'s workflow catalogue has ids of its own (src/elements/user-management/compliance-routes.ts).',
-  "elements/baseline-management/query-baselines.md POST https://graph-us.avepointonlineservices.com/partner/external/v3/bm/baselines/batch?pageIndex=1&pageSize=50":
-    'Names baselines by id (0f0cb41b-…, 5aec2275-…): their ids are made by Meridian when create-baseline.md runs, and no producer path creates a baseline with a given id.',
   "elements/baseline-management/query-tenant.md POST https://graph-us.avepointonlineservices.com/partner/external/v3/bm/baselines/batch?pageIndex=1&pageSize=50":
     'query-tenant.md\'s sample URL is query-baselines\' (`bm/baselines/batch`) with a `tenantIds` body; Meridian serves it at `bm/tenants/batch`, as the page\'s table says (docs/compatibility.md).',
-  "elements/baseline-management/query-create-baseline-job-report-detail.md GET https://graph-us.avepointonlineservices.com/partner/external/v3/bm/baselines/23351ee7-****-78n6-****-e8e3ffc29cd7/reports?pageIndex=1&pageSize=50":
-    'Names baselines or a baseline job by id (23351ee7-…, a7bd3e1b-…, e12922f4-…): their ids are made by Meridian when create-baseline.md runs, and no producer path creates a baseline with a given id.',
-  "elements/baseline-management/query-job.md POST https://graph-us.avepointonlineservices.com/partner/external/v3/bm/customers/38c6a73d-****-98b6-****-75b0f1959474/tenants/a2145aa5-****-76b8-****-7fffd6e0cc68/process-center/jobs/batch?pageIndex=1&pageSize=50":
-    'Names baselines or a baseline job by id (23351ee7-…, a7bd3e1b-…, e12922f4-…): their ids are made by Meridian when create-baseline.md runs, and no producer path creates a baseline with a given id.',
-  "elements/baseline-management/tenant-action.md POST https://graph-us.avepointonlineservices.com/partner/external/v3/bm/customers/38c6a73d-****-57c6-****-75b0f1959474/tenants/a2145aa5-****-26v7-****-7fffd6e0cc68/actions":
-    'Names baselines or a baseline job by id (23351ee7-…, a7bd3e1b-…, e12922f4-…): their ids are made by Meridian when create-baseline.md runs, and no producer path creates a baseline with a given id.',
   "elements/risk-management/all-data-source-match-risk-rule.md GET https://graph-us.avepointonlineservices.com/partner/external/v3/rm/customers/d926b068-****-4830-****-fd2a****4e99/tenants/0eaab044-****-4a92-****-93c6****711e/detection/rules":
     'Names customer d926b068-…\'s tenant 0eaab044-…, the id the general pages give customer f162…\'s tenant: a tenant belongs to one customer.',
   "elements/risk-management/specific-rule-detail-hit-items.md GET https://graph-us.avepointonlineservices.com/partner/external/v3/rm/customers/d926b068-****-4830-****-fd2a****4e99/tenants/0eaab044-****-4a92-****-93c6****711e/detection/rules/00000002-9E63-4A52-9946-00000036/hit-items":
