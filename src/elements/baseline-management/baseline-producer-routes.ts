@@ -71,7 +71,7 @@ export function registerBaselineProducerRoutes(app: FastifyInstance, lookup: Cus
     '/producer/elements/baseline/jobs',
     {
       schema: {
-        operationId: 'produceElementsBaselineJobsRead',
+        operationId: 'listElementsBaselineJobs',
         summary: "Read the process-center state of a tenant's baseline jobs, as the portal shows them (producer API)",
         tags: ['producer'],
         security: [{ bearer: [] }],
