@@ -179,6 +179,9 @@ describe('the docs request samples answer with data on the demo tenant', () => {
 
   beforeAll(async () => {
     harness = await Harness.start({ regions: ['us'] });
+    // Resolves once the demo's baseline capture and apply jobs have ended (baseline-simulator.ts waits for them
+    // through the producer path): the reports and process-center samples read finished jobs, and tenant-action
+    // finds its tenant and baselines free, with no waiting here.
     demo = (await ensureDemoTenant(harness.meridian))!;
     token = await harness.token({ tenantId: demo.tenantId, clientId: demo.clientId, clientSecret: demo.clientSecret! });
   }, 300_000);
