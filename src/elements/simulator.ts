@@ -6,6 +6,7 @@ import type { ProtectedUserRecord, ProtectionRecord, ScanProfileRecord, Subscrip
 import { productRow } from './services/service-routes.js';
 import { seedProductJobs } from './jobs/job-simulator.js';
 import { seedCustomerDirectory } from './tenant-directory/directory-simulator.js';
+import { seedTenantBaselines, type TenantBaselines } from './baseline-management/baseline-simulator.js';
 
 const DAY_MS = 86_400_000;
 const iso = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
@@ -49,6 +50,9 @@ export interface FixedCustomerIds {
   scanProfileId?: string;
   cloudUserIds?: readonly string[];
   localUserIds?: readonly string[];
+  /** Baselines made from its tenant in the portal, with their jobs (a premium customer's only). */
+  baselines?: TenantBaselines['baselines'];
+  applyJob?: TenantBaselines['applyJob'];
 }
 
 export interface SeededCustomer {
@@ -157,6 +161,8 @@ async function seedCustomer(partner: ProducerClient, producer: ProducerClient, c
   if (premium === undefined ? workspaceSubscription : premium) subscriptions.push(...(premium ? [40, 42, 49] : [42]).map(premiumSubscription));
   await producer.post('/producer/elements/subscriptions', { value: subscriptions });
   report.subscriptions! += subscriptions.length;
+  // After the settings (seedCustomerDirectory) they capture and the subscription that gives the tenant baseline management.
+  if (fixed?.baselines) await seedTenantBaselines(producer, customer.id, tenantId, { baselines: fixed.baselines, ...(fixed.applyJob ? { applyJob: fixed.applyJob } : {}) }, report);
 
   const profileId = fixed?.scanProfileId ?? worldId(customer.id, 'scan-profile', 0);
   const createdMs = request.endMs - (request.days + 30) * DAY_MS;

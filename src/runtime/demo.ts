@@ -95,7 +95,8 @@ async function seedDemoPartner(meridian: Meridian, partnerId: string, partnerNam
       global: httpProducerClient(meridian.fetch, meridian.global.url, () => producerToken(partnerId, DEMO_TENANT_REGION)),
       customer: (customerId, dataCenter) => httpProducerClient(meridian.fetch, meridian.regions.get(dataCenter)!.url, () => producerToken(customerId, dataCenter)),
     },
-    // Customers 0, 1, 2, 4 and 5 have every premium module (baseline, risk, user, workspace management), 3 and 6 none.
+    // Customers 0, 1, 2, 4 and 5 have every premium module (baseline, risk, user, workspace management), 3 and 6 none;
+    // 0, 4 and 5 also the portal baselines the baseline-management samples name (their fixed ids), seeded once their jobs end.
     {
       partnerName,
       customers: DOC_SAMPLE_OBJECTS.elements.customers.length + 1,

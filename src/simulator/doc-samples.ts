@@ -44,22 +44,47 @@ export const DOC_SAMPLE_OBJECTS = {
   },
   /**
    * Elements: the demo partner's customers in order, with the tenant, scan profile and users
-   * the samples name. Pages vary one id's middle groups from page to page (966f35cc-****-4070-…
-   * and 966f35cc-****-87b4-…); these fit the first and last groups every page shows. Where
-   * pages show the same first and last groups for two objects of one kind under different
-   * parents (the cloud and the local user 7c18fd6f-…-5725fa9edc3f; the tenants 0eaab044-…-711e
-   * of customers f162… and d926b068-…), each parent has its own object fitting the mask: the
-   * mask stands for the parent's object. The demo's customer without tenants comes after these.
+   * the samples name, and the baselines and baseline job of the baseline-management samples
+   * (made in the portal from the customer's tenant: query-baselines' Baseline1 and Baseline2
+   * from create-baseline's tenant; the reports' baseline; the two tenant-action applies,
+   * captured from and applied by query-job's job to its tenant). Pages vary one id's middle
+   * groups from page to page (966f35cc-****-4070-… and 966f35cc-****-87b4-…); these fit the
+   * first and last groups every page shows. Where pages show the same first and last groups
+   * for two objects of one kind under different parents (the cloud and the local user
+   * 7c18fd6f-…-5725fa9edc3f; the tenants 0eaab044-…-711e of customers f162… and d926b068-…),
+   * each parent has its own object fitting the mask: the mask stands for the parent's object.
+   * The demo's customer without tenants comes after these.
    */
   elements: {
     customers: [
-      { customerId: '966f35cc-2f4e-4070-9c1d-25cdbcf82a07', tenantId: '0c7715b3-5b2e-4c4c-8d7a-f3634dcfacec', cloudUserIds: ['7c18fd6f-3d2a-4353-9e8b-5725fa9edc3f', 'c2aa00d3-5e1b-40aa-8f2d-9e9c79232bff'], localUserIds: ['7c18fd6f-5b41-4c87-a6d2-5725fa9edc3f'] },
+      {
+        customerId: '966f35cc-2f4e-4070-9c1d-25cdbcf82a07',
+        tenantId: '0c7715b3-5b2e-4c4c-8d7a-f3634dcfacec',
+        cloudUserIds: ['7c18fd6f-3d2a-4353-9e8b-5725fa9edc3f', 'c2aa00d3-5e1b-40aa-8f2d-9e9c79232bff'],
+        localUserIds: ['7c18fd6f-5b41-4c87-a6d2-5725fa9edc3f'],
+        baselines: [{ baselineId: '23351ee7-8c4d-4786-a1b9-e8e3ffc29cd7', name: 'Intune baseline' }],
+      },
       // The risk-management pages' customer, with premium modules (risk management is one).
       { customerId: 'd926b068-7e1a-4830-9f3b-fd2a6c8b4e99', tenantId: '0eaab044-2c71-4a92-9d15-93c6a8e4711e' },
       { customerId: 'caf94a75-2cc6-43aa-b04b-794c8baf5ea3', tenantId: 'f04d7aee-8b3c-4f92-9a1d-65217c4be596', scanProfileId: '47db2c1e-1004-4a7b-b2ce-8f5e9d3a842d' },
       { customerId: 'f162a8b3-b9d4-4e1c-a165-97db5e2afc15', tenantId: '0eaab044-6d2f-4a92-8b7e-93c61f0d711e' },
-      { customerId: 'ce43e186-51a0-48b4-9c2d-86b51b0aef92', tenantId: 'af83b8e1-4d2c-4b70-9e8a-970f92192dc5' },
-      { customerId: '38c6a73d-2b9e-48b6-a1f4-75b0f1959474', tenantId: 'a2145aa5-9c3d-46b8-b2e7-7fffd6e0cc68' },
+      {
+        customerId: 'ce43e186-51a0-48b4-9c2d-86b51b0aef92',
+        tenantId: 'af83b8e1-4d2c-4b70-9e8a-970f92192dc5',
+        baselines: [
+          { baselineId: '0f0cb41b-6e2a-48b6-9d31-3a1c39554d0c', name: 'Baseline1' },
+          { baselineId: '5aec2275-1f7c-4a86-b5e2-3a1c307a28fa', name: 'Baseline2' },
+        ],
+      },
+      {
+        customerId: '38c6a73d-2b9e-48b6-a1f4-75b0f1959474',
+        tenantId: 'a2145aa5-9c3d-46b8-b2e7-7fffd6e0cc68',
+        baselines: [
+          { baselineId: 'e12922f4-2d8a-45b7-9c6e-3a1c162b4cf2', name: 'Security baseline' },
+          { baselineId: 'b4c84bff-7a1e-47b2-8f4d-3a1c16243555', name: 'Collaboration baseline' },
+        ],
+        applyJob: { jobId: 'a7bd3e1b-5f9c-47d6-b3a8-243c4df89a2d', baselineIds: ['e12922f4-2d8a-45b7-9c6e-3a1c162b4cf2', 'b4c84bff-7a1e-47b2-8f4d-3a1c16243555'] },
+      },
       { customerId: '00427fbc-8832-46cf-a1d2-582fa46ec638' },
     ],
   },

@@ -156,16 +156,8 @@ function missingFields(answer: unknown, sample: unknown, path = '$'): string[] {
 const PENDING: Record<string, string> = {
   "elements/user-management/risky_public_api/get-compliance-category.md GET https://graph.avepointonlineservices.com/partner/external/v3/um/customers/966f35cc-****-4070-****-25cd****2a07/tenants/0c7715b3-****-4dcf-****-f363****acec/overview/security/compliances/workflows/4dbd4e4e-****-4d38-****-2e22****b0c4":
     'Names a compliance workflow by id (4dbd4e4e-…); Meridian\'s workflow catalogue has ids of its own (src/elements/user-management/compliance-routes.ts).',
-  "elements/baseline-management/query-baselines.md POST https://graph-us.avepointonlineservices.com/partner/external/v3/bm/baselines/batch?pageIndex=1&pageSize=50":
-    'Names baselines by id (0f0cb41b-…, 5aec2275-…): their ids are made by Meridian when create-baseline.md runs, and no producer path creates a baseline with a given id.',
   "elements/baseline-management/query-tenant.md POST https://graph-us.avepointonlineservices.com/partner/external/v3/bm/baselines/batch?pageIndex=1&pageSize=50":
-    'query-tenant.md\'s sample URL is query-baselines\' (`bm/baselines/batch`) with a `tenantIds` body; Meridian serves it at `bm/tenants/batch`, as the page\'s table says (docs/compatibility.md).',
-  "elements/baseline-management/query-create-baseline-job-report-detail.md GET https://graph-us.avepointonlineservices.com/partner/external/v3/bm/baselines/23351ee7-****-78n6-****-e8e3ffc29cd7/reports?pageIndex=1&pageSize=50":
-    'Names baselines or a baseline job by id (23351ee7-…, a7bd3e1b-…, e12922f4-…): their ids are made by Meridian when create-baseline.md runs, and no producer path creates a baseline with a given id.',
-  "elements/baseline-management/query-job.md POST https://graph-us.avepointonlineservices.com/partner/external/v3/bm/customers/38c6a73d-****-98b6-****-75b0f1959474/tenants/a2145aa5-****-76b8-****-7fffd6e0cc68/process-center/jobs/batch?pageIndex=1&pageSize=50":
-    'Names baselines or a baseline job by id (23351ee7-…, a7bd3e1b-…, e12922f4-…): their ids are made by Meridian when create-baseline.md runs, and no producer path creates a baseline with a given id.',
-  "elements/baseline-management/tenant-action.md POST https://graph-us.avepointonlineservices.com/partner/external/v3/bm/customers/38c6a73d-****-57c6-****-75b0f1959474/tenants/a2145aa5-****-26v7-****-7fffd6e0cc68/actions":
-    'Names baselines or a baseline job by id (23351ee7-…, a7bd3e1b-…, e12922f4-…): their ids are made by Meridian when create-baseline.md runs, and no producer path creates a baseline with a given id.',
+    'query-tenant.md\'s sample URL is query-baselines\' (`bm/baselines/batch`) with a `tenantIds` body; Meridian serves it at `bm/tenants/batch`, as the page\'s table says, and not also there: that route reads baselines under baseline permissions, tenants need tenant ones, and its one response shape is baseline rows (docs/compatibility.md, Baseline management).',
   "elements/user-management/risky_public_api/get-risk-analyze-workflow.md GET https://aostestpartnergcc.sharepointguild.com:5000/external/v3/um/customers/966f35cc-****-47vb-****-25cdbcf82a07/tenants/0c7715b3-****-91n4-****-f3634dcfacec/overview/security/compliances/workflows":
     'Sent to a test server (aostestpartnergcc.sharepointguild.com:5000/external/v3/…), not a Graph endpoint; Meridian answers it at /partner/external/v3/… on the global endpoint (docs/compatibility.md).',
   "main/services-and-features/elements/customers/specific-customers.md GET https://graph.avepointonlineservices.com/partner/customers/00427fbc-8832-46cf-a1d2-582fa46ec63":
@@ -199,6 +191,9 @@ describe('the docs request samples answer with data on the demo tenant', () => {
 
   beforeAll(async () => {
     harness = await Harness.start({ regions: ['us'] });
+    // Resolves once the demo's baseline capture and apply jobs have ended (baseline-simulator.ts waits for them
+    // through the producer path): the reports and process-center samples read finished jobs, and tenant-action
+    // finds its tenant and baselines free, with no waiting here.
     demo = (await ensureDemoTenant(harness.meridian))!;
     token = await harness.token({ tenantId: demo.tenantId, clientId: demo.clientId, clientSecret: demo.clientSecret! });
   }, 300_000);

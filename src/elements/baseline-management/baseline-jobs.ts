@@ -61,11 +61,16 @@ export class BaselineJobs {
     return rows.length;
   }
 
-  async createBaseline(partnerId: string, key: TenantKey, input: { name: string; color: number; description?: string | undefined }): Promise<string> {
-    const baselineId = newId();
-    const jobId = newId();
+  /**
+   * `given`: the ids a baseline made outside this API (in the Elements portal) already has, as
+   * its producer reports them (baseline-producer-routes.ts); an id in use is 409.
+   */
+  async createBaseline(partnerId: string, key: TenantKey, input: { name: string; color: number; description?: string | undefined }, given?: { baselineId: string; jobId: string }): Promise<string> {
+    const baselineId = given?.baselineId.toLowerCase() ?? newId();
+    const jobId = given?.jobId.toLowerCase() ?? newId();
     const now = this.store.now();
     const previous = await this.store.db.transaction().execute(async (trx) => {
+      if (given) await this.refuseIdsInUse(trx, { baselineId, jobId });
       const state = await this.store.tenantState(trx, key);
       if ((NO_SOURCE_STATUSES as number[]).includes(state.status)) throw refuse(`Tenant '${key.tenantId}' is in status ${state.status} (Deploying, Expired or Restoring) and cannot be used to create a baseline.`);
       await trx
@@ -80,10 +85,12 @@ export class BaselineJobs {
     return baselineId;
   }
 
-  async applyBaselines(partnerId: string, key: TenantKey, baselines: Array<{ baselineId: string; rankingOrder: number }>): Promise<string> {
-    const jobId = newId();
+  /** `givenJobId`: the id an apply made in the Elements portal already has, as its producer reports it; an id in use is 409. */
+  async applyBaselines(partnerId: string, key: TenantKey, baselines: Array<{ baselineId: string; rankingOrder: number }>, givenJobId?: string): Promise<string> {
+    const jobId = givenJobId?.toLowerCase() ?? newId();
     const wanted = baselines.map((b) => ({ baselineId: b.baselineId.toLowerCase(), rankingOrder: b.rankingOrder }));
     await this.store.db.transaction().execute(async (trx) => {
+      if (givenJobId) await this.refuseIdsInUse(trx, { jobId });
       const state = await this.store.tenantState(trx, key);
       if ((NO_APPLY_TENANT_STATUSES as number[]).includes(state.status)) throw refuse(`Tenant '${key.tenantId}' is in status ${state.status} (Deploying, Expired, Restoring or Retrieving setting); baselines cannot be applied to it now.`);
       for (const { baselineId } of wanted) {
@@ -111,6 +118,12 @@ export class BaselineJobs {
         return { ...row, status: JOB_STATUS.Failed };
       }),
     );
+  }
+
+  /** Inside the transaction that takes them, so two reports of one id cannot both pass. */
+  private async refuseIdsInUse(trx: Parameters<BaselineStore['job']>[0], ids: { baselineId?: string; jobId: string }): Promise<void> {
+    if (ids.baselineId && (await trx.selectFrom('elements_bm_baselines').select('baseline_id').where('baseline_id', '=', ids.baselineId).executeTakeFirst())) throw refuse(`The baseline id '${ids.baselineId}' is in use.`);
+    if (await this.store.job(trx, ids.jobId)) throw refuse(`The job id '${ids.jobId}' is in use.`);
   }
 
   private async insertJob(trx: Parameters<BaselineStore['job']>[0], job: { jobId: string; partnerId: string; key: TenantKey; type: number; payload: unknown }) {

@@ -32,6 +32,12 @@ const Tenant = Type.Object({
   appliedBaselines: Type.Array(Type.Object({ baselineId: Type.String(), baselineName: Type.String(), version: Type.String() })),
 });
 
+/** What the schema of an apply list cannot say: each baseline once, each rankingOrder once. */
+export function checkRanking(baselines: Array<{ baselineId: string; rankingOrder: number }>, field: string): void {
+  if (new Set(baselines.map((item) => item.baselineId.toLowerCase())).size !== baselines.length) throw badRequest(`The field '${field}' names a baseline twice.`, 'invalid_parameter');
+  if (new Set(baselines.map((item) => item.rankingOrder)).size !== baselines.length) throw badRequest(`The field '${field}' gives two baselines the same rankingOrder.`, 'invalid_parameter');
+}
+
 export const BASELINE_ENDPOINTS: GovernanceEndpoint[] = (() => {
   return [
     {
@@ -167,9 +173,7 @@ export const BASELINE_ENDPOINTS: GovernanceEndpoint[] = (() => {
       ),
       response: { status: 200, schema: Type.Object({ jobId: Type.String() }) },
       check(body) {
-        const data = body.data as Array<{ baselineId: string; rankingOrder: number }>;
-        if (new Set(data.map((item) => item.baselineId.toLowerCase())).size !== data.length) throw badRequest("The field 'data' names a baseline twice.", 'invalid_parameter');
-        if (new Set(data.map((item) => item.rankingOrder)).size !== data.length) throw badRequest("The field 'data' gives two baselines the same rankingOrder.", 'invalid_parameter');
+        checkRanking(body.data as Array<{ baselineId: string; rankingOrder: number }>, 'data');
       },
       async handle({ partnerId, tenant, body }, { jobs }) {
         return { jobId: await jobs.applyBaselines(partnerId, tenant!, body.data as Array<{ baselineId: string; rankingOrder: number }>) };

@@ -5,6 +5,7 @@ import { OutboxDispatcher } from '../../platform/outbox.js';
 import type { RegionContext } from '../../platform/product-module.js';
 import type { ElementsRegionTables } from '../schema.js';
 import { registerBaselineCopyRoutes } from '../baseline-management/baseline-copy-routes.js';
+import { registerBaselineProducerRoutes } from '../baseline-management/baseline-producer-routes.js';
 import { BaselineJobs } from '../baseline-management/baseline-jobs.js';
 import { BaselineStore, type SettingRecord } from '../baseline-management/baseline-store.js';
 import { registerDirectoryProducerRoutes, tenantProducerRoute } from '../tenant-directory/directory-producer-routes.js';
@@ -66,6 +67,7 @@ export async function registerGovernance(app: FastifyInstance, context: RegionCo
   registerDirectoryProducerRoutes(app, lookup, directory);
   tenantProducerRoute(app, lookup, 'baseline/settings', "Report a tenant's configuration settings", SettingItem, 1000, (key, settings: SettingRecord[]) => baselines.upsertSettings(key, settings));
   tenantProducerRoute(app, lookup, 'baseline/tenant-state', "Report a tenant's state outside baseline management (expired, restoring …)", TenantStateItem, 1, (key, [state]: Array<{ status: number; autoAlignment: boolean }>) => baselines.reportTenantState(key, state!));
+  registerBaselineProducerRoutes(app, lookup, baselines, jobs);
   mountOnRegion(app, GOVERNANCE_ENDPOINTS, { directory, baselines, jobs, lookup });
   registerBaselineCopyRoutes(app, baselines);
   // Baseline jobs stored by a process that stopped before queueing them.
