@@ -172,8 +172,6 @@ const PENDING: Record<string, string> = {
     'The customer id is a placeholder (aaaa75-666-aaaa-bbbb-cccc94cb9af5ea3), not an id of any customer.',
   "main/services-and-features/m365/jobs/perform-restore-job.md POST https://graph-us.avepointonlineservices.com/backup/m365/restore/jobs?Location=NAM":
     'Restores https://contoso.sharepoint.com/sites/Finance from Cloud Backup for Microsoft 365; the demo\'s backup holds its own tenant\'s sites, not Contoso\'s (Meridian answers 400 naming the site).',
-  "main/services-and-features/opus/restorearchiveddata/set-grace-period-for-deleting-archived-team-or-group-data.md POST https://graph-us.avepointonlineservices.com/api/restore/SetRestoreGracePeriodTeamsGrou":
-    'The sample URL is cut short (…TeamsGrou); Meridian serves …/SetRestoreGracePeriodTeamsGroup as the page\'s table says (docs/compatibility.md).',
   "main/services-and-features/opus/useconnector/destroy-records.md DELETE https://graph-us.avepointonlineservices.com/records/connector/records":
     'Destroys records (test_connector_0006, …) the page\'s own submit sample would have made in its connection d9da492f-…, whose columns (SingleText, Taxonomy, …) no demo connection has.',
   "main/services-and-features/opus/useconnector/submit-records.md POST https://graph-us.avepointonlineservices.com/records/connector/records":
