@@ -4,8 +4,8 @@ import { DOC_SAMPLE_OBJECTS } from '../../simulator/doc-samples.js';
 
 /**
  * The objects the docs' request samples name, for the demo tenant: a sample sent as its page
- * shows it finds them. (Dates and Multi-Geo locations come from the simulated history; only
- * fixed ids need writing down.)
+ * shows it finds them. (Most dates and Multi-Geo locations come from the simulated history;
+ * what a sample names exactly, an id, an object, a recovery point, is written down here.)
  */
 
 /** retrieve-job-details.md asks for this job at Location=NAM; its counts are the sample's. */
