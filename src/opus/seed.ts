@@ -1,4 +1,4 @@
-import type { ModuleSeeder } from '../platform/product-module.js';
+import type { ModuleSeeder, ProducerClient } from '../platform/product-module.js';
 import { DOC_SAMPLE_OBJECTS } from '../simulator/doc-samples.js';
 import { DAY_MS } from './retention/rules.js';
 import { SIMULATED_CONNECTIONS, SIMULATED_TERMS, simulateArchive, simulateRecords } from './simulator.js';
@@ -19,11 +19,39 @@ interface DecisionOutcome {
 /** has-archived-*.md and get-restore-job-status-and-progress.md, as their request samples write them. */
 const DOC_SAMPLE_ARCHIVE = {
   scopes: [
-    { scopeType: 'SiteCollection' as const, scope: 'https://contoso.sharepoint.com/sites/Finance', hasArchivedData: true },
-    { scopeType: 'TeamsGroup' as const, scope: 'finance-team@contoso.com', hasArchivedData: true },
+    { scopeType: 'SiteCollection' as const, scope: DOC_SAMPLE_OBJECTS.contoso.financeSite, hasArchivedData: true },
+    { scopeType: 'TeamsGroup' as const, scope: DOC_SAMPLE_OBJECTS.contoso.financeTeam, hasArchivedData: true },
   ],
-  jobs: [{ scopeType: 'SiteCollection' as const, scope: 'https://contoso.sharepoint.com/sites/Finance', status: 2, progress: 100, daysAgo: 3, hours: 2, id: DOC_SAMPLE_OBJECTS.opus.restoreJobId }],
+  jobs: [{ scopeType: 'SiteCollection' as const, scope: DOC_SAMPLE_OBJECTS.contoso.financeSite, status: 2, progress: 100, daysAgo: 3, hours: 2, id: DOC_SAMPLE_OBJECTS.opus.restoreJobId }],
 };
+
+/**
+ * The connection of the connector pages (useconnector/*.md): built-in columns only, so its JSON
+ * file is submit-records.md's body, and the ten records a connector sent it in one batch four
+ * years ago, invoices due for disposal since, of which destroy-records.md destroys two.
+ */
+const CONNECTOR_SAMPLE = { name: 'Test connector', description: "The connection of the Opus connector pages' samples.", termFullPath: 'Corporate/Finance/Invoices', ageDays: 4 * 365 };
+
+async function seedConnectorSample(producer: ProducerClient, endMs: number, domain: string): Promise<{ name: string; id: string; stored: number }> {
+  const { connectionId, rowKeys } = DOC_SAMPLE_OBJECTS.opus.connector;
+  const connection = (await producer.post('/admin/opus/connections', { id: connectionId, name: CONNECTOR_SAMPLE.name, description: CONNECTOR_SAMPLE.description, columns: [], actor: ACTOR })) as { id: string };
+  const created = endMs - CONNECTOR_SAMPLE.ageDays * DAY_MS;
+  const data = rowKeys.map((rowKey, index) => ({
+    rowKey,
+    leafName: `Invoice ${String(index + 1).padStart(4, '0')}.pdf`,
+    termFullPath: CONNECTOR_SAMPLE.termFullPath,
+    timeCreated: recordStamp(created + index * 60_000),
+    timeModified: recordStamp(created + index * 60_000),
+    createdBy: `jack.smith@${domain}`,
+    modifiedBy: `jack.smith@${domain}`,
+  }));
+  // Skip: run again after destroy-records.md destroyed some, the seed leaves them destroyed.
+  const result = (await producer.post('/producer/opus/records', { id: connection.id, conflictOption: 'Skip', data, actor: `${CONNECTOR_SAMPLE.name} connector` })) as { stored: number };
+  return { name: CONNECTOR_SAMPLE.name, id: connection.id, stored: result.stored };
+}
+
+/** The connector's time format (retrieve-due-records.md: "2024-12-19 18:15:00"). */
+const recordStamp = (ms: number) => new Date(Math.floor(ms / 60_000) * 60_000).toISOString().slice(0, 19).replace('T', ' ');
 
 export const seedOpus: ModuleSeeder = async (producer, request) => {
   const count = request.counts.opusRecords ?? (request.demo ? DEMO_RECORDS : 0);
@@ -52,6 +80,12 @@ export const seedOpus: ModuleSeeder = async (producer, request) => {
       const result = (await producer.post('/producer/opus/records', { id, conflictOption: 'Overwrite', data: group.records.slice(i, i + 500), actor: `${group.connection} connector` })) as { stored: number };
       records += result.stored;
     }
+  }
+
+  if (request.docSamples) {
+    const sample = await seedConnectorSample(producer, request.endMs, domain);
+    connectionIds.set(sample.name, sample.id);
+    records += sample.stored;
   }
 
   const contracts = groups[0]!.records;

@@ -8,8 +8,22 @@
 export const DOC_SAMPLE_OBJECTS = {
   /** EnPower: one id for the app, flows, agent and Power Pages site of every drill-down sample (cloudrunhistories shows it whole). */
   enpower: { objectId: '8A40E648-FD97-4FBA-9B47-66AD1A8BE89A' },
-  /** Opus: the Records connection of the records sample; the restore job of GetRestoreJobStatus. */
-  opus: { connectionId: '63acafab-b2b8-4b44-8ddb-7a47672c2393', restoreJobId: '8f1678a9-3c2e-4b7d-9a51-745212ef3c2a' },
+  /**
+   * The Contoso objects of the restore pages: the Finance site and its team that Opus archived
+   * (opus/restorearchiveddata/*.md) and that Cloud Backup for Microsoft 365 protects in the NAM
+   * location with a OneDrive (m365/jobs/perform-restore-job.md).
+   */
+  contoso: { financeSite: 'https://contoso.sharepoint.com/sites/Finance', financeTeam: 'finance-team@contoso.com', oneDriveUpn: 'alexw@contoso.onmicrosoft.com' },
+  /**
+   * Opus: the Records connection of the records sample; the restore job of GetRestoreJobStatus;
+   * the connection of submit-records.md (built-in columns only: its JSON file is that page's body)
+   * with the records a connector submitted to it earlier, of which destroy-records.md destroys two.
+   */
+  opus: {
+    connectionId: '63acafab-b2b8-4b44-8ddb-7a47672c2393',
+    restoreJobId: '8f1678a9-3c2e-4b7d-9a51-745212ef3c2a',
+    connector: { connectionId: 'd9da492f-cc67-4920-99f9-6fbaae1f1410', rowKeys: Array.from({ length: 10 }, (_, i) => `test_connector_${String(i + 1).padStart(4, '0')}`) },
+  },
   /**
    * Insights: the people, sites, drives and objects its samples name. The masks are filled with
    * values of the pages' own style (m365x… hosts, insights… accounts, avepoint… Google domain).

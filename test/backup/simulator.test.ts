@@ -6,7 +6,8 @@ import { simulateM365Jobs } from '../../src/backup/simulator/m365.js';
 import { simulateIaasJobs } from '../../src/backup/simulator/iaas-paas.js';
 import { reports, slots } from '../../src/backup/simulator/timeline.js';
 import { ENGINES } from '../support/services.js';
-import { BackupHarness, DAY, type BackupTenant } from './support.js';
+import { requestSampleCalls } from '../support/doc-samples.js';
+import { BackupHarness, DAY, waitFor, type BackupTenant } from './support.js';
 
 const END = Date.parse('2026-02-01T00:00:00Z');
 
@@ -130,5 +131,58 @@ describe.each(ENGINES)('seeding backup history through the producer API on %s', 
     expect((await b.get('/backup/vm/jobs', t.token)).body.totalCount).toBe(700);
     expect((await b.get('/backup/m365/cloudbackupjobs', t.token)).body.metadata.totalCount).toBe(before);
     expect(await seedBackup(httpProducerClient(b.harness.fetch, b.base, async () => t.producer), { tenantId: t.tenantId, tenantName: 'x', days: 1, endMs: Date.now(), counts: {}, demo: false, seed: 's' })).toEqual({});
+  });
+});
+
+describe.each(ENGINES)('the demo seeding of the docs samples on %s', (engine) => {
+  let b: BackupHarness;
+  let t: BackupTenant;
+  let plain: BackupTenant;
+  const RESTORE = '/backup/m365/restore/jobs?Location=NAM';
+  const seed = (tenant: BackupTenant, docSamples: boolean) =>
+    seedBackup(httpProducerClient(b.harness.fetch, b.base, async () => tenant.producer), { tenantId: tenant.tenantId, tenantName: 'meridian-demo', days: 1, endMs: END, counts: {}, demo: true, docSamples, seed: 'demo' });
+  /** perform-restore-job.md's SharePoint Online body, as the page writes it. */
+  const sharePoint = () => requestSampleCalls('main/services-and-features/m365/jobs/perform-restore-job.md')[0]!.body;
+  /** Its OneDrive body, without the stray brace that makes the page's copy invalid JSON. */
+  const oneDrive = {
+    serviceType: 2,
+    recoveryDateTime: '2026-02-27T03:54:22Z',
+    oneDriveRestoreScope: { oneDriveUpn: 'alexw@contoso.onmicrosoft.com', restoreTargets: [{ libraryName: 'Documents', folders: [{ relativePath: 'Shared/Reports/2026' }] }] },
+  };
+
+  beforeAll(async () => {
+    b = await BackupHarness.start({ engine });
+    t = await b.tenant();
+    plain = await b.tenant();
+    await seed(t, true);
+    await seed(plain, false);
+  }, 120_000);
+  afterAll(() => b?.close());
+
+  it("restores perform-restore-job.md's Contoso site and OneDrive at NAM, as kernel jobs that finish", async () => {
+    for (const body of [sharePoint(), oneDrive]) {
+      const started = await b.post(RESTORE, t.token, body);
+      expect(started.status, started.text).toBe(200);
+      expect(started.body.data.jobId).toMatch(/^RS\d{18}$/);
+      await waitFor(async () => (await b.get(`/backup/m365/cloudbackupjobs/${started.body.data.jobId}?location=NAM`, t.token)).body.data?.state === 'Finished', 20_000, 'the restore to finish');
+    }
+  });
+
+  it('holds the backups the recovery point comes from: the night before it, at NAM', async () => {
+    for (const id of ['IB20260227021500000001', 'IB20260227021500000002']) {
+      const job = await b.get(`/backup/m365/cloudbackupjobs/${id}?location=NAM`, t.token);
+      expect(job.status, job.text).toBe(200);
+      expect(job.body.data.state).toBe('Finished');
+      expect(Date.parse(job.body.data.finishTime)).toBeLessThan(Date.parse('2026-02-27T03:54:22Z'));
+    }
+  });
+
+  it('protects Contoso only when the seed asks for the docs samples, and seeding again changes nothing', async () => {
+    const refused = await b.post(RESTORE, plain.token, sharePoint());
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors.map((error: { field: string }) => error.field)).toEqual(['SiteRestoreScope.SiteUrl']);
+    const before = (await b.get('/backup/m365/cloudbackupjobs?location=NAM&pageSize=1', t.token)).body.metadata.totalCount;
+    await seed(t, true);
+    expect((await b.get('/backup/m365/cloudbackupjobs?location=NAM&pageSize=1', t.token)).body.metadata.totalCount).toBe(before);
   });
 });

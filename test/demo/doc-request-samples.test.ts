@@ -174,14 +174,8 @@ const PENDING: Record<string, string> = {
     'The scan-profile pages spell their customer four ways (caf94a75-…-794c8baf5ea3 on customers-protected.md and the Elements v3 pages, caf94a89-…, caf94a75-2cc6-43bb-…, …-794cb9af5ea3) and the profile three ways: the demo has the customer of the other pages.',
   "main/services-and-features/elements/services/service-subscription-customer.md GET https://graph-us.avepointonlineservices.com/partner/Services/aaaa75-666-aaaa-bbbb-cccc94cb9af5ea3":
     'The customer id is a placeholder (aaaa75-666-aaaa-bbbb-cccc94cb9af5ea3), not an id of any customer.',
-  "main/services-and-features/m365/jobs/perform-restore-job.md POST https://graph-us.avepointonlineservices.com/backup/m365/restore/jobs?Location=NAM":
-    'Restores https://contoso.sharepoint.com/sites/Finance from Cloud Backup for Microsoft 365; the demo\'s backup holds its own tenant\'s sites, not Contoso\'s (Meridian answers 400 naming the site).',
-  "main/services-and-features/opus/restorearchiveddata/set-grace-period-for-deleting-archived-team-or-group-data.md POST https://graph-us.avepointonlineservices.com/api/restore/SetRestoreGracePeriodTeamsGrou":
-    'The sample URL is cut short (…TeamsGrou); Meridian serves …/SetRestoreGracePeriodTeamsGroup as the page\'s table says (docs/compatibility.md).',
-  "main/services-and-features/opus/useconnector/destroy-records.md DELETE https://graph-us.avepointonlineservices.com/records/connector/records":
-    'Destroys records (test_connector_0006, …) the page\'s own submit sample would have made in its connection d9da492f-…, whose columns (SingleText, Taxonomy, …) no demo connection has.',
   "main/services-and-features/opus/useconnector/submit-records.md POST https://graph-us.avepointonlineservices.com/records/connector/records":
-    'Submits to the page\'s connection d9da492f-… with the page\'s sample columns (SingleText, Taxonomy, …); the demo\'s connections are the simulated ones with their own columns.',
+    'The body is the connection\'s JSON file as downloaded, each column\'s type where its value goes (timeCreated "DateTime", termFullPath "Taxonomy"): the demo\'s connection d9da492f-… has exactly those columns, and Meridian refuses such a record (418, failedItems: \'timeCreated\' needs a date).',
 };
 
 describe('the docs request samples answer with data on the demo tenant', () => {

@@ -144,6 +144,25 @@ describe.each(ENGINES)('restore archived data on %s', (engine) => {
     expect(after.deletionStartedAt).not.toBeNull();
   });
 
+  it("answers the grace-period sample's cut-short path (…TeamsGrou) as the documented one, which alone is in the OpenAPI document", async () => {
+    const set = await api('POST', 'SetRestoreGracePeriodTeamsGrou', { scope: GROUP, deleteArchivedDataDaysAfterRestore: 45 });
+    expect(set.status, set.text).toBe(200);
+    expect(set.body).toEqual({ success: true, message: null });
+    const scopes = (await producer('GET', 'archived-data?scopeType=TeamsGroup')).body.value;
+    expect(scopes.find((scope: any) => scope.scope === GROUP)).toMatchObject({ deleteArchivedDataDaysAfterRestore: 45 });
+    // The same route: the same checks and the same envelope.
+    const refused = await api('POST', 'SetRestoreGracePeriodTeamsGrou', { scope: GROUP, deleteArchivedDataDaysAfterRestore: 366 });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual({ success: false, message: expect.stringMatching(/deleteArchivedDataDaysAfterRestore/) });
+    const reader = await f.harness.token(await f.harness.tenantWithApp(['audit.read.all']));
+    expect((await api('POST', 'SetRestoreGracePeriodTeamsGrou', { scope: GROUP, deleteArchivedDataDaysAfterRestore: 1 }, reader)).status).toBe(403);
+    // Only the Team/Group path has a cut-short twin.
+    expect((await api('POST', 'SetRestoreGracePeriodSiteCollectio', { scope: SITE, deleteArchivedDataDaysAfterRestore: 1 })).status).toBe(404);
+    const doc = await f.harness.get(`${f.base}/openapi.json`);
+    expect(doc.body.paths['/api/restore/SetRestoreGracePeriodTeamsGroup'].post.operationId).toBe('setArchivedDataRetentionPeriodAfterTeamGroupRestore');
+    expect(doc.body.paths['/api/restore/SetRestoreGracePeriodTeamsGrou']).toBeUndefined();
+  });
+
   it('serves restores the archive started itself, and audits restores and grace periods as Opus', async () => {
     const registered = await producer('POST', 'restore-jobs', { id: 'B3693DD0-0000-4000-8000-48F71D88DC7E', scopeType: 'TeamsGroup', scope: GROUP, requestedBy: 'maria@contoso.com', status: 1, progress: 10 });
     expect(registered.status, registered.text).toBe(200);

@@ -3,7 +3,7 @@ import { simulateD365Jobs } from './d365.js';
 import { simulateGoogleJobs } from './google.js';
 import { simulateIaasJobs } from './iaas-paas.js';
 import { M365_SCHEDULES, m365BackupFrequency, m365LicenseConsumption, m365ProtectedObjects, m365RetentionPolicies, m365UnusualActivities, simulateM365Jobs } from './m365.js';
-import { DOC_SAMPLE_M365_JOB } from './doc-samples.js';
+import { DOC_SAMPLE_M365_JOB, DOC_SAMPLE_M365_PROTECTED, DOC_SAMPLE_M365_RESTORE_POINT_JOBS } from './doc-samples.js';
 import { salesforceMonitorAlerts, salesforceUnusualActivities, simulateSalesforceJobs } from './salesforce.js';
 
 const DAY_MS = 86_400_000;
@@ -26,7 +26,9 @@ export const seedBackup: ModuleSeeder = async (producer, request) => {
   report.m365BackupJobs = await sendJobs(producer, '/producer/backup/m365/jobs', simulateM365Jobs({ ...common, domain }), (job) => job.id);
   if (request.demo) report.m365BackupJobs += await sendJobs(producer, '/producer/backup/m365/jobs', [[DOC_SAMPLE_M365_JOB]], (job) => job.id);
   const m365 = { ...common, domain };
-  const objects = m365ProtectedObjects(m365);
+  if (request.docSamples) report.m365BackupJobs += await sendJobs(producer, '/producer/backup/m365/jobs', [DOC_SAMPLE_M365_RESTORE_POINT_JOBS], (job) => job.id);
+  // The docs' restore sample names Contoso's objects: with docSamples the demo protects them beside its own.
+  const objects = [...m365ProtectedObjects(m365), ...(request.docSamples ? DOC_SAMPLE_M365_PROTECTED : [])];
   await producer.post('/producer/backup/m365/protected-objects', { value: objects });
   report.m365ProtectedObjects = objects.length;
   const scale = wanted === undefined ? 1 : wanted / Math.max(1, M365_SCHEDULES.reduce((sum, schedule) => sum + schedule.perDay, 0) * request.days);

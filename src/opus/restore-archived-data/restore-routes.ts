@@ -5,6 +5,7 @@ import { NullableString } from '../../platform/schema.js';
 import { PRODUCER_PERMISSION } from '../../platform/producer.js';
 import { list, parseIsoDate, single } from '../../platform/query.js';
 import { RECORDS_PERMISSION, RESTORE_JOB_STATUS_CODES, SCOPE_TYPES, type ScopeType } from '../catalogue.js';
+import { routeAtPaths } from '../../platform/route-aliases.js';
 import { canonicalBody } from '../lenient-body.js';
 import type { OpusServices } from '../services.js';
 import {
@@ -33,7 +34,7 @@ export const restoreErrorEnvelope: ErrorEnvelope = (error) => ({ success: false,
 const tags = ['AvePoint Opus: restore archived data'];
 const errors = { 400: RestoreError, 401: RestoreError, 403: RestoreError, 404: RestoreError };
 
-const KINDS: Array<{ type: ScopeType; suffix: string; scope: string; admin: string; label: string; operation: string }> = [
+const KINDS: Array<{ type: ScopeType; suffix: string; scope: string; admin: string; label: string; operation: string; graceSamplePaths: string[] }> = [
   {
     type: 'SiteCollection',
     suffix: 'SiteCollection',
@@ -41,6 +42,7 @@ const KINDS: Array<{ type: ScopeType; suffix: string; scope: string; admin: stri
     admin: 'UPN of the Microsoft 365 account to add to the Site admins group of the restored site collection.',
     label: 'a site collection',
     operation: 'SiteCollection',
+    graceSamplePaths: [],
   },
   {
     type: 'TeamsGroup',
@@ -49,6 +51,8 @@ const KINDS: Array<{ type: ScopeType; suffix: string; scope: string; admin: stri
     admin: 'UPN of the Microsoft 365 account to add to the Owner group of the restored Team or Group.',
     label: 'a Team/Group',
     operation: 'TeamGroup',
+    // The page's request sample calls its path cut short; a client copying the sample sends that.
+    graceSamplePaths: ['/api/restore/SetRestoreGracePeriodTeamsGrou'],
   },
 ];
 
@@ -109,22 +113,20 @@ export function registerRestoreRoutes(app: FastifyInstance, services: OpusServic
       },
     );
 
-    app.post(
-      `/api/restore/SetRestoreGracePeriod${kind.suffix}`,
-      {
-        schema: {
-          operationId: `setArchivedDataRetentionPeriodAfter${kind.operation}Restore`,
-          summary: `Set archived data retention period after ${kind.label} restore`,
-          description: 'Sets how many days (0–365) restored archived data stays in archive storage before it is deleted. Applies once: after the deletion job started, it has no effect and is refused.',
-          tags,
-          security: [{ bearer: [] }],
-          body: GraceBody(kind.scope),
-          response: { 200: GraceResult, ...errors },
-        },
-        preValidation: canonicalBody({ names: ['scope', 'deleteArchivedDataDaysAfterRestore'] }),
-        config: { permission: RECORDS_PERMISSION },
+    routeAtPaths(app, `/api/restore/SetRestoreGracePeriod${kind.suffix}`, kind.graceSamplePaths, {
+      method: 'POST',
+      schema: {
+        operationId: `setArchivedDataRetentionPeriodAfter${kind.operation}Restore`,
+        summary: `Set archived data retention period after ${kind.label} restore`,
+        description: 'Sets how many days (0–365) restored archived data stays in archive storage before it is deleted. Applies once: after the deletion job started, it has no effect and is refused.',
+        tags,
+        security: [{ bearer: [] }],
+        body: GraceBody(kind.scope),
+        response: { 200: GraceResult, ...errors },
       },
-      async (request) => {
+      preValidation: canonicalBody({ names: ['scope', 'deleteArchivedDataDaysAfterRestore'] }),
+      config: { permission: RECORDS_PERMISSION },
+      handler: async (request) => {
         const body = request.body as { scope: string; deleteArchivedDataDaysAfterRestore: number };
         const scope = restores.checkScope(kind.type, body.scope);
         const principal = request.principal!;
@@ -132,7 +134,7 @@ export function registerRestoreRoutes(app: FastifyInstance, services: OpusServic
         services.audit.kick();
         return { success: true, message: null };
       },
-    );
+    });
   }
 
   app.get(
