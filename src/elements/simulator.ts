@@ -34,14 +34,15 @@ export interface PartnerSeedRequest {
    * Workspace app's consent and a Workspace management subscription, as before.
    */
   premium?: (customerIndex: number) => boolean;
-  /** Ids the first customers take, with their tenant, scan profile and a cloud user (the demo's: those the docs' samples name). */
+  /** Ids the first customers take, with their tenant, scan profiles and cloud users (the demo's: those the docs' samples name). */
   fixedIds?: ReadonlyArray<FixedCustomerIds>;
 }
 
 export interface FixedCustomerIds {
   customerId: string;
   tenantId?: string;
-  scanProfileId?: string;
+  /** Its scan profiles' ids (default: one profile, its id made from the customer's). */
+  scanProfileIds?: readonly string[];
   cloudUserIds?: readonly string[];
 }
 
@@ -151,12 +152,12 @@ async function seedCustomer(partner: ProducerClient, producer: ProducerClient, c
   await producer.post('/producer/elements/subscriptions', { value: subscriptions });
   report.subscriptions! += subscriptions.length;
 
-  const profileId = fixed?.scanProfileId ?? worldId(customer.id, 'scan-profile', 0);
+  const profileIds = fixed?.scanProfileIds ?? [worldId(customer.id, 'scan-profile', 0)];
   const createdMs = request.endMs - (request.days + 30) * DAY_MS;
   const sites = world.sites.filter((site) => site.kind !== 'OneDrive');
-  const profile: ScanProfileRecord = {
+  const profiles: ScanProfileRecord[] = profileIds.map((profileId, index) => ({
     profileId,
-    profileName: 'Default Microsoft 365 Scan Profile',
+    profileName: index === 0 ? 'Default Microsoft 365 Scan Profile' : `Microsoft 365 Scan Profile ${index + 1}`,
     description: 'This is a partner-configured scan profile.',
     tenantId,
     tenantDomain: tenant.domain!,
@@ -183,10 +184,11 @@ async function seedCustomer(partner: ProducerClient, producer: ProducerClient, c
       removedFromMicrosoft365OrOutOfPolicyObjects: sites.slice(3, 3 + random.int(0, 1)).map((site) => site.url),
       movedToAnotherContainerObjects: [],
     },
-  };
-  await producer.post('/producer/elements/scan-profiles', { value: [profile] });
-  customer.scanProfileIds.push(profileId);
-  report.scanProfiles! += 1;
+  }));
+  await producer.post('/producer/elements/scan-profiles', { value: profiles });
+  customer.scanProfileIds.push(...profileIds);
+  report.scanProfiles! += profiles.length;
+  const profile = profiles[0]!;
 
   const users: ProtectedUserRecord[] = members.map((user) => ({
     tenantId,

@@ -73,10 +73,11 @@ export async function ensureDemoTenant(meridian: Meridian): Promise<DemoTenant |
 }
 
 /**
- * The demo tenant is also an Elements partner: seven customers over Azure and GCP data
+ * The demo tenant is also an Elements partner: ten customers over Azure and GCP data
  * centers (the second without tenants; the first, third, fifth and sixth, the governance pages'
- * samples name three of them, with the premium modules), and the customer group `gold` of the customers
- * tagged so. Made through the producer path like the rest of the demo.
+ * samples name three of them, with the premium modules; the last three those of the v2
+ * scan-profile pages), and the customer group `gold` of the customers tagged so. Made through
+ * the producer path like the rest of the demo.
  */
 async function seedDemoPartner(meridian: Meridian, partnerId: string, partnerName: string): Promise<Record<string, number>> {
   const identity = meridian.identities.get('commercial')!;
@@ -90,7 +91,7 @@ async function seedDemoPartner(meridian: Meridian, partnerId: string, partnerNam
       global: httpProducerClient(meridian.fetch, meridian.global.url, () => producerToken(partnerId, DEMO_TENANT_REGION)),
       customer: (customerId, dataCenter) => httpProducerClient(meridian.fetch, meridian.regions.get(dataCenter)!.url, () => producerToken(customerId, dataCenter)),
     },
-    // Customers 0, 2, 4 and 5 have every premium module (baseline, risk, user, workspace management), 3 and 6 none.
+    // Customers 0, 2, 4 and 5 have every premium module (baseline, risk, user, workspace management), 3 and 6 to 9 none.
     { partnerName, customers: DOC_SAMPLE_OBJECTS.elements.customers.length, dataCenters: dataCenters.slice(0, 4), days: 14, endMs: meridian.clock.nowMs(), seed: 'demo', fixedIds: DOC_SAMPLE_OBJECTS.elements.customers, premium: (index) => [0, 2, 4, 5].includes(index) },
   );
   const group = await identity.customerScopes.createGroup(partnerId, DEMO_CUSTOMER_GROUP);

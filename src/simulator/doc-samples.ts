@@ -44,34 +44,59 @@ export const DOC_SAMPLE_OBJECTS = {
   },
   /**
    * Elements: the demo partner's customers in order (the second has no tenants), with the
-   * tenant, scan profile and cloud user the samples name. Pages vary one id's middle groups
+   * tenant, scan profiles and cloud users the samples name. Pages vary one id's middle groups
    * from page to page (966f35cc-****-4070-… and 966f35cc-****-87b4-…); these fit the first and
    * last groups every page shows.
+   *
+   * The last three are the customers of the v2 scan-profile pages, which spell theirs three
+   * ways (caf94a89-2cc6-47aa-…, caf94a75-2cc6-43bb-… and caf94a75-2cc6-43aa-…, all ending
+   * 794cb9af5ea3), each with its own profiles. Those pages show every id whole; the v3 pages'
+   * masked `caf9****-2cc6-****-b04b-794c****5ea3` fits all four caf9… customers and names the
+   * third's tenant and scan profile, so it stands for the third: the three are `shownWhole`,
+   * left out of what a mask may stand for (docs/compatibility.md, "The v2 scan-profile pages' customers").
    */
   elements: {
     customers: [
       { customerId: '966f35cc-2f4e-4070-9c1d-25cdbcf82a07', tenantId: '0c7715b3-5b2e-4c4c-8d7a-f3634dcfacec', cloudUserIds: ['7c18fd6f-3d2a-4353-9e8b-5725fa9edc3f', 'c2aa00d3-5e1b-40aa-8f2d-9e9c79232bff'] },
       { customerId: 'd926b068-7e1a-4830-9f3b-fd2a6c8b4e99' },
-      { customerId: 'caf94a75-2cc6-43aa-b04b-794c8baf5ea3', tenantId: 'f04d7aee-8b3c-4f92-9a1d-65217c4be596', scanProfileId: '47db2c1e-1004-4a7b-b2ce-8f5e9d3a842d' },
+      { customerId: 'caf94a75-2cc6-43aa-b04b-794c8baf5ea3', tenantId: 'f04d7aee-8b3c-4f92-9a1d-65217c4be596', scanProfileIds: ['47db2c1e-1004-4a7b-b2ce-8f5e9d3a842d'] },
       { customerId: 'f162a8b3-b9d4-4e1c-a165-97db5e2afc15', tenantId: '0eaab044-6d2f-4a92-8b7e-93c61f0d711e' },
       { customerId: 'ce43e186-51a0-48b4-9c2d-86b51b0aef92', tenantId: 'af83b8e1-4d2c-4b70-9e8a-970f92192dc5' },
       { customerId: '38c6a73d-2b9e-48b6-a1f4-75b0f1959474', tenantId: 'a2145aa5-9c3d-46b8-b2e7-7fffd6e0cc68' },
       { customerId: '00427fbc-8832-46cf-a1d2-582fa46ec638' },
+      /** all-scan-profiles.md lists its profiles (it names none). */
+      { customerId: 'caf94a89-2cc6-47aa-b04b-794cb9af5ea3', shownWhole: true },
+      /** daily-scan-profile-change-details.md. */
+      { customerId: 'caf94a75-2cc6-43bb-b04b-794cb9af5ea3', scanProfileIds: ['0e5e152d-65cc-4206-9829-636ee72c88c3'], shownWhole: true },
+      /** daily-scan-profile-changes.md and specific-scan-profiles.md, each with a profile of its own. */
+      { customerId: 'caf94a75-2cc6-43aa-b04b-794cb9af5ea3', scanProfileIds: ['0e5c152d-65ec-4206-9829-636ee72c88c3', '0e5e156e-65cc-4206-9829-636ee72c88c3'], shownWhole: true },
     ],
+    /**
+     * User management's workflow "Sensitive files accessed" (src/elements/user-management/
+     * compliance-routes.ts holds the catalogue): get-compliance-category.md asks for it.
+     */
+    complianceWorkflowId: '4dbd4e4e-7c1a-4d38-9b5e-2e22a6f1b0c4',
   },
   /** DMSO: the actions the audit sample filters on (its window, 2024-10-10..14, is one of the demo's DOC_SAMPLE_WINDOWS). */
   dmso: { actions: [649, 650, 628, 629, 609, 610] },
 } as const;
 
-/** Every value above, flat: what a masked value in a sample may stand for. */
-export function docSampleValues(): string[] {
+/**
+ * Every value above, flat: what a masked value in a sample may stand for. The values of an
+ * object `shownWhole` are left out (`{ shownWhole: true }` gives those only): the pages write
+ * them out, so no mask stands for them.
+ */
+export function docSampleValues(options: { shownWhole?: boolean } = {}): string[] {
   const values: string[] = [];
-  const walk = (value: unknown): void => {
-    if (typeof value === 'string') values.push(value);
-    else if (typeof value === 'number') return;
-    else if (Array.isArray(value)) value.forEach(walk);
-    else if (value && typeof value === 'object') Object.values(value).forEach(walk);
+  const walk = (value: unknown, whole: boolean): void => {
+    if (typeof value === 'string') {
+      if (whole === (options.shownWhole ?? false)) values.push(value);
+    } else if (Array.isArray(value)) value.forEach((item) => walk(item, whole));
+    else if (value && typeof value === 'object') {
+      const inner = whole || (value as { shownWhole?: unknown }).shownWhole === true;
+      Object.values(value).forEach((item) => walk(item, inner));
+    }
   };
-  walk(DOC_SAMPLE_OBJECTS);
+  walk(DOC_SAMPLE_OBJECTS, false);
   return [...new Set(values)];
 }
