@@ -35,7 +35,7 @@ export interface PartnerSeedRequest {
    * Workspace app's consent and a Workspace management subscription, as before.
    */
   premium?: (customerIndex: number) => boolean;
-  /** Ids the first customers take, with their tenant, scan profile and users (the demo's: those the docs' samples name). */
+  /** Ids the first customers take, with their tenant, scan profiles and users (the demo's: those the docs' samples name). */
   fixedIds?: ReadonlyArray<FixedCustomerIds>;
   /**
    * Which customer (by index) is kept without tenants, managed "to be configured" (2): a
@@ -47,7 +47,8 @@ export interface PartnerSeedRequest {
 export interface FixedCustomerIds {
   customerId: string;
   tenantId?: string;
-  scanProfileId?: string;
+  /** Its scan profiles' ids (default: one profile, its id made from the customer's). */
+  scanProfileIds?: readonly string[];
   cloudUserIds?: readonly string[];
   localUserIds?: readonly string[];
   /** Baselines made from its tenant in the portal, with their jobs (a premium customer's only). */
@@ -164,12 +165,12 @@ async function seedCustomer(partner: ProducerClient, producer: ProducerClient, c
   // After the settings (seedCustomerDirectory) they capture and the subscription that gives the tenant baseline management.
   if (fixed?.baselines) await seedTenantBaselines(producer, customer.id, tenantId, { baselines: fixed.baselines, ...(fixed.applyJob ? { applyJob: fixed.applyJob } : {}) }, report);
 
-  const profileId = fixed?.scanProfileId ?? worldId(customer.id, 'scan-profile', 0);
+  const profileIds = fixed?.scanProfileIds ?? [worldId(customer.id, 'scan-profile', 0)];
   const createdMs = request.endMs - (request.days + 30) * DAY_MS;
   const sites = world.sites.filter((site) => site.kind !== 'OneDrive');
-  const profile: ScanProfileRecord = {
+  const profiles: ScanProfileRecord[] = profileIds.map((profileId, index) => ({
     profileId,
-    profileName: 'Default Microsoft 365 Scan Profile',
+    profileName: index === 0 ? 'Default Microsoft 365 Scan Profile' : `Microsoft 365 Scan Profile ${index + 1}`,
     description: 'This is a partner-configured scan profile.',
     tenantId,
     tenantDomain: tenant.domain!,
@@ -196,10 +197,11 @@ async function seedCustomer(partner: ProducerClient, producer: ProducerClient, c
       removedFromMicrosoft365OrOutOfPolicyObjects: sites.slice(3, 3 + random.int(0, 1)).map((site) => site.url),
       movedToAnotherContainerObjects: [],
     },
-  };
-  await producer.post('/producer/elements/scan-profiles', { value: [profile] });
-  customer.scanProfileIds.push(profileId);
-  report.scanProfiles! += 1;
+  }));
+  await producer.post('/producer/elements/scan-profiles', { value: profiles });
+  customer.scanProfileIds.push(...profileIds);
+  report.scanProfiles! += profiles.length;
+  const profile = profiles[0]!;
 
   const users: ProtectedUserRecord[] = members.map((user) => ({
     tenantId,

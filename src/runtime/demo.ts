@@ -78,7 +78,7 @@ export async function ensureDemoTenant(meridian: Meridian): Promise<DemoTenant |
  * The demo tenant is also an Elements partner: the customers the docs' samples name
  * (DOC_SAMPLE_OBJECTS.elements.customers) over Azure and GCP data centers, the first, second,
  * third, fifth and sixth with the premium modules (the governance pages' samples name all but
- * the third),
+ * the third; the last three are the v2 scan-profile pages' customers),
  * then one more without tenants, still to be configured (clients meet such customers: `tenants`
  * is `[]`); and the customer group `gold` of the customers tagged so. Made through the producer
  * path like the rest of the demo.
@@ -95,7 +95,7 @@ async function seedDemoPartner(meridian: Meridian, partnerId: string, partnerNam
       global: httpProducerClient(meridian.fetch, meridian.global.url, () => producerToken(partnerId, DEMO_TENANT_REGION)),
       customer: (customerId, dataCenter) => httpProducerClient(meridian.fetch, meridian.regions.get(dataCenter)!.url, () => producerToken(customerId, dataCenter)),
     },
-    // Customers 0, 1, 2, 4 and 5 have every premium module (baseline, risk, user, workspace management), 3 and 6 none;
+    // Customers 0, 1, 2, 4 and 5 have every premium module (baseline, risk, user, workspace management), 3 and 6 to 9 none;
     // 0, 4 and 5 also the portal baselines the baseline-management samples name (their fixed ids), seeded once their jobs end.
     {
       partnerName,

@@ -67,6 +67,13 @@ export const DOC_SAMPLE_OBJECTS = {
    * for two objects of one kind under different parents (the cloud and the local user
    * 7c18fd6f-…-5725fa9edc3f; the tenants 0eaab044-…-711e of customers f162… and d926b068-…),
    * each parent has its own object fitting the mask: the mask stands for the parent's object.
+   *
+   * The last three are the customers of the v2 scan-profile pages, which spell theirs three
+   * ways (caf94a89-2cc6-47aa-…, caf94a75-2cc6-43bb-… and caf94a75-2cc6-43aa-…, all ending
+   * 794cb9af5ea3), each with its own profiles. Those pages show every id whole; the v3 pages'
+   * masked `caf9****-2cc6-****-b04b-794c****5ea3` fits all four caf9… customers and names the
+   * third's tenant and scan profile, so it stands for the third: the three are `shownWhole`,
+   * left out of what a mask may stand for (docs/compatibility.md, "The v2 scan-profile pages' customers").
    * The demo's customer without tenants comes after these.
    */
   elements: {
@@ -80,7 +87,7 @@ export const DOC_SAMPLE_OBJECTS = {
       },
       // The risk-management pages' customer, with premium modules (risk management is one).
       { customerId: 'd926b068-7e1a-4830-9f3b-fd2a6c8b4e99', tenantId: '0eaab044-2c71-4a92-9d15-93c6a8e4711e' },
-      { customerId: 'caf94a75-2cc6-43aa-b04b-794c8baf5ea3', tenantId: 'f04d7aee-8b3c-4f92-9a1d-65217c4be596', scanProfileId: '47db2c1e-1004-4a7b-b2ce-8f5e9d3a842d' },
+      { customerId: 'caf94a75-2cc6-43aa-b04b-794c8baf5ea3', tenantId: 'f04d7aee-8b3c-4f92-9a1d-65217c4be596', scanProfileIds: ['47db2c1e-1004-4a7b-b2ce-8f5e9d3a842d'] },
       { customerId: 'f162a8b3-b9d4-4e1c-a165-97db5e2afc15', tenantId: '0eaab044-6d2f-4a92-8b7e-93c61f0d711e' },
       {
         customerId: 'ce43e186-51a0-48b4-9c2d-86b51b0aef92',
@@ -100,22 +107,40 @@ export const DOC_SAMPLE_OBJECTS = {
         applyJob: { jobId: 'a7bd3e1b-5f9c-47d6-b3a8-243c4df89a2d', baselineIds: ['e12922f4-2d8a-45b7-9c6e-3a1c162b4cf2', 'b4c84bff-7a1e-47b2-8f4d-3a1c16243555'] },
       },
       { customerId: '00427fbc-8832-46cf-a1d2-582fa46ec638' },
+      /** all-scan-profiles.md lists its profiles (it names none). */
+      { customerId: 'caf94a89-2cc6-47aa-b04b-794cb9af5ea3', shownWhole: true },
+      /** daily-scan-profile-change-details.md. */
+      { customerId: 'caf94a75-2cc6-43bb-b04b-794cb9af5ea3', scanProfileIds: ['0e5e152d-65cc-4206-9829-636ee72c88c3'], shownWhole: true },
+      /** daily-scan-profile-changes.md and specific-scan-profiles.md, each with a profile of its own. */
+      { customerId: 'caf94a75-2cc6-43aa-b04b-794cb9af5ea3', scanProfileIds: ['0e5c152d-65ec-4206-9829-636ee72c88c3', '0e5e156e-65cc-4206-9829-636ee72c88c3'], shownWhole: true },
     ],
+    /**
+     * User management's workflow "Sensitive files accessed" (src/elements/user-management/
+     * compliance-routes.ts holds the catalogue): get-compliance-category.md asks for it.
+     */
+    complianceWorkflowId: '4dbd4e4e-7c1a-4d38-9b5e-2e22a6f1b0c4',
   },
   /** DMSO: the actions the audit sample filters on (its window, 2024-10-10..14, is one of the demo's DOC_SAMPLE_WINDOWS). */
   dmso: { actions: [649, 650, 628, 629, 609, 610] },
 } as const;
 
-/** Every value above, flat: what a masked value in a sample may stand for. */
-export function docSampleValues(): string[] {
+/**
+ * Every value above, flat: what a masked value in a sample may stand for. The values of an
+ * object `shownWhole` are left out (`{ shownWhole: true }` gives those only): the pages write
+ * them out, so no mask stands for them.
+ */
+export function docSampleValues(options: { shownWhole?: boolean } = {}): string[] {
   const values: string[] = [];
-  const walk = (value: unknown): void => {
-    if (typeof value === 'string') values.push(value);
-    else if (typeof value === 'number') return;
-    else if (Array.isArray(value)) value.forEach(walk);
-    else if (value && typeof value === 'object') Object.values(value).forEach(walk);
+  const walk = (value: unknown, whole: boolean): void => {
+    if (typeof value === 'string') {
+      if (whole === (options.shownWhole ?? false)) values.push(value);
+    } else if (Array.isArray(value)) value.forEach((item) => walk(item, whole));
+    else if (value && typeof value === 'object') {
+      const inner = whole || (value as { shownWhole?: unknown }).shownWhole === true;
+      Object.values(value).forEach((item) => walk(item, inner));
+    }
   };
-  walk(DOC_SAMPLE_OBJECTS);
+  walk(DOC_SAMPLE_OBJECTS, false);
   return [...new Set(values)];
 }
 
@@ -132,15 +157,18 @@ export interface SampleScope {
 export function docSampleScopes(): SampleScope {
   const leaves = (ids: readonly string[] = []) => ids.map((id) => ({ id, under: {} }));
   return {
-    customers: DOC_SAMPLE_OBJECTS.elements.customers.map((customer) => {
-      const ids: { customerId: string; tenantId?: string; scanProfileId?: string; cloudUserIds?: readonly string[]; localUserIds?: readonly string[] } = customer;
-      return {
-        id: ids.customerId,
-        under: {
-          tenants: ids.tenantId ? [{ id: ids.tenantId, under: { users: leaves(ids.cloudUserIds), 'local-users': leaves(ids.localUserIds) } }] : [],
-          'scan-profiles': leaves(ids.scanProfileId ? [ids.scanProfileId] : []),
-        },
-      };
-    }),
+    // A customer shown whole on every page is never what a mask stands for (docSampleValues).
+    customers: DOC_SAMPLE_OBJECTS.elements.customers
+      .filter((customer) => !('shownWhole' in customer && customer.shownWhole))
+      .map((customer) => {
+        const ids: { customerId: string; tenantId?: string; scanProfileIds?: readonly string[]; cloudUserIds?: readonly string[]; localUserIds?: readonly string[] } = customer;
+        return {
+          id: ids.customerId,
+          under: {
+            tenants: ids.tenantId ? [{ id: ids.tenantId, under: { users: leaves(ids.cloudUserIds), 'local-users': leaves(ids.localUserIds) } }] : [],
+            'scan-profiles': leaves(ids.scanProfileIds),
+          },
+        };
+      }),
   };
 }

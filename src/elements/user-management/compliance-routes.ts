@@ -13,12 +13,16 @@ const UM_BASE = '/partner/external/v3/um/customers/:customerId/tenants/:tenantId
  * The risk-analysis workflows of user management: each finds users by one directory
  * condition (the same conditions as the security statuses and risk rules). Categories are
  * get-risk-analyze-workflow.md's: 1 Network security, 2 Endpoint security, 3 Identity access,
- * 4 Configuration security.
+ * 4 Configuration security. The two ids the docs show are theirs, filled in to fit their masks
+ * (`8fc933ed-****-41fe-****-afbf326f27ff` is "User MFA disabled" on the list page;
+ * get-compliance-category.md asks for `4dbd4e4e-****-4d38-****-2e22****b0c4`, whose sample
+ * user has sign-ins and a file with sensitive information): a client that lists the workflows
+ * and then asks for one by id gets the docs' ids both ways.
  */
 export const WORKFLOWS: ReadonlyArray<{ id: string; displayName: string; category: 1 | 2 | 3 | 4; where: Condition }> = [
   { id: '8fc933ed-6d65-41fe-9e72-afbf326f2701', displayName: 'Risky sign-ins from unfamiliar locations', category: 1, where: USER_CONDITIONS.riskySignIns },
-  { id: '8fc933ed-6d65-41fe-9e72-afbf326f2702', displayName: 'Sensitive files accessed', category: 2, where: USER_CONDITIONS.sensitiveFileAccess },
-  { id: '8fc933ed-6d65-41fe-9e72-afbf326f2703', displayName: 'User MFA disabled', category: 3, where: userStatus(0) },
+  { id: '4dbd4e4e-7c1a-4d38-9b5e-2e22a6f1b0c4', displayName: 'Sensitive files accessed', category: 2, where: USER_CONDITIONS.sensitiveFileAccess },
+  { id: '8fc933ed-6d65-41fe-9e72-afbf326f27ff', displayName: 'User MFA disabled', category: 3, where: userStatus(0) },
   { id: '8fc933ed-6d65-41fe-9e72-afbf326f2704', displayName: 'High-risk users', category: 3, where: userStatus(3) },
   { id: '8fc933ed-6d65-41fe-9e72-afbf326f2705', displayName: 'Passwords set to never expire', category: 4, where: USER_CONDITIONS.passwordNeverExpires },
   { id: '8fc933ed-6d65-41fe-9e72-afbf326f2706', displayName: 'Global administrators without a password expiration date', category: 4, where: USER_CONDITIONS.globalAdminWithoutPasswordExpiry },
