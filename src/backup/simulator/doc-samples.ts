@@ -22,6 +22,23 @@ export const DOC_SAMPLE_M365_JOB: ProducedM365Job = {
 };
 
 /**
+ * google.md asks for the day's finished Gmail backups (apptype=1, jobtype=1, status=2,
+ * 2024-12-12): the simulated history has two or three such runs that day, and each fails now
+ * and then (1 tenant id in about 70 draws none finished), so the sample's day has this one.
+ */
+export const DOC_SAMPLE_GOOGLE_JOB = {
+  jobId: 'GDIB20241212020500000001',
+  appType: 1,
+  jobType: 1,
+  dataSource: 1,
+  status: 2,
+  progress: 100,
+  startTime: '2024-12-12T02:05:00Z',
+  finishTime: '2024-12-12T02:24:41Z',
+  operator: 'System',
+};
+
+/**
  * perform-restore-job.md restores Contoso's Finance site and alexw's OneDrive (library
  * Documents) as they were before 2026-02-27T03:54:22Z, at Location=NAM. Both are protected
  * there since a full backup of 2025-03-02, their oldest recovery point; the recovery point the

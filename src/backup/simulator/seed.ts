@@ -3,7 +3,7 @@ import { simulateD365Jobs } from './d365.js';
 import { simulateGoogleJobs } from './google.js';
 import { simulateIaasJobs } from './iaas-paas.js';
 import { M365_SCHEDULES, m365BackupFrequency, m365LicenseConsumption, m365ProtectedObjects, m365RetentionPolicies, m365UnusualActivities, simulateM365Jobs } from './m365.js';
-import { DOC_SAMPLE_M365_JOB, DOC_SAMPLE_M365_PROTECTED, DOC_SAMPLE_M365_RESTORE_POINT_JOBS } from './doc-samples.js';
+import { DOC_SAMPLE_GOOGLE_JOB, DOC_SAMPLE_M365_JOB, DOC_SAMPLE_M365_PROTECTED, DOC_SAMPLE_M365_RESTORE_POINT_JOBS } from './doc-samples.js';
 import { salesforceMonitorAlerts, salesforceUnusualActivities, simulateSalesforceJobs } from './salesforce.js';
 
 const DAY_MS = 86_400_000;
@@ -42,6 +42,7 @@ export const seedBackup: ModuleSeeder = async (producer, request) => {
   report.d365BackupJobs = await sendJobs(producer, '/producer/backup/d365/jobs', simulateD365Jobs(common), (job) => String(job.jobId));
   report.iaasPaasBackupJobs = await sendJobs(producer, '/producer/backup/iaas-paas/jobs', simulateIaasJobs(common), (job) => String(job.jobId));
   report.googleBackupJobs = await sendJobs(producer, '/producer/backup/google/jobs', simulateGoogleJobs({ ...common, domain: domain.replace('.onmicrosoft.com', '.com') }), (job) => String(job.jobId));
+  if (request.docSamples) report.googleBackupJobs += await sendJobs(producer, '/producer/backup/google/jobs', [[DOC_SAMPLE_GOOGLE_JOB]], (job) => job.jobId);
   report.salesforceBackupJobs = await sendJobs(producer, '/producer/backup/salesforce/jobs', simulateSalesforceJobs(common), (job) => String(job.jobId));
   const alerts = salesforceMonitorAlerts(common);
   for (let i = 0; i < alerts.length; i += 1000) await producer.post('/producer/backup/salesforce/monitor-alerts', { value: alerts.slice(i, i + 1000) });
