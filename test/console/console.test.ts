@@ -26,8 +26,9 @@ describe('web console (/console) in headless Chromium', () => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    // A CSP violation (an inline script or style) or a script error fails the test.
-    page.on('console', (message) => message.type() === 'error' && !/status of 40[01]/.test(message.text()) && problems.push(message.text()));
+    // A CSP violation (an inline script or style) or a script error fails the test; the refusals
+    // the tests provoke (a bad key, bad input, an unknown group) are shown in the page instead.
+    page.on('console', (message) => message.type() === 'error' && !/status of 40[014]/.test(message.text()) && problems.push(message.text()));
     page.on('pageerror', (error) => problems.push(error.message));
   });
   afterAll(async () => {
@@ -143,6 +144,57 @@ describe('web console (/console) in headless Chromium', () => {
     await page.getByRole('link', { name: 'Tenants' }).click();
     await expect.poll(heading).toBe('Tenants');
     await shot('tenants');
+    expect(problems).toEqual([]);
+  });
+
+  it('edits an Elements partner\'s customer groups and sets an app\'s customer scope, refusing bad input without storing it', async () => {
+    const identity = harness.meridian.identities.get('commercial')!;
+    const tenant = (await identity.directory.findTenant('Contoso Console'))!;
+    const [first, second] = ['7d1c38b0-5d0e-4a53-9d0c-3f7a1e0c1a01', '7d1c38b0-5d0e-4a53-9d0c-3f7a1e0c1a02'];
+    await page.goto(`${harness.identityUrl()}/console#/tenants/${tenant.id}`);
+    await expect.poll(heading).toBe('Contoso Console');
+    await page.getByRole('link', { name: 'Elements customer groups' }).click();
+    await expect.poll(heading).toBe('Elements customer groups of Contoso Console');
+    expect(await page.getByRole('heading', { name: 'gold', exact: true }).count()).toBe(1);
+
+    // A customer id that is no GUID: refused with its reason, and no group is made.
+    await page.getByLabel('Group name').fill('silver');
+    await page.getByLabel('Customers (optional)').fill(`${first}\nnot-a-customer`);
+    await page.getByRole('button', { name: 'Create group' }).click();
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: /./ }).first().textContent()).toMatch(/customerIds/);
+    expect((await identity.customerScopes.listGroups(tenant.id)).map((group) => group.name)).toEqual(['gold']);
+
+    await page.getByLabel('Customers (optional)').fill(`${first}, ${second}`);
+    await page.getByRole('button', { name: 'Create group' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'silver', exact: true }).count()).toBe(1);
+    const silver = page.getByRole('region', { name: 'silver' });
+    await expect.poll(() => silver.getByRole('listitem').allTextContents()).toEqual([first, second]);
+    await page.getByLabel('Customer ids for silver').fill(first);
+    await page.getByRole('button', { name: 'Remove customers from silver' }).click();
+    await expect.poll(() => silver.getByRole('listitem').allTextContents()).toEqual([second]);
+    await page.getByLabel('Customer ids for gold').fill(first);
+    await page.getByRole('button', { name: 'Add customers to gold' }).click();
+    await expect.poll(() => page.getByRole('region', { name: 'gold' }).getByRole('listitem').allTextContents()).toEqual([first]);
+    const groups = await identity.customerScopes.listGroups(tenant.id);
+    expect(Object.fromEntries(groups.map((group) => [group.name, group.customerIds]))).toEqual({ gold: [first], silver: [second] });
+    expect(problems).toEqual([]);
+    await shot('customer-groups');
+
+    // An Elements app's customer scope: all at first, then limited to a group; a group the partner lacks is refused.
+    const app = await identity.directory.createApp(tenant.id, { name: 'Partner portal', permissions: ['elements.customers.read.all'], secretYears: 1 }, { name: 'test' });
+    await page.goto(`${harness.identityUrl()}/console#/apps/${app.app.clientId}`);
+    await expect.poll(heading).toBe('Partner portal');
+    const scopeForm = page.getByRole('form', { name: 'Elements customer scope' });
+    expect(await scopeForm.locator('p code').first().textContent()).toBe('all');
+    await page.getByRole('textbox', { name: 'Customer scope' }).fill('groups:bronze');
+    await page.getByRole('button', { name: 'Set customer scope' }).click();
+    await expect.poll(() => scopeForm.getByRole('alert').textContent()).toMatch(/bronze/);
+    await page.getByRole('textbox', { name: 'Customer scope' }).fill('groups:silver');
+    await page.getByRole('button', { name: 'Set customer scope' }).click();
+    await expect.poll(async () => page.getByRole('form', { name: 'Elements customer scope' }).locator('p code').first().textContent()).toBe('groups:silver');
+    const stored = await harness.send('GET', `${harness.identityUrl()}/admin/apps/${app.app.clientId}/customer-scope`, harness.meridian.config.adminKey);
+    expect(stored.body.customerScope).toBe('groups:silver');
+    await shot('app-customer-scope');
     expect(problems).toEqual([]);
   });
 

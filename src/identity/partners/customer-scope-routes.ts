@@ -6,7 +6,9 @@ import { formatCustomerScope, parseCustomerScope, type CustomerScopes } from './
 const AdminError = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String(), requestId: Type.String() }) });
 const errors = { 400: AdminError, 401: AdminError, 403: AdminError, 404: AdminError, 409: AdminError };
 const Group = Type.Object({ id: Type.String(), name: Type.String(), customerIds: Type.Array(Type.String()), createdAt: Type.String() });
-const Members = Type.Object({ customerIds: Type.Array(Type.String(), { minItems: 1, maxItems: 1000 }) });
+// Checked by the schema, before anything is stored: a group is never made when its members are refused.
+const CustomerId = Type.String({ pattern: '^\\s*[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\s*$', description: 'A customer (tenant) id: a GUID.' });
+const Members = Type.Object({ customerIds: Type.Array(CustomerId, { minItems: 1, maxItems: 1000 }) });
 const GroupRef = Type.Object({ tenant: Type.String(), group: Type.String() });
 const ScopeBody = Type.Object({ customerScope: Type.String({ description: 'all | customers:ID[,ID…] | groups:NAME[,NAME…]' }) });
 const ScopeView = Type.Object({ clientId: Type.String(), customerScope: Type.String() });
@@ -41,7 +43,7 @@ export function registerCustomerScopeRoutes(admin: FastifyInstance, directory: D
   });
   admin.post(
     '/tenants/:tenant/customer-groups',
-    { schema: { tags, summary: 'Create a customer group', params: Type.Object({ tenant: Type.String() }), body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 128 }), customerIds: Type.Optional(Type.Array(Type.String(), { maxItems: 1000 })) }), response: { 201: Group, ...errors } }, config: { public: true, tenantAdmin: 'tenant' } },
+    { schema: { tags, summary: 'Create a customer group', params: Type.Object({ tenant: Type.String() }), body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 128 }), customerIds: Type.Optional(Type.Array(CustomerId, { maxItems: 1000 })) }), response: { 201: Group, ...errors } }, config: { public: true, tenantAdmin: 'tenant' } },
     async (request, reply) => {
       const tenant = await tenantOf((request.params as { tenant: string }).tenant);
       const body = request.body as { name: string; customerIds?: string[] };

@@ -275,7 +275,7 @@ async function tenantPage(tenantId) {
   page(
     tenant.name,
     el('dl', { class: 'facts' }, el('dt', { text: 'Tenant id' }), el('dd', {}, el('code', { text: tenant.id })), el('dt', { text: 'Home region' }), el('dd', { text: tenant.homeRegion }), el('dt', { text: 'Environment' }), el('dd', { text: tenant.environment })),
-    el('nav', { 'aria-label': 'Tenant' }, el('ul', { class: 'actions' }, el('li', {}, el('a', { href: `${base}/apps/new`, text: 'Register an app' })), el('li', {}, el('a', { href: `${base}/audit`, text: 'Audit records' })), el('li', {}, el('a', { href: `${base}/opus`, text: 'AvePoint Opus settings' })))),
+    el('nav', { 'aria-label': 'Tenant' }, el('ul', { class: 'actions' }, el('li', {}, el('a', { href: `${base}/apps/new`, text: 'Register an app' })), el('li', {}, el('a', { href: `${base}/audit`, text: 'Audit records' })), el('li', {}, el('a', { href: `${base}/opus`, text: 'AvePoint Opus settings' })), el('li', {}, el('a', { href: `${base}/customer-groups`, text: 'Elements customer groups' })))),
     el('h2', { text: 'App registrations' }),
     table('App registrations of the tenant', [
       { title: 'Name', cell: (a) => el('a', { href: `#/apps/${encodeURIComponent(a.clientId)}`, text: a.name }) },
@@ -289,6 +289,76 @@ async function tenantPage(tenantId) {
       { title: 'Group', cell: (g) => g.name },
       { title: 'Customers', cell: (g) => g.customerIds.length },
     ], groups, 'No customer groups.'),
+  );
+}
+
+/** Customer ids as typed: one per line, or separated by commas or spaces. */
+const idsOf = (text) => text.split(/[\s,]+/).filter(Boolean);
+
+/** A partner's customer groups: create one, and add or remove customers (what `meridian customer-group` does). */
+async function customerGroupsPage(tenantId) {
+  const path = `/tenants/${encodeURIComponent(tenantId)}/customer-groups`;
+  const [tenant, { value: groups }] = await Promise.all([api('GET', `/tenants/${encodeURIComponent(tenantId)}`), api('GET', path)]);
+  const reload = () => customerGroupsPage(tenantId).catch(showFailure);
+
+  const membersForm = (group) => {
+    const ids = el('textarea', { name: 'customerIds', rows: 2, required: true, spellcheck: 'false' });
+    const box = errorBox();
+    const change = (action, verb) => async () => {
+      const changed = await attempt(box, () => {
+        if (idsOf(ids.value).length === 0) throw new Error('Give at least one customer id.');
+        return api('POST', `${path}/${encodeURIComponent(group.name)}/members${action}`, { customerIds: idsOf(ids.value) });
+      });
+      if (changed) {
+        say(`${verb} ${group.name}: ${changed.customerIds.length} customer(s).`);
+        reload();
+      }
+    };
+    const titleId = nextId('group');
+    return el(
+      'section',
+      { 'aria-labelledby': titleId },
+      el('h3', { id: titleId, text: group.name }),
+      group.customerIds.length === 0 ? el('p', { text: 'No customers yet.' }) : el('ul', { class: 'ids' }, group.customerIds.map((id) => el('li', {}, el('code', { text: id })))),
+      el(
+        'form',
+        { onsubmit: (event) => event.preventDefault() },
+        field(`Customer ids for ${group.name}`, ids, 'Customer (tenant) ids of the partner, one per line or separated by commas.'),
+        box,
+        el('button', { type: 'button', text: 'Add customers', 'aria-label': `Add customers to ${group.name}`, onclick: change('', 'Added to') }),
+        ' ',
+        el('button', { type: 'button', class: 'secondary', text: 'Remove customers', 'aria-label': `Remove customers from ${group.name}`, onclick: change('/remove', 'Removed from') }),
+      ),
+    );
+  };
+
+  const name = el('input', { type: 'text', name: 'name', required: true, maxlength: 128 });
+  const members = el('textarea', { name: 'members', rows: 2, spellcheck: 'false' });
+  const box = errorBox();
+  const create = el(
+    'form',
+    {
+      'aria-labelledby': 'create-group',
+      onsubmit: async (event) => {
+        event.preventDefault();
+        const created = await attempt(box, () => api('POST', path, { name: name.value, ...(idsOf(members.value).length ? { customerIds: idsOf(members.value) } : {}) }));
+        if (created) {
+          say(`Created customer group ${created.name}.`);
+          reload();
+        }
+      },
+    },
+    el('h2', { id: 'create-group', text: 'Create a customer group' }),
+    field('Group name', name, 'Unique for the partner, without commas; an app\'s customer scope names it (groups:NAME).'),
+    field('Customers (optional)', members, 'Customer ids, one per line or separated by commas.'),
+    box,
+    el('button', { type: 'submit', text: 'Create group' }),
+  );
+  page(
+    `Elements customer groups of ${tenant.name}`,
+    el('p', { class: 'hint', text: 'Named sets of the partner\'s customers. An app limited to groups:NAME reaches only their customers on the partner API.' }),
+    groups.length === 0 ? el('p', { text: 'No customer groups yet.' }) : groups.map(membersForm),
+    create,
   );
 }
 
@@ -359,10 +429,37 @@ async function certificateText(file) {
   return btoa(binary);
 }
 
+/** Which of the partner's customers an Elements app reaches (`meridian app create --customer-scope` sets it first). */
+function customerScopeForm(path, scope, reload) {
+  const input = el('input', { type: 'text', name: 'customerScope', required: true, spellcheck: 'false', value: scope.customerScope });
+  const box = errorBox();
+  return el(
+    'form',
+    {
+      'aria-labelledby': 'customer-scope',
+      onsubmit: async (event) => {
+        event.preventDefault();
+        const set = await attempt(box, () => api('PUT', `${path}/customer-scope`, { customerScope: input.value.trim() }));
+        if (set) {
+          say(`Customer scope set to ${set.customerScope}.`);
+          reload();
+        }
+      },
+    },
+    el('h2', { id: 'customer-scope', text: 'Elements customer scope' }),
+    el('p', {}, 'Reaches: ', el('code', { text: scope.customerScope })),
+    field('Customer scope', input, 'all, customers:ID[,ID…] or groups:NAME[,NAME…] (the partner\'s customer groups).'),
+    box,
+    el('button', { type: 'submit', text: 'Set customer scope' }),
+  );
+}
+
 async function appPage(clientId, justMade) {
   const app = await api('GET', `/apps/${encodeURIComponent(clientId)}`);
   const path = `/apps/${encodeURIComponent(app.clientId)}`;
   const reload = (made) => appPage(clientId, made).catch(showFailure);
+  // Only an app of the Elements partner API has a customer scope worth showing.
+  const scope = app.permissions.some((permission) => permission.startsWith('elements.')) ? await api('GET', `${path}/customer-scope`) : undefined;
 
   const secretBox = errorBox();
   const years = el('select', { name: 'years' }, [1, 2, 3].map((y) => el('option', { value: String(y), text: `${y} year${y > 1 ? 's' : ''}` })));
@@ -430,6 +527,7 @@ async function appPage(clientId, justMade) {
     el('h2', { text: 'Permissions' }),
     el('p', {}, app.permissions.map((permission) => el('span', { class: 'tag', text: permission }))),
     removeBox,
+    scope ? customerScopeForm(path, scope, () => reload()) : null,
     el('h2', { text: 'Client secrets' }),
     table('Client secrets (values are never shown again)', [
       { title: 'Secret', cell: (s) => el('code', { text: s.hint }) },
@@ -572,6 +670,7 @@ const ROUTES = [
   [/^#\/tenants\/([^/]+)\/apps\/new$/, (id) => newAppPage(decodeURIComponent(id))],
   [/^#\/tenants\/([^/]+)\/audit$/, (id) => auditPage(decodeURIComponent(id))],
   [/^#\/tenants\/([^/]+)\/opus$/, (id) => opusPage(decodeURIComponent(id))],
+  [/^#\/tenants\/([^/]+)\/customer-groups$/, (id) => customerGroupsPage(decodeURIComponent(id))],
   [/^#\/tenants\/([^/]+)$/, (id) => tenantPage(decodeURIComponent(id))],
   [/^#\/tenants$/, () => tenantsPage()],
   [/^#\/apps\/([^/]+)$/, (id) => appPage(decodeURIComponent(id))],
