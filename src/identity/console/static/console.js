@@ -122,6 +122,30 @@ async function attempt(box, action) {
   }
 }
 
+/**
+ * The form of one admin action: its heading names it, its alert box shows the API's refusal,
+ * and `done` gets the API's answer. `parts` are what stands between heading and button.
+ */
+function actionForm({ title, heading = 'h2', submit, action, done }, ...parts) {
+  const id = nextId('form');
+  const box = errorBox();
+  return el(
+    'form',
+    {
+      'aria-labelledby': id,
+      onsubmit: async (event) => {
+        event.preventDefault();
+        const answer = await attempt(box, action);
+        if (answer) done(answer);
+      },
+    },
+    el(heading, { id, text: title }),
+    parts,
+    box,
+    el('button', { type: 'submit', text: submit }),
+  );
+}
+
 // ---- session ---------------------------------------------------------------------------
 
 const isTenantAdmin = () => Boolean(sessionStorage.getItem(ROLE_STORAGE)) && sessionStorage.getItem(ROLE_STORAGE) !== 'operator';
@@ -233,25 +257,18 @@ async function tenantsPage() {
   const [{ value: tenants }, { value: dataCenters }] = await Promise.all([api('GET', '/tenants'), api('GET', '/data-centers')]);
   const name = el('input', { type: 'text', name: 'name', required: true, maxlength: 128 });
   const region = el('select', { name: 'region' }, dataCenters.map((dc) => el('option', { value: dc.code, text: `${dc.code} — ${dc.region}` })));
-  const box = errorBox();
-  const create = el(
-    'form',
+  const create = actionForm(
     {
-      'aria-labelledby': 'create-tenant',
-      onsubmit: async (event) => {
-        event.preventDefault();
-        const created = await attempt(box, () => api('POST', '/tenants', { name: name.value, region: region.value }));
-        if (created) {
-          say(`Created tenant ${created.name}.`);
-          location.hash = `#/tenants/${encodeURIComponent(created.id)}`;
-        }
+      title: 'Create a tenant',
+      submit: 'Create tenant',
+      action: () => api('POST', '/tenants', { name: name.value, region: region.value }),
+      done: (created) => {
+        say(`Created tenant ${created.name}.`);
+        location.hash = `#/tenants/${encodeURIComponent(created.id)}`;
       },
     },
-    el('h2', { id: 'create-tenant', text: 'Create a tenant' }),
     field('Name', name, 'Unique in this environment.'),
     field('Home data center', region, "The tenant's data stays in this region."),
-    box,
-    el('button', { type: 'submit', text: 'Create tenant' }),
   );
   page(
     'Tenants',
@@ -334,25 +351,18 @@ async function customerGroupsPage(tenantId) {
 
   const name = el('input', { type: 'text', name: 'name', required: true, maxlength: 128 });
   const members = el('textarea', { name: 'members', rows: 2, spellcheck: 'false' });
-  const box = errorBox();
-  const create = el(
-    'form',
+  const create = actionForm(
     {
-      'aria-labelledby': 'create-group',
-      onsubmit: async (event) => {
-        event.preventDefault();
-        const created = await attempt(box, () => api('POST', path, { name: name.value, ...(idsOf(members.value).length ? { customerIds: idsOf(members.value) } : {}) }));
-        if (created) {
-          say(`Created customer group ${created.name}.`);
-          reload();
-        }
+      title: 'Create a customer group',
+      submit: 'Create group',
+      action: () => api('POST', path, { name: name.value, ...(idsOf(members.value).length ? { customerIds: idsOf(members.value) } : {}) }),
+      done: (created) => {
+        say(`Created customer group ${created.name}.`);
+        reload();
       },
     },
-    el('h2', { id: 'create-group', text: 'Create a customer group' }),
     field('Group name', name, 'Unique for the partner, without commas; an app\'s customer scope names it (groups:NAME).'),
     field('Customers (optional)', members, 'Customer ids, one per line or separated by commas.'),
-    box,
-    el('button', { type: 'submit', text: 'Create group' }),
   );
   page(
     `Elements customer groups of ${tenant.name}`,
@@ -432,25 +442,18 @@ async function certificateText(file) {
 /** Which of the partner's customers an Elements app reaches (`meridian app create --customer-scope` sets it first). */
 function customerScopeForm(path, scope, reload) {
   const input = el('input', { type: 'text', name: 'customerScope', required: true, spellcheck: 'false', value: scope.customerScope });
-  const box = errorBox();
-  return el(
-    'form',
+  return actionForm(
     {
-      'aria-labelledby': 'customer-scope',
-      onsubmit: async (event) => {
-        event.preventDefault();
-        const set = await attempt(box, () => api('PUT', `${path}/customer-scope`, { customerScope: input.value.trim() }));
-        if (set) {
-          say(`Customer scope set to ${set.customerScope}.`);
-          reload();
-        }
+      title: 'Elements customer scope',
+      submit: 'Set customer scope',
+      action: () => api('PUT', `${path}/customer-scope`, { customerScope: input.value.trim() }),
+      done: (set) => {
+        say(`Customer scope set to ${set.customerScope}.`);
+        reload();
       },
     },
-    el('h2', { id: 'customer-scope', text: 'Elements customer scope' }),
     el('p', {}, 'Reaches: ', el('code', { text: scope.customerScope })),
     field('Customer scope', input, 'all, customers:ID[,ID…] or groups:NAME[,NAME…] (the partner\'s customer groups).'),
-    box,
-    el('button', { type: 'submit', text: 'Set customer scope' }),
   );
 }
 
@@ -461,47 +464,29 @@ async function appPage(clientId, justMade) {
   // Only an app of the Elements partner API has a customer scope worth showing.
   const scope = app.permissions.some((permission) => permission.startsWith('elements.')) ? await api('GET', `${path}/customer-scope`) : undefined;
 
-  const secretBox = errorBox();
   const years = el('select', { name: 'years' }, [1, 2, 3].map((y) => el('option', { value: String(y), text: `${y} year${y > 1 ? 's' : ''}` })));
-  const addSecret = el(
-    'form',
-    {
-      'aria-labelledby': 'add-secret',
-      onsubmit: async (event) => {
-        event.preventDefault();
-        const made = await attempt(secretBox, () => api('POST', `${path}/secrets`, { years: Number(years.value) }));
-        if (made) reload(made);
-      },
-    },
-    el('h3', { id: 'add-secret', text: 'Add a client secret' }),
+  const addSecret = actionForm(
+    { title: 'Add a client secret', heading: 'h3', submit: 'Add secret', action: () => api('POST', `${path}/secrets`, { years: Number(years.value) }), done: (made) => reload(made) },
     el('p', { class: 'hint', text: 'Rotation: add a new secret, move your clients to it, then remove the old one. Both work meanwhile.' }),
     field('Effective for', years),
-    secretBox,
-    el('button', { type: 'submit', text: 'Add secret' }),
   );
 
-  const certificateBox = errorBox();
   const file = el('input', { type: 'file', name: 'certificate', accept: '.cer,.crt,.pem,.der', required: true });
-  const upload = el(
-    'form',
+  const upload = actionForm(
     {
-      'aria-labelledby': 'upload-certificate',
-      onsubmit: async (event) => {
-        event.preventDefault();
-        const added = await attempt(certificateBox, async () => {
-          if (!file.files[0]) throw new Error('Choose a certificate file.');
-          return api('POST', `${path}/certificates`, { certificate: await certificateText(file.files[0]) });
-        });
-        if (added) {
-          say(`Uploaded certificate ${added.thumbprintSha1}.`);
-          reload();
-        }
+      title: 'Upload a certificate',
+      heading: 'h3',
+      submit: 'Upload certificate',
+      action: async () => {
+        if (!file.files[0]) throw new Error('Choose a certificate file.');
+        return api('POST', `${path}/certificates`, { certificate: await certificateText(file.files[0]) });
+      },
+      done: (added) => {
+        say(`Uploaded certificate ${added.thumbprintSha1}.`);
+        reload();
       },
     },
-    el('h3', { id: 'upload-certificate', text: 'Upload a certificate' }),
     field('Certificate file', file, 'A .cer (DER) or PEM file whose Key Usage includes Digital Signature. Its thumbprint names it in the JWT assertion (x5t).'),
-    certificateBox,
-    el('button', { type: 'submit', text: 'Upload certificate' }),
   );
 
   const removeBox = errorBox();
