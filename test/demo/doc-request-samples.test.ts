@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SAMPLE_SCOPES, DEMO_SAMPLE_VALUES, ensureDemoTenant, type DemoTenant } from '../../src/runtime/demo.js';
 import { docSampleValues, type SampleScope } from '../../src/simulator/doc-samples.js';
-import { docPage, FIXTURES_ROOT, requestSampleCalls, responseSamples, samplesOfText } from '../support/doc-samples.js';
+import { FIXTURES_ROOT, mendedResponseSample, requestSampleCalls } from '../support/doc-samples.js';
 import { Harness } from '../support/harness.js';
 
 /** Every product page: the regional modules' and Elements' (main/…/elements and the Elements docs). */
@@ -140,23 +140,6 @@ function isZipFile(headers: Headers, text: string): boolean {
   return /zip|octet-stream/.test(headers.get('content-type') ?? '') && text.startsWith('PK');
 }
 
-/**
- * Response samples that are not JSON as written, mended as the module's contract tests mend
- * them (docs/compatibility.md): read as written they are no sample at all, and an answer
- * without a list would be held to having one.
- */
-const MENDED_SAMPLES: Record<string, (text: string) => string> = {
-  'main/services-and-features/elements/scan-profiles/daily-scan-profile-changes.md': (text) =>
-    text.replace('"removedFromMicrosoft365OrOutofPolicyObjects": 0 //', '"removedFromMicrosoft365OrOutofPolicyObjects": 0, //'),
-};
-
-function responseSampleOf(page: string): unknown {
-  const mend = MENDED_SAMPLES[page];
-  const [sample] = mend ? samplesOfText(mend(docPage(page))) : responseSamples(page);
-  if (mend && sample === undefined) throw new Error(`${page}: the mended response sample is still not JSON`);
-  return sample;
-}
-
 /** The sample's fields the answer lacks: every key of the response sample, at every level, through the first element of each list. */
 function missingFields(answer: unknown, sample: unknown, path = '$'): string[] {
   if (Array.isArray(sample)) {
@@ -252,7 +235,7 @@ describe('the docs request samples answer with data on the demo tenant', () => {
       }
       const answer = await harness.send(method, local, token, sent);
       if (/\/insights\/.*export/.test(local) && answer.body?.jobId) exportJobId = String(answer.body.jobId);
-      const sample = responseSampleOf(page);
+      const sample = mendedResponseSample(page);
       const missing = answer.status < 300 ? missingFields(answer.body, sample) : [];
       outcomes[key] =
         answer.status < 200 || answer.status >= 300

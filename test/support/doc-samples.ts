@@ -136,6 +136,33 @@ export function responseSample(relativePath: string, heading?: RegExp): any {
   return first;
 }
 
+/**
+ * Response samples that are not JSON as printed, each with the mends it needs (a missing comma
+ * before a comment, an object printed in list brackets): read as printed they are no sample at
+ * all, or the wrong one (docs/compatibility.md). Each mend is a [flaw, mended] pair of the page's text.
+ */
+const RESPONSE_SAMPLE_MENDS: Record<string, Array<[flaw: string, mended: string]>> = {
+  'main/services-and-features/elements/scan-profiles/daily-scan-profile-changes.md': [['"removedFromMicrosoft365OrOutofPolicyObjects": 0 //', '"removedFromMicrosoft365OrOutofPolicyObjects": 0, //']],
+  'main/services-and-features/elements/services/service-subscription.md': [['"source": "AvePoint subscription" //', '"source": "AvePoint subscription", //']],
+  'elements/general/job/get-customer-cloud-backup-m365-overview.md': [
+    ['```json\n[\n    "data": [', '```json\n{\n    "data": ['],
+    ['"totalCount": 2 // The total number of objects matching the query parameters\n    }\n]\n```', '"totalCount": 2 // The total number of objects matching the query parameters\n    }\n}\n```'],
+  ],
+};
+
+/** A page's first response sample, mended where the page prints it broken (undefined when it has none). */
+export function mendedResponseSample(relativePath: string): any {
+  const mends = RESPONSE_SAMPLE_MENDS[relativePath];
+  if (!mends) return responseSamples(relativePath)[0];
+  const text = mends.reduce((mended, [flaw, fixed]) => {
+    if (!mended.includes(flaw)) throw new Error(`${relativePath}: the page no longer has the flaw its mend repairs (${flaw.slice(0, 40)}…)`);
+    return mended.replace(flaw, fixed);
+  }, docPage(relativePath));
+  const [sample] = samplesOfText(text);
+  if (sample === undefined) throw new Error(`${relativePath}: the mended response sample is still not JSON`);
+  return sample;
+}
+
 /** JSON with comments, trailing commas and a leading `HTTP/1.1 200 OK`-style line tolerated. */
 export function parseLooseJson(source: string): unknown {
   let text = stripComments(source).trim();
